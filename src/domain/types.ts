@@ -1,0 +1,138 @@
+// Plain data types shared by the domain (profiles, scoring, explanations). No I/O here.
+
+export const BEHAVIOR_TYPES = [
+  'VIEW',
+  'CLICK',
+  'ADD_TO_CART',
+  'PURCHASE',
+  'RATE',
+  'REVIEW',
+  'FAVORITE',
+  'SHARE',
+  'SKIP',
+  'DISLIKE',
+] as const;
+export type BehaviorType = (typeof BEHAVIOR_TYPES)[number];
+
+/** A unit-length (or zero) embedding produced by one encoder. */
+export type Vector = Float32Array;
+
+/** One entry of the event log, as the domain sees it. Times are epoch milliseconds. */
+export interface BehaviorEvent {
+  /** Store sequence number: breaks ties between events with the same occurredAt, so replay order is total. */
+  seq: number;
+  eventId: string;
+  userId: string;
+  itemId: string | null;
+  type: BehaviorType;
+  value: number | null;
+  text: string | null;
+  occurredAt: number;
+}
+
+/** The catalogue facts about an item that profiles and scoring use. */
+export interface ItemFeatures {
+  id: string;
+  title: string;
+  category: string | null;
+  tags: string[];
+  brand: string | null;
+  price: number | null;
+}
+
+/** What the domain needs next to an event to apply it: the item's features and vectors, already looked up. */
+export interface EventContext {
+  item: ItemFeatures | null;
+  /** Embedding of the item the event is about (null when the item has none or the event has no item). */
+  itemVector: Vector | null;
+  /** Embedding of the event's own text (reviews); null when there is no text. */
+  textVector: Vector | null;
+}
+
+/** Orders events the way replay must apply them. */
+export function compareEvents(a: Pick<BehaviorEvent, 'occurredAt' | 'seq'>, b: Pick<BehaviorEvent, 'occurredAt' | 'seq'>): number {
+  return a.occurredAt - b.occurredAt || a.seq - b.seq;
+}
+
+/** A weighted facet of a profile: e.g. { kind: 'category', value: 'Documentary', weight: 0.42 }. */
+export interface FacetWeight {
+  kind: string;
+  value: string;
+  weight: number;
+}
+
+/** One interest cluster of a profile, as scoring and the API see it. */
+export interface InterestSignal {
+  label: string;
+  weight: number;
+  vector: Vector;
+  /** Items that contributed most to this interest (evidence for explanations). */
+  topItemIds: string[];
+}
+
+/** A recent interaction, newest first in ProfileSignals.recent. */
+export interface RecentInteraction {
+  itemId: string;
+  type: BehaviorType;
+  occurredAt: number;
+  /** Positive for liking signals, negative for SKIP/DISLIKE/low ratings. */
+  weight: number;
+}
+
+/**
+ * Everything recommendation scoring needs to know about a user, derived from the profile.
+ * Decouples scoring (src/domain/recommend) from how profiles are built (src/domain/profile).
+ */
+export interface ProfileSignals {
+  userId: string;
+  longTerm: Vector | null;
+  shortTerm: Vector | null;
+  interests: InterestSignal[];
+  facets: FacetWeight[];
+  /** Newest first, bounded (e.g. last 20). */
+  recent: RecentInteraction[];
+  /** Items the default filter must exclude (consumed by the configured behaviour types). */
+  consumed: Set<string>;
+  /** Items the user pushed away (SKIP, DISLIKE): never recommended again. */
+  rejected: Set<string>;
+  attributes: Record<string, unknown>;
+  /** Vector of the onboarding text, kept for cold start. */
+  onboarding: Vector | null;
+  eventCount: number;
+}
+
+export const REASON_KINDS = [
+  'SIMILAR_TO_RECENT',
+  'INTEREST',
+  'ALSO_LIKED',
+  'NEXT_IN_SEQUENCE',
+  'TRENDING',
+  'POPULAR',
+  'SIMILAR_USERS',
+  'ONBOARDING',
+  'SIMILAR_ITEM',
+  'EXPLORATION',
+] as const;
+export type ReasonKind = (typeof REASON_KINDS)[number];
+
+export interface Reason {
+  kind: ReasonKind;
+  text: string;
+  itemId?: string;
+  facet?: string;
+  value?: string;
+}
+
+export interface ScoredRecommendation {
+  itemId: string;
+  score: number;
+  reasons: Reason[];
+}
+
+export interface RecommendationFilter {
+  categories?: string[];
+  excludeCategories?: string[];
+  priceMin?: number;
+  priceMax?: number;
+  excludeItemIds?: string[];
+}
