@@ -1,0 +1,30 @@
+import path from 'node:path';
+
+export type Provider = 'sqlite' | 'postgresql';
+
+export interface DatabaseTarget {
+  provider: Provider;
+  /** SQLite: absolute file path. PostgreSQL: connection string without Prisma's `schema` parameter. */
+  location: string;
+  /** PostgreSQL schema (Prisma's `?schema=` convention); defaults to `public`. */
+  schema: string;
+}
+
+export const DEFAULT_DATABASE_URL = 'file:./data/tastegraph.db';
+
+/** DATABASE_URL picks the provider: `file:` is SQLite, `postgres://` or `postgresql://` is PostgreSQL. */
+export function parseDatabaseUrl(url: string = DEFAULT_DATABASE_URL, cwd = process.cwd()): DatabaseTarget {
+  if (url.startsWith('file:')) {
+    const file = url.slice('file:'.length).split('?')[0]!;
+    if (!file) throw new Error(`DATABASE_URL "${url}" names no SQLite file (expected e.g. ${DEFAULT_DATABASE_URL})`);
+    return { provider: 'sqlite', location: path.resolve(cwd, file), schema: 'main' };
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const parsed = new URL(url);
+    const schema = parsed.searchParams.get('schema') ?? 'public';
+    parsed.searchParams.delete('schema');
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) throw new Error(`DATABASE_URL schema "${schema}" is not a plain identifier`);
+    return { provider: 'postgresql', location: parsed.toString(), schema };
+  }
+  throw new Error(`DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL); got "${url.replace(/\/\/[^@]*@/, '//***@')}"`);
+}

@@ -1,0 +1,311 @@
+// The Store over Prisma. SQLite and PostgreSQL share this code: their generated clients have identical APIs
+// because the two schemas declare identical models (a test checks it).
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient as SqliteClient, Prisma } from '../generated/sqlite/client.js';
+import { PrismaClient as PgClient } from '../generated/postgresql/client.js';
+import type { BehaviorType } from '../domain/types.js';
+import type { DatabaseTarget } from './databaseUrl.js';
+import type {
+  BehaviorRow, BehaviorWrite, FacetChange, ItemRow, ItemWrite, Page, ProfileRow, ProfileVersionRow,
+  ProfileVersionWrite, Store, StoreStats, StoreTx, UserRow,
+} from './types.js';
+
+type Client = SqliteClient;
+type TxClient = Prisma.TransactionClient;
+type Db = Client | TxClient;
+
+type UserModel = Prisma.UserModel;
+type ItemModel = Prisma.ItemModel;
+type BehaviorModel = Prisma.BehaviorModel;
+type ProfileModel = Prisma.ProfileModel;
+type ProfileVersionModel = Prisma.ProfileVersionModel;
+
+export function vectorToBytes(v: Float32Array): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) as ArrayBuffer);
+}
+
+export function bytesToVector(b: Uint8Array): Float32Array {
+  // Copy first: the driver's buffer may be shared or unaligned.
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+}
+
+function bytes(b: Uint8Array): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+}
+
+function parseJsonObject(text: string | null): Record<string, unknown> {
+  if (!text) return {};
+  const v = JSON.parse(text) as unknown;
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+const toUser = (u: UserModel): UserRow => ({
+  id: u.id, attributes: parseJsonObject(u.attributes), onboardingText: u.onboardingText, createdAt: u.createdAt, updatedAt: u.updatedAt,
+});
+
+const toItem = (i: ItemModel): ItemRow => ({
+  id: i.id, title: i.title, description: i.description, category: i.category, tags: JSON.parse(i.tags) as string[],
+  brand: i.brand, price: i.price, attributes: parseJsonObject(i.attributes),
+  embedding: i.embedding ? bytesToVector(i.embedding) : null, encoderId: i.encoderId, createdAt: i.createdAt, updatedAt: i.updatedAt,
+});
+
+const toBehavior = (b: BehaviorModel): BehaviorRow => ({ ...b, type: b.type as BehaviorType });
+
+const toProfile = (p: ProfileModel): ProfileRow => ({ ...p, state: bytes(p.state) });
+
+const toVersion = (v: ProfileVersionModel): ProfileVersionRow => ({
+  ...v, changedFacets: JSON.parse(v.changedFacets) as FacetChange[], snapshot: v.snapshot ? bytes(v.snapshot) : null,
+});
+
+function byIds<T extends { id: string }>(ids: readonly string[], rows: T[]): Array<T | null> {
+  const map = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => map.get(id) ?? null);
+}
+
+function page<T>(rows: T[], first: number): Page<T> {
+  return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return err instanceof Error && (err as { code?: string }).code === 'P2002';
+}
+
+function txOps(db: Db): StoreTx {
+  return {
+    async getUser(id) {
+      const u = await db.user.findUnique({ where: { id } });
+      return u ? toUser(u) : null;
+    },
+    async ensureUser(id) {
+      const u = await db.user.upsert({ where: { id }, create: { id }, update: {} });
+      return toUser(u);
+    },
+    async getProfile(userId) {
+      const p = await db.profile.findUnique({ where: { userId } });
+      return p ? toProfile(p) : null;
+    },
+    async insertBehavior(row: BehaviorWrite) {
+      return toBehavior(await db.behavior.create({ data: row }));
+    },
+    async saveProfile(row: ProfileRow, expectedVersion, expectedEventCount) {
+      const data = { ...row, state: bytes(row.state) };
+      if (expectedVersion === null) {
+        try {
+          await db.profile.create({ data });
+          return true;
+        } catch (err) {
+          if (isUniqueViolation(err)) return false;
+          throw err;
+        }
+      }
+      const r = await db.profile.updateMany({
+        where: { userId: row.userId, version: expectedVersion, eventCount: expectedEventCount ?? undefined },
+        data,
+      });
+      return r.count === 1;
+    },
+    async insertProfileVersion(row: ProfileVersionWrite) {
+      await db.profileVersion.create({
+        data: { ...row, changedFacets: JSON.stringify(row.changedFacets), snapshot: row.snapshot ? bytes(row.snapshot) : null },
+      });
+    },
+    async userBehaviors(userId) {
+      const rows = await db.behavior.findMany({ where: { userId }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] });
+      return rows.map(toBehavior);
+    },
+    async snapshotBefore(userId, at) {
+      const v = await db.profileVersion.findFirst({
+        where: { userId, asOf: { lte: at }, snapshot: { not: null } },
+        orderBy: { version: 'desc' },
+      });
+      return v ? toVersion(v) : null;
+    },
+    async behaviorsFrom(userId, from) {
+      const rows = await db.behavior.findMany({ where: { userId, occurredAt: { gte: from } }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] });
+      return rows.map(toBehavior);
+    },
+  };
+}
+
+export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
+  const stats: StoreStats = { queries: 0 };
+  let base: Client;
+  if (target.provider === 'sqlite') {
+    mkdirSync(path.dirname(target.location), { recursive: true });
+    base = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: `file:${target.location}`, timeout: 10_000 }) });
+  } else {
+    const adapter = new PrismaPg({ connectionString: target.location, max: 10 }, { schema: target.schema });
+    base = new PgClient({ adapter }) as unknown as Client;
+  }
+  // Count every Prisma operation: the DataLoader tests assert on it.
+  const prisma = base.$extends({
+    query: {
+      async $allOperations({ args, query }) {
+        stats.queries++;
+        return query(args);
+      },
+    },
+  }) as unknown as Client;
+
+  const ops = txOps(prisma);
+  const store: Store = {
+    ...ops,
+    provider: target.provider,
+    stats,
+    async ping() {
+      await prisma.$queryRawUnsafe('SELECT 1');
+    },
+    async close() {
+      await base.$disconnect();
+    },
+    async transaction(fn) {
+      return prisma.$transaction((tx) => fn(txOps(tx)), { maxWait: 10_000, timeout: 30_000 });
+    },
+
+    async upsertUser({ id, attributes, onboardingText }) {
+      const update: Prisma.UserUpdateInput = {};
+      if (attributes !== undefined) update.attributes = attributes === null ? null : JSON.stringify(attributes);
+      if (onboardingText !== undefined) update.onboardingText = onboardingText;
+      const u = await prisma.user.upsert({
+        where: { id },
+        create: { id, attributes: attributes ? JSON.stringify(attributes) : null, onboardingText: onboardingText ?? null },
+        update,
+      });
+      return toUser(u);
+    },
+    async usersByIds(ids) {
+      return byIds(ids, (await prisma.user.findMany({ where: { id: { in: [...ids] } } })).map(toUser));
+    },
+    async listUsers(first, after) {
+      const rows = await prisma.user.findMany({ where: after ? { id: { gt: after } } : {}, orderBy: { id: 'asc' }, take: first + 1 });
+      return page(rows.map(toUser), first);
+    },
+    async countUsers() {
+      return prisma.user.count();
+    },
+
+    async upsertItems(items) {
+      await prisma.$transaction(
+        items.map((it) => {
+          const data = {
+            title: it.title, description: it.description, category: it.category, tags: JSON.stringify(it.tags),
+            brand: it.brand, price: it.price, attributes: Object.keys(it.attributes).length ? JSON.stringify(it.attributes) : null,
+            embedding: it.embedding ? vectorToBytes(it.embedding) : null, encoderId: it.encoderId,
+          };
+          return prisma.item.upsert({ where: { id: it.id }, create: { id: it.id, ...data }, update: data });
+        }),
+      );
+    },
+    async itemsByIds(ids) {
+      return byIds(ids, (await prisma.item.findMany({ where: { id: { in: [...ids] } } })).map(toItem));
+    },
+    async listItems(first, after, category) {
+      const rows = await prisma.item.findMany({
+        where: { ...(after ? { id: { gt: after } } : {}), ...(category !== null ? { category } : {}) },
+        orderBy: { id: 'asc' },
+        take: first + 1,
+      });
+      return page(rows.map(toItem), first);
+    },
+    async countItems(category) {
+      return prisma.item.count({ where: category !== null ? { category } : {} });
+    },
+    async *iterateItems(pageSize = 2000) {
+      let after: string | null = null;
+      for (;;) {
+        const rows: ItemModel[] = await prisma.item.findMany({ where: after ? { id: { gt: after } } : {}, orderBy: { id: 'asc' }, take: pageSize });
+        if (!rows.length) return;
+        yield rows.map(toItem);
+        after = rows[rows.length - 1]!.id;
+      }
+    },
+    async itemsNeedingEmbedding(encoderId, first) {
+      const rows = await prisma.item.findMany({
+        where: { OR: [{ encoderId: null }, { encoderId: { not: encoderId } }] },
+        orderBy: { id: 'asc' },
+        take: first,
+      });
+      return rows.map(toItem);
+    },
+    async setItemEmbeddings(rows) {
+      await prisma.$transaction(
+        rows.map((r) => prisma.item.update({ where: { id: r.id }, data: { embedding: vectorToBytes(r.embedding), encoderId: r.encoderId } })),
+      );
+    },
+
+    async findBehavior(userId, eventId) {
+      const b = await prisma.behavior.findUnique({ where: { userId_eventId: { userId, eventId } } });
+      return b ? toBehavior(b) : null;
+    },
+    async behaviorById(id) {
+      const b = await prisma.behavior.findUnique({ where: { id } });
+      return b ? toBehavior(b) : null;
+    },
+    async listBehaviors(userId, first, after) {
+      // Newest first: an admin console reads the latest events.
+      const rows = await prisma.behavior.findMany({
+        where: { userId, ...(after !== null ? { id: { lt: after } } : {}) },
+        orderBy: { id: 'desc' },
+        take: first + 1,
+      });
+      return page(rows.map(toBehavior), first);
+    },
+    async countBehaviors(userId) {
+      return prisma.behavior.count({ where: { userId } });
+    },
+    async *iterateBehaviors(pageSize = 5000) {
+      let after = 0;
+      for (;;) {
+        const rows: BehaviorModel[] = await prisma.behavior.findMany({ where: { id: { gt: after } }, orderBy: { id: 'asc' }, take: pageSize });
+        if (!rows.length) return;
+        yield rows.map(toBehavior);
+        after = rows[rows.length - 1]!.id;
+      }
+    },
+
+    async profilesByUserIds(ids) {
+      const rows = await prisma.profile.findMany({ where: { userId: { in: [...ids] } } });
+      const map = new Map(rows.map((r) => [r.userId, toProfile(r)]));
+      return ids.map((id) => map.get(id) ?? null);
+    },
+    async listProfileVersions(userId, first, afterVersion) {
+      // Newest first: history reads backwards from the current version.
+      const rows = await prisma.profileVersion.findMany({
+        where: { userId, ...(afterVersion !== null ? { version: { lt: afterVersion } } : {}) },
+        orderBy: { version: 'desc' },
+        take: first + 1,
+      });
+      return page(rows.map(toVersion), first);
+    },
+    async countProfileVersions(userId) {
+      return prisma.profileVersion.count({ where: { userId } });
+    },
+    async profileVersionAt(userId, asOf) {
+      const v = await prisma.profileVersion.findFirst({ where: { userId, asOf: { lte: asOf } }, orderBy: { version: 'desc' } });
+      return v ? toVersion(v) : null;
+    },
+    async listProfileUserIds(first, after) {
+      const rows = await prisma.profile.findMany({ where: after ? { userId: { gt: after } } : {}, orderBy: { userId: 'asc' }, take: first, select: { userId: true } });
+      return rows.map((r) => r.userId);
+    },
+    async tableCounts() {
+      const [users, items, behaviors, profiles, profileVersions] = await Promise.all([
+        prisma.user.count(), prisma.item.count(), prisma.behavior.count(), prisma.profile.count(), prisma.profileVersion.count(),
+      ]);
+      return { users, items, behaviors, profiles, profileVersions };
+    },
+    async profileVersionBytes() {
+      const table = target.provider === 'sqlite' ? '"ProfileVersion"' : `"${target.schema}"."ProfileVersion"`;
+      const len = target.provider === 'sqlite' ? 'length' : 'octet_length';
+      // Sum of the stored column sizes of each row (what a profile version costs, excluding index overhead).
+      const r = await prisma.$queryRawUnsafe<Array<{ rows: bigint | number; bytes: bigint | number | null }>>(
+        `SELECT COUNT(*) AS rows, SUM(8 + 4 + 4 + 8 + 8 + 4 + 8 + 8 + ${len}("userId") + ${len}("changedFacets") + COALESCE(${len}("snapshot"), 0)) AS bytes FROM ${table}`,
+      );
+      return { rows: Number(r[0]!.rows), bytes: Number(r[0]!.bytes ?? 0) };
+    },
+  };
+  return store;
+}

@@ -1,0 +1,142 @@
+// The one persistence interface the service layer talks to; implemented over Prisma for SQLite and PostgreSQL.
+import type { BehaviorType } from '../domain/types.js';
+import type { Provider } from './databaseUrl.js';
+
+export interface UserRow {
+  id: string;
+  attributes: Record<string, unknown>;
+  onboardingText: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ItemRow {
+  id: string;
+  title: string;
+  description: string | null;
+  category: string | null;
+  tags: string[];
+  brand: string | null;
+  price: number | null;
+  attributes: Record<string, unknown>;
+  embedding: Float32Array | null;
+  encoderId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type ItemWrite = Omit<ItemRow, 'createdAt' | 'updatedAt'>;
+
+export interface BehaviorRow {
+  id: number;
+  eventId: string;
+  userId: string;
+  itemId: string | null;
+  type: BehaviorType;
+  value: number | null;
+  text: string | null;
+  occurredAt: Date;
+  receivedAt: Date;
+}
+
+export type BehaviorWrite = Omit<BehaviorRow, 'id' | 'receivedAt'>;
+
+export interface ProfileRow {
+  userId: string;
+  version: number;
+  eventCount: number;
+  state: Uint8Array;
+  summary: string;
+  updatedAt: Date;
+}
+
+export interface FacetChange {
+  kind: string;
+  value: string;
+  delta: number;
+}
+
+export interface ProfileVersionRow {
+  id: number;
+  userId: string;
+  version: number;
+  behaviorId: number | null;
+  drift: number | null;
+  driftShort: number | null;
+  changedFacets: FacetChange[];
+  eventCount: number;
+  snapshot: Uint8Array | null;
+  createdAt: Date;
+  asOf: Date;
+}
+
+export type ProfileVersionWrite = Omit<ProfileVersionRow, 'id' | 'createdAt'>;
+
+export interface Page<T> {
+  rows: T[];
+  hasNextPage: boolean;
+}
+
+/** Operations inside one database transaction (the unit of work of recordBehavior). */
+export interface StoreTx {
+  getUser(id: string): Promise<UserRow | null>;
+  ensureUser(id: string): Promise<UserRow>;
+  getProfile(userId: string): Promise<ProfileRow | null>;
+  insertBehavior(row: BehaviorWrite): Promise<BehaviorRow>;
+  /**
+   * Writes the profile if its stored version is still `expectedVersion` (null: it must not exist yet).
+   * Returns false on a conflict (another writer got there first), so the caller retries.
+   */
+  saveProfile(row: ProfileRow, expectedVersion: number | null, expectedEventCount: number | null): Promise<boolean>;
+  insertProfileVersion(row: ProfileVersionWrite): Promise<void>;
+  userBehaviors(userId: string): Promise<BehaviorRow[]>;
+  /** Newest version row carrying a full snapshot whose asOf is at or before `at` (ms). */
+  snapshotBefore(userId: string, at: Date): Promise<ProfileVersionRow | null>;
+  behaviorsFrom(userId: string, from: Date): Promise<BehaviorRow[]>;
+}
+
+export interface StoreStats {
+  /** Prisma operations issued (DataLoader tests count these). */
+  queries: number;
+}
+
+export interface Store extends Omit<StoreTx, 'insertBehavior' | 'saveProfile' | 'insertProfileVersion' | 'ensureUser'> {
+  readonly provider: Provider;
+  readonly stats: StoreStats;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+
+  upsertUser(input: { id: string; attributes?: Record<string, unknown> | null; onboardingText?: string | null }): Promise<UserRow>;
+  usersByIds(ids: readonly string[]): Promise<Array<UserRow | null>>;
+  listUsers(first: number, after: string | null): Promise<Page<UserRow>>;
+  countUsers(): Promise<number>;
+
+  upsertItems(items: ItemWrite[]): Promise<void>;
+  itemsByIds(ids: readonly string[]): Promise<Array<ItemRow | null>>;
+  listItems(first: number, after: string | null, category: string | null): Promise<Page<ItemRow>>;
+  countItems(category: string | null): Promise<number>;
+  /** Streams every item (with embeddings) in id order, in pages; used to fill the in-memory index at start. */
+  iterateItems(pageSize?: number): AsyncGenerator<ItemRow[]>;
+  /** Items whose stored vector came from another encoder (or none): re-embedding work list. */
+  itemsNeedingEmbedding(encoderId: string, first: number): Promise<ItemRow[]>;
+  setItemEmbeddings(rows: Array<{ id: string; embedding: Float32Array; encoderId: string }>): Promise<void>;
+
+  findBehavior(userId: string, eventId: string): Promise<BehaviorRow | null>;
+  behaviorById(id: number): Promise<BehaviorRow | null>;
+  listBehaviors(userId: string, first: number, after: number | null): Promise<Page<BehaviorRow>>;
+  countBehaviors(userId: string): Promise<number>;
+  /** Streams the whole log in (occurredAt, id) order; rebuilds the in-memory recommendation model at start. */
+  iterateBehaviors(pageSize?: number): AsyncGenerator<BehaviorRow[]>;
+
+  profilesByUserIds(ids: readonly string[]): Promise<Array<ProfileRow | null>>;
+  listProfileVersions(userId: string, first: number, afterVersion: number | null): Promise<Page<ProfileVersionRow>>;
+  countProfileVersions(userId: string): Promise<number>;
+  profileVersionAt(userId: string, asOf: Date): Promise<ProfileVersionRow | null>;
+  /** Users with a profile, in id order, for the consolidation job (resumable by `after`). */
+  listProfileUserIds(first: number, after: string | null): Promise<string[]>;
+  /** Row counts per table (tests check that bad input writes nothing). */
+  tableCounts(): Promise<Record<string, number>>;
+  /** Bytes stored for profile versions (storage budget benchmark). */
+  profileVersionBytes(): Promise<{ rows: number; bytes: number }>;
+}
