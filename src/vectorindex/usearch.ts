@@ -1,0 +1,169 @@
+import { createRequire } from 'node:module';
+import type { SearchHit, VectorIndex } from './types.js';
+
+// usearch's ESM entry point recurses while locating its native build on Node 20; the CJS one works.
+interface UsearchMatches {
+  keys: BigUint64Array;
+  distances: Float32Array;
+}
+interface UsearchNative {
+  add(keys: bigint | BigUint64Array, vectors: Float32Array, threads?: number): void;
+  search(vectors: Float32Array, k: number, threads?: number): UsearchMatches;
+  remove(keys: bigint): number;
+  contains(keys: bigint): boolean;
+  size(): number;
+}
+interface UsearchModule {
+  Index: new (config: {
+    dimensions: number;
+    metric: 'cos' | 'ip' | 'l2sq';
+    connectivity: number;
+    expansion_add: number;
+    expansion_search: number;
+  }) => UsearchNative;
+}
+let usearchModule: UsearchModule | undefined;
+function loadUsearch(): UsearchModule {
+  usearchModule ??= createRequire(import.meta.url)('usearch') as UsearchModule;
+  return usearchModule;
+}
+
+export interface UsearchOptions {
+  /** HNSW graph degree (M). Default 32. */
+  connectivity?: number;
+  /** Candidate list size while inserting (efConstruction). Default 200. */
+  expansionAdd?: number;
+  /** Candidate list size while searching (ef). Default 256 (recall@10 >= 0.96 on clustered 20k x 64 sets). */
+  expansionSearch?: number;
+  /** First oversampling factor when `accept` filters results. Default 3. */
+  oversample?: number;
+  /** Threads for batch inserts (0 = all cores). Single upserts and searches use 1 thread. */
+  buildThreads?: number;
+}
+
+/**
+ * Approximate cosine index on usearch's HNSW. String ids map to stable bigint keys (a counter);
+ * upserting an existing id removes and re-adds its key. Removals leave tombstones in the graph:
+ * `tombstones` counts them, and the owner may rebuild from its vectors with `rebuild` when they pile up.
+ */
+export class UsearchIndex implements VectorIndex {
+  readonly dim: number;
+  private native: UsearchNative;
+  private readonly opts: Required<UsearchOptions>;
+  private keyOf = new Map<string, bigint>();
+  private idOf = new Map<bigint, string>();
+  private nextKey = 1n;
+  private removedSinceBuild = 0;
+
+  constructor(dim: number, options: UsearchOptions = {}) {
+    if (!Number.isInteger(dim) || dim <= 0) throw new Error(`UsearchIndex: dim must be a positive integer, got ${dim}`);
+    this.dim = dim;
+    this.opts = {
+      connectivity: options.connectivity ?? 32,
+      expansionAdd: options.expansionAdd ?? 200,
+      expansionSearch: options.expansionSearch ?? 256,
+      oversample: options.oversample ?? 3,
+      buildThreads: options.buildThreads ?? 0,
+    };
+    this.native = this.createNative();
+  }
+
+  private createNative(): UsearchNative {
+    const { Index } = loadUsearch();
+    return new Index({
+      dimensions: this.dim,
+      metric: 'cos',
+      connectivity: this.opts.connectivity,
+      expansion_add: this.opts.expansionAdd,
+      expansion_search: this.opts.expansionSearch,
+    });
+  }
+
+  get size(): number {
+    return this.keyOf.size;
+  }
+
+  /** Removed entries still present in the graph as tombstones since the last (re)build. */
+  get tombstones(): number {
+    return this.removedSinceBuild;
+  }
+
+  has(id: string): boolean {
+    return this.keyOf.has(id);
+  }
+
+  upsert(id: string, vector: Float32Array): void {
+    if (vector.length !== this.dim) throw new Error(`UsearchIndex: vector has ${vector.length} dims, expected ${this.dim}`);
+    let key = this.keyOf.get(id);
+    if (key === undefined) {
+      key = this.nextKey++;
+      this.keyOf.set(id, key);
+      this.idOf.set(key, id);
+    } else {
+      this.native.remove(key);
+      this.removedSinceBuild++;
+    }
+    this.native.add(key, vector, 1);
+  }
+
+  /** Bulk insert of new ids (faster than upsert one by one: multi-threaded graph build). Existing ids are upserted singly. */
+  addMany(entries: Iterable<[string, Float32Array]>): void {
+    const fresh: Array<[string, Float32Array]> = [];
+    for (const [id, v] of entries) {
+      if (this.keyOf.has(id)) this.upsert(id, v);
+      else fresh.push([id, v]);
+    }
+    if (fresh.length === 0) return;
+    const keys = new BigUint64Array(fresh.length);
+    const matrix = new Float32Array(fresh.length * this.dim);
+    fresh.forEach(([id, v], i) => {
+      if (v.length !== this.dim) throw new Error(`UsearchIndex: vector has ${v.length} dims, expected ${this.dim}`);
+      const key = this.nextKey++;
+      this.keyOf.set(id, key);
+      this.idOf.set(key, id);
+      keys[i] = key;
+      matrix.set(v, i * this.dim);
+    });
+    this.native.add(keys, matrix, this.opts.buildThreads);
+  }
+
+  remove(id: string): boolean {
+    const key = this.keyOf.get(id);
+    if (key === undefined) return false;
+    this.native.remove(key);
+    this.keyOf.delete(id);
+    this.idOf.delete(key);
+    this.removedSinceBuild++;
+    return true;
+  }
+
+  /** Drop the graph and build a fresh one from `entries` (e.g. the owner's stored vectors), clearing tombstones. */
+  rebuild(entries: Iterable<[string, Float32Array]>): void {
+    this.native = this.createNative();
+    this.keyOf.clear();
+    this.idOf.clear();
+    this.removedSinceBuild = 0;
+    this.addMany(entries);
+  }
+
+  search(query: Float32Array, k: number, accept?: (id: string) => boolean): SearchHit[] {
+    if (query.length !== this.dim) throw new Error(`UsearchIndex: query has ${query.length} dims, expected ${this.dim}`);
+    const n = this.keyOf.size;
+    k = Math.min(Math.floor(k), n);
+    if (k <= 0) return [];
+    let want = accept ? Math.min(n, k * this.opts.oversample) : k;
+    for (;;) {
+      const m = this.native.search(query, want, 1);
+      const out: SearchHit[] = [];
+      for (let i = 0; i < m.keys.length && out.length < k; i++) {
+        const id = this.idOf.get(m.keys[i]!);
+        if (id === undefined) continue; // tombstone race: key removed
+        if (accept && !accept(id)) continue;
+        out.push({ id, score: 1 - m.distances[i]! });
+      }
+      // Enough accepted hits, or the graph returned fewer than asked (nothing more to find), or we asked for everything.
+      if (out.length >= k || m.keys.length < want || want >= n) return out;
+      want = Math.min(n, want * 4);
+    }
+  }
+}
