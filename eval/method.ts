@@ -1,0 +1,94 @@
+// What every ranked method (baseline or Tastegraph) implements, and the loop that evaluates one.
+import type { LoadedDataset } from './datasets/types.js';
+import { MetricAccumulator, type Metrics } from './metrics.js';
+import { Progress } from './progress.js';
+import { historyEnd, LeakGuard, type Phase, type SplitPlan, targetOf, trainingEnd } from './protocol.js';
+
+export interface PhaseData {
+  ds: LoadedDataset;
+  plan: SplitPlan;
+  phase: Phase;
+  guard: LeakGuard;
+  /** Item vectors of the run's encoder, row-major nItems x dim, unit length. */
+  vectors: Float32Array;
+  dim: number;
+  /** Length of the ranked list each method returns (MRR is truncated there). */
+  depth: number;
+}
+
+export interface Method {
+  name: string;
+  group: 'baseline' | 'tastegraph' | 'ablation';
+  description: string;
+  prepare(p: PhaseData): Promise<void> | void;
+  /** The top p.depth items for a user, best first, never an item of the user's history. */
+  rank(userIndex: number, p: PhaseData): Promise<Int32Array> | Int32Array;
+  release?(): void;
+}
+
+export interface MethodResult {
+  name: string;
+  group: Method['group'];
+  description: string;
+  phase: Phase;
+  metrics: Metrics;
+  seconds: number;
+  /** Items of the user's history returned by the method (should be 0; they are dropped before scoring). */
+  historyItemsReturned: number;
+}
+
+/** Training events of a phase for shared models: every user's prefix before the phase's held-out items, in global time order. */
+export function trainingEvents(p: Pick<PhaseData, 'ds' | 'plan' | 'phase' | 'guard'>): Array<{ user: number; pos: number; time: number }> {
+  const out: Array<{ user: number; pos: number; time: number }> = [];
+  const included = new Set<number>();
+  // every user with enough interactions is training data, including users left out by --users sampling
+  p.ds.users.forEach((u, ui) => {
+    if (u.items.length >= p.plan.minInteractions) included.add(ui);
+  });
+  for (const ui of included) {
+    const u = p.ds.users[ui]!;
+    const end = trainingEnd(u, p.phase);
+    for (let k = 0; k < end; k++) {
+      p.guard.model(ui, k);
+      out.push({ user: ui, pos: k, time: u.times[k]! });
+    }
+  }
+  out.sort((a, b) => a.time - b.time || a.user - b.user || a.pos - b.pos);
+  return out;
+}
+
+export async function evaluateMethod(method: Method, p: PhaseData, opts: { quiet?: boolean } = {}): Promise<MethodResult> {
+  const t0 = performance.now();
+  const progress = opts.quiet ? null : new Progress(`${p.phase} ${method.name}`, p.plan.users.length + 1);
+  await method.prepare(p);
+  progress?.tick();
+  const acc = new MetricAccumulator(p.ds.items.length, p.vectors, p.dim);
+  let historyItemsReturned = 0;
+  const seen = new Uint8Array(p.ds.items.length);
+  for (const ui of p.plan.users) {
+    const u = p.ds.users[ui]!;
+    const end = historyEnd(u, p.phase);
+    let ranked = await method.rank(ui, p);
+    for (let k = 0; k < end; k++) seen[u.items[k]!] = 1;
+    let bad = 0;
+    for (const it of ranked) bad += seen[it]!;
+    if (bad) {
+      historyItemsReturned += bad;
+      ranked = ranked.filter((it) => !seen[it]);
+    }
+    for (let k = 0; k < end; k++) seen[u.items[k]!] = 0;
+    acc.add(ranked.length > p.depth ? ranked.subarray(0, p.depth) : ranked, targetOf(u, p.phase));
+    progress?.tick();
+  }
+  progress?.done();
+  method.release?.();
+  return {
+    name: method.name,
+    group: method.group,
+    description: method.description,
+    phase: p.phase,
+    metrics: acc.result(),
+    seconds: (performance.now() - t0) / 1000,
+    historyItemsReturned,
+  };
+}
