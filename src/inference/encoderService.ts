@@ -1,0 +1,108 @@
+// The one batcher every encode request in the process goes through: DataLoader collects single-text requests
+// for up to `maxWaitMs` (or until `maxBatchSize`), identical in-flight (role, text) keys share one promise,
+// and an LRU keyed by (encoder id, role, text) skips re-encoding.
+//
+// Returned vectors are always fresh copies: callers may mutate them without corrupting the cache or each other.
+import DataLoader from 'dataloader';
+import { LRUCache } from 'lru-cache';
+import type { Encoder, TextRole } from './types.js';
+
+export interface EncoderServiceOptions {
+  /** Most texts per encodeBatch call (default 64). */
+  maxBatchSize?: number;
+  /** Longest a request waits for others to join its batch, in ms (default 2). */
+  maxWaitMs?: number;
+  /** LRU entries (default 10000); 0 disables the cache. */
+  cacheSize?: number;
+}
+
+export interface EncoderServiceStats {
+  /** encodeBatch calls made. */
+  batches: number;
+  /** Texts sent to the encoder. */
+  texts: number;
+  /** Requests answered from the LRU. */
+  cacheHits: number;
+}
+
+type Key = string; // `${role}\u0000${text}`
+
+export class EncoderService {
+  readonly encoder: Encoder;
+  private readonly loader: DataLoader<Key, Float32Array, Key>;
+  private readonly cache: LRUCache<string, Float32Array> | null;
+  private readonly counters: EncoderServiceStats = { batches: 0, texts: 0, cacheHits: 0 };
+
+  constructor(encoder: Encoder, opts: EncoderServiceOptions = {}) {
+    this.encoder = encoder;
+    const maxBatchSize = opts.maxBatchSize ?? 64;
+    const maxWaitMs = opts.maxWaitMs ?? 2;
+    const cacheSize = opts.cacheSize ?? 10_000;
+    this.cache = cacheSize > 0 ? new LRUCache<string, Float32Array>({ max: cacheSize }) : null;
+    // DataLoader's own cache holds only in-flight promises (deleted on settle), which dedupes identical
+    // concurrent keys; the LRU above is the long-lived cache.
+    const inflight = new Map<Key, Promise<Float32Array>>();
+    this.loader = new DataLoader<Key, Float32Array, Key>((keys) => this.runBatch(keys), {
+      maxBatchSize,
+      cacheMap: inflight,
+      batchScheduleFn: maxWaitMs > 0 ? (cb) => setTimeout(cb, maxWaitMs) : undefined,
+    });
+  }
+
+  private async runBatch(keys: readonly Key[]): Promise<Array<Float32Array | Error>> {
+    // One encodeBatch per role present (a batch normally has one role).
+    const byRole = new Map<TextRole, number[]>();
+    keys.forEach((k, i) => {
+      const role = (k.startsWith('q') ? 'query' : 'passage') as TextRole;
+      const list = byRole.get(role) ?? [];
+      list.push(i);
+      byRole.set(role, list);
+    });
+    const out = new Array<Float32Array | Error>(keys.length);
+    for (const [role, idx] of byRole) {
+      const texts = idx.map((i) => keys[i]!.slice(keys[i]!.indexOf('\u0000') + 1));
+      this.counters.batches++;
+      this.counters.texts += texts.length;
+      try {
+        const vecs = await this.encoder.encodeBatch(texts, role);
+        if (vecs.length !== texts.length) throw new Error(`encoder returned ${vecs.length} vectors for ${texts.length} texts`);
+        idx.forEach((i, k) => {
+          out[i] = vecs[k]!;
+          this.cache?.set(this.cacheKey(keys[i]!), vecs[k]!);
+        });
+      } catch (err) {
+        for (const i of idx) out[i] = err instanceof Error ? err : new Error(String(err));
+      }
+    }
+    return out;
+  }
+
+  private cacheKey(key: Key): string {
+    return `${this.encoder.id}\u0000${key}`;
+  }
+
+  /** Encodes one text (batched with concurrent callers). Returns a copy the caller owns. */
+  async encode(text: string, role: TextRole = 'passage'): Promise<Float32Array> {
+    const key: Key = `${role === 'query' ? 'q' : 'p'}\u0000${text}`;
+    const hit = this.cache?.get(this.cacheKey(key));
+    if (hit) {
+      this.counters.cacheHits++;
+      return hit.slice();
+    }
+    try {
+      const v = await this.loader.load(key);
+      return v.slice();
+    } finally {
+      this.loader.clear(key);
+    }
+  }
+
+  /** Encodes many texts through the same batcher (each text is one request). */
+  encodeMany(texts: string[], role: TextRole = 'passage'): Promise<Float32Array[]> {
+    return Promise.all(texts.map((t) => this.encode(t, role)));
+  }
+
+  stats(): EncoderServiceStats {
+    return { ...this.counters };
+  }
+}
