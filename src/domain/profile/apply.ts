@@ -1,0 +1,539 @@
+// Applying behaviours to a profile: pure, deterministic, exact under replay.
+import { compareEvents, type BehaviorEvent, type BehaviorType, type EventContext, type ItemFeatures } from '../types.js';
+import { cosine, norm } from '../vector.js';
+import type { ProfileConfig } from './config.js';
+import { ditherToF16, seedOf } from './half.js';
+import {
+  cloneState,
+  newProfile,
+  tallyGet,
+  tallySet,
+  type DecayedVector,
+  type InterestCluster,
+  type ProfileSeed,
+  type ProfileState,
+  type Tally,
+} from './state.js';
+
+export const DAY_MS = 86_400_000;
+
+export interface ChangedFacet {
+  kind: string;
+  value: string;
+  delta: number;
+}
+
+export interface ProfileChange {
+  /** 1 - cosine(previous long-term vector, new one), in [0, 2]; null when there was no previous vector. */
+  drift: number | null;
+  /** Same for the short-term vector. */
+  driftShort: number | null;
+  /** The facets whose share (within their kind) moved most, largest |delta| first. */
+  changedFacets: ChangedFacet[];
+  /** Whether the configured versioning strategy wants a new ProfileVersion for this change. */
+  versioned: boolean;
+}
+
+/** 2^(-dt / halfLife); 1 for dt <= 0. */
+export function decayFactor(dtMs: number, halfLifeDays: number): number {
+  if (!(dtMs > 0)) return 1;
+  return Math.pow(2, -dtMs / (halfLifeDays * DAY_MS));
+}
+
+/** The time the decayed sums of a state refer to. */
+export function stateClock(state: ProfileState): number | null {
+  return state.lastEventAt ?? state.createdAt;
+}
+
+/** Learning rate of adaptive feedback after `evidence` feedback events: shrinks from baseRate towards minRate. */
+export function feedbackRate(evidence: number, config: ProfileConfig): number {
+  const f = config.feedback;
+  return Math.max(f.minRate, f.baseRate / (1 + evidence / f.evidenceScale));
+}
+
+/** The signed weight an event contributes, given the state before it (RATE depends on the running mean). */
+export function eventWeight(state: ProfileState, event: BehaviorEvent, config: ProfileConfig): number {
+  const base = config.weights[event.type];
+  if (event.type !== 'RATE') return base;
+  if (event.value === null || !Number.isFinite(event.value)) return 0;
+  const { min, max } = config.ratingScale;
+  const mid = (min + max) / 2;
+  const halfRange = (max - min) / 2;
+  const prior = config.ratingPriorCount;
+  const count = state.stats.ratingCount + prior;
+  const mean = count > 0 ? (state.stats.ratingSum + prior * mid) / count : mid;
+  const value = Math.min(max, Math.max(min, event.value));
+  const dev = Math.max(-2, Math.min(2, (value - mean) / halfRange));
+  return base * dev;
+}
+
+/** Price band of a price (catalogue-currency agnostic, log-spaced). */
+export function priceBand(price: number): string {
+  if (price < 10) return '<10';
+  if (price < 50) return '10-50';
+  if (price < 200) return '50-200';
+  if (price < 1000) return '200-1000';
+  return '1000+';
+}
+
+const BOUGHT: ReadonlySet<BehaviorType> = new Set<BehaviorType>(['PURCHASE', 'ADD_TO_CART']);
+const REJECTING: ReadonlySet<BehaviorType> = new Set<BehaviorType>(['SKIP', 'DISLIKE']);
+const UNREJECTING: ReadonlySet<BehaviorType> = new Set<BehaviorType>(['PURCHASE', 'ADD_TO_CART', 'FAVORITE', 'SHARE']);
+
+function decayTally(t: Tally, factor: number, prune: number): Tally {
+  if (factor === 1 && prune <= 0) return t;
+  const out: Tally = {};
+  for (const k of Object.keys(t)) {
+    const v = t[k]! * factor;
+    if (v >= prune && v > 0) tallySet(out, k, v);
+  }
+  return out;
+}
+
+/** Keeps the `limit` largest entries (ties by key), preserving the original key order of the survivors. */
+function capTally(t: Tally, limit: number): Tally {
+  const keys = Object.keys(t);
+  if (keys.length <= limit) return t;
+  const keep = new Set(
+    keys
+      .slice()
+      .sort((a, b) => t[b]! - t[a]! || (a < b ? -1 : a > b ? 1 : 0))
+      .slice(0, limit),
+  );
+  const out: Tally = {};
+  for (const k of keys) if (keep.has(k)) tallySet(out, k, t[k]!);
+  return out;
+}
+
+function addTally(t: Tally, key: string, delta: number): void {
+  const v = tallyGet(t, key) + delta;
+  if (v > 0) tallySet(t, key, v);
+  else delete t[key];
+}
+
+/** Facet keys of an item: `category:X`, `tag:Y`, `brand:Z`. */
+function itemFacetKeys(item: ItemFeatures | null): Array<[kind: 'category' | 'tag' | 'brand', value: string]> {
+  if (!item) return [];
+  const out: Array<['category' | 'tag' | 'brand', string]> = [];
+  if (item.category) out.push(['category', item.category]);
+  for (const tag of [...new Set(item.tags)]) if (tag) out.push(['tag', tag]);
+  if (item.brand) out.push(['brand', item.brand]);
+  return out;
+}
+
+/** Shares within each kind (category, tag, brand), keyed `kind\u0000value`. */
+function facetShares(f: ProfileState['facets']): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const kind of ['category', 'tag', 'brand'] as const) {
+    const t = f[kind];
+    let total = 0;
+    for (const k of Object.keys(t)) total += t[k]!;
+    if (total <= 0) continue;
+    for (const k of Object.keys(t)) out.set(`${kind}\u0000${k}`, t[k]! / total);
+  }
+  return out;
+}
+
+export function diffFacets(before: ProfileState['facets'], after: ProfileState['facets'], limit: number): ChangedFacet[] {
+  const a = facetShares(before);
+  const b = facetShares(after);
+  const keys = new Set([...a.keys(), ...b.keys()]);
+  const out: ChangedFacet[] = [];
+  for (const key of keys) {
+    const delta = (b.get(key) ?? 0) - (a.get(key) ?? 0);
+    if (Math.abs(delta) < 1e-9) continue;
+    const sep = key.indexOf('\u0000');
+    out.push({ kind: key.slice(0, sep), value: key.slice(sep + 1), delta });
+  }
+  out.sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || cmpStr(x.kind, y.kind) || cmpStr(x.value, y.value));
+  return out.slice(0, limit);
+}
+
+function cmpStr(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function driftBetween(prev: Float32Array | null, next: Float32Array | null): number | null {
+  if (!prev || !next) return null;
+  if (norm(prev) === 0 || norm(next) === 0) return null;
+  return Math.min(2, Math.max(0, 1 - cosine(prev, next)));
+}
+
+function quantize(v: Float32Array, config: ProfileConfig, seq: number, salt: number): Float32Array {
+  if (config.vectorPrecision === 'f16') ditherToF16(v, seedOf(seq, salt));
+  return v;
+}
+
+/** Folds one weighted vector into a decayed mean (already decayed to the event time). */
+function foldMean(dv: DecayedVector, x: Float32Array, w: number): void {
+  const total = dv.weight + Math.abs(w);
+  const keep = dv.weight / total;
+  const add = w / total;
+  const v = dv.vec;
+  for (let i = 0; i < v.length; i++) v[i] = v[i]! * keep + x[i]! * add;
+  dv.weight = total;
+}
+
+/** Adaptive feedback nudge: towards x (sign +1) or away from it (sign -1), scaled to the vector's own length. */
+function nudge(v: Float32Array, x: Float32Array, rate: number, sign: 1 | -1): void {
+  const n = norm(v);
+  if (n === 0) return;
+  if (sign > 0) for (let i = 0; i < v.length; i++) v[i] = v[i]! * (1 - rate) + x[i]! * rate * n;
+  else for (let i = 0; i < v.length; i++) v[i] = v[i]! - x[i]! * rate * n;
+}
+
+function mergeTallies(a: Tally, b: Tally): Tally {
+  const out: Tally = {};
+  for (const k of Object.keys(a)) tallySet(out, k, a[k]!);
+  for (const k of Object.keys(b)) tallySet(out, k, tallyGet(out, k) + b[k]!);
+  return out;
+}
+
+function mergeClusters(a: InterestCluster, b: InterestCluster, config: ProfileConfig, seq: number): InterestCluster {
+  const total = a.weight + b.weight;
+  const centroid = new Float32Array(a.centroid.length);
+  const wa = total > 0 ? a.weight / total : 0.5;
+  const wb = total > 0 ? b.weight / total : 0.5;
+  for (let i = 0; i < centroid.length; i++) centroid[i] = a.centroid[i]! * wa + b.centroid[i]! * wb;
+  quantize(centroid, config, seq, 1000 + a.id);
+  const minT = (x: number | null, y: number | null) => (x === null ? y : y === null ? x : Math.min(x, y));
+  const maxT = (x: number | null, y: number | null) => (x === null ? y : y === null ? x : Math.max(x, y));
+  return {
+    id: a.id,
+    centroid,
+    weight: total,
+    facets: capTally(mergeTallies(a.facets, b.facets), config.maxClusterFacets),
+    topItems: capTally(mergeTallies(a.topItems, b.topItems), config.maxClusterItems),
+    createdAt: minT(a.createdAt, b.createdAt),
+    updatedAt: maxT(a.updatedAt, b.updatedAt),
+    source: a.source === 'behavior' || b.source === 'behavior' ? 'behavior' : 'onboarding',
+  };
+}
+
+/** Merges the closest pair while there are too many interests or some pair is closer than mergeSimilarity. */
+function consolidateClusters(clusters: InterestCluster[], config: ProfileConfig, seq: number): InterestCluster[] {
+  let cs = clusters;
+  for (;;) {
+    if (cs.length < 2) return cs;
+    let bi = -1;
+    let bj = -1;
+    let best = -Infinity;
+    for (let i = 0; i < cs.length; i++) {
+      for (let j = i + 1; j < cs.length; j++) {
+        const s = cosine(cs[i]!.centroid, cs[j]!.centroid);
+        if (s > best) {
+          best = s;
+          bi = i;
+          bj = j;
+        }
+      }
+    }
+    if (cs.length <= config.maxInterests && best < config.mergeSimilarity) return cs;
+    const [a, b] = cs[bi]!.id < cs[bj]!.id ? [cs[bi]!, cs[bj]!] : [cs[bj]!, cs[bi]!];
+    const merged = mergeClusters(a, b, config, seq);
+    cs = cs.filter((c) => c !== a && c !== b);
+    cs.push(merged);
+    cs.sort((x, y) => x.id - y.id);
+  }
+}
+
+/**
+ * Applies one behaviour. PURE: the input state is never mutated; the result shares no mutable data with it.
+ *
+ * Decay runs from `state.lastEventAt` to `event.occurredAt`, so the same events give the same floats whether they
+ * are applied live one by one or replayed in one go. Events must arrive in `compareEvents` order: an event older than
+ * `state.lastEventAt` is a caller bug here (the service replays late events from an earlier snapshot); it is applied
+ * with dt = 0 and does not move the clock back, so the result is deterministic but not equal to an in-order replay.
+ */
+export function applyBehavior(
+  state: ProfileState,
+  event: BehaviorEvent,
+  ctx: EventContext,
+  config: ProfileConfig,
+): { state: ProfileState; change: ProfileChange } {
+  const s = cloneState(state);
+  const t = event.occurredAt;
+  const clock = stateClock(s);
+  const dt = clock === null ? 0 : Math.max(0, t - clock);
+  const dLong = decayFactor(dt, config.longHalfLifeDays);
+  const dShort = decayFactor(dt, config.shortHalfLifeDays);
+  const dFacet = decayFactor(dt, config.facetHalfLifeDays);
+
+  const prevLong = s.long ? s.long.vec.slice() : null;
+  const prevShort = s.short ? s.short.vec.slice() : null;
+  const prevFacets = s.facets;
+
+  // 1. Decay everything to the event time, and forget what faded (the same rule decayProfileTo uses).
+  if (s.long) s.long.weight *= dLong;
+  if (s.short) s.short.weight *= dShort;
+  s.facets = {
+    category: decayTally(s.facets.category, dFacet, config.facetPruneWeight),
+    tag: decayTally(s.facets.tag, dFacet, config.facetPruneWeight),
+    brand: decayTally(s.facets.brand, dFacet, config.facetPruneWeight),
+  };
+  s.recentCategories = decayTally(s.recentCategories, dShort, config.facetPruneWeight);
+  s.price = {
+    bought: decayTally(s.price.bought, dFacet, config.facetPruneWeight),
+    browsed: decayTally(s.price.browsed, dFacet, config.facetPruneWeight),
+  };
+  s.interests = s.interests
+    .map((c) => ({
+      ...c,
+      weight: c.weight * dLong,
+      facets: decayTally(c.facets, dLong, 0),
+      topItems: decayTally(c.topItems, dLong, 0),
+    }))
+    .filter((c) => c.weight >= config.forgetWeight);
+
+  // 2. The event's weight and vector.
+  const w = eventWeight(s, event, config);
+  const type = event.type;
+  let x: Float32Array | null = type === 'REVIEW' ? (ctx.textVector ?? ctx.itemVector) : ctx.itemVector;
+  if (x && (x.length === 0 || norm(x) === 0)) x = null;
+  if (x && s.dim !== null && x.length !== s.dim) {
+    s.dimMismatches += 1;
+    x = null;
+  }
+  if (x) {
+    const n = norm(x);
+    const unit = new Float32Array(x.length);
+    for (let i = 0; i < x.length; i++) unit[i] = x[i]! / n;
+    x = unit;
+    s.dim = x.length;
+  }
+  const seq = event.seq;
+
+  // 3. Long- and short-term vectors (negative events push an existing vector away; they never create one).
+  if (x && w !== 0) {
+    for (const [key, salt] of [['long', 1], ['short', 2]] as const) {
+      const dv = s[key];
+      if (dv) {
+        foldMean(dv, x, w);
+        quantize(dv.vec, config, seq, salt);
+      } else if (w > 0) {
+        s[key] = { vec: quantize(x.slice(), config, seq, salt), weight: w };
+      }
+    }
+  }
+
+  // 4. Adaptive feedback: a learning-rate step that shrinks as feedback evidence accumulates.
+  const fbSign = config.feedback.enabled ? config.feedback.types[type] : undefined;
+  if (x && fbSign !== undefined && (type !== 'RATE' || w !== 0)) {
+    const rate = feedbackRate(s.feedback.evidence, config);
+    for (const [key, salt] of [['long', 3], ['short', 4]] as const) {
+      const dv = s[key];
+      if (!dv) continue;
+      const r = key === 'long' ? rate * config.feedback.longTermShare : rate;
+      if (r <= 0) continue;
+      nudge(dv.vec, x, r, fbSign);
+      quantize(dv.vec, config, seq, salt);
+    }
+    s.feedback.evidence += 1;
+    if (fbSign > 0) s.feedback.positive += 1;
+    else s.feedback.negative += 1;
+  }
+
+  // 5. Interests: assign to the nearest, spawn when far, merge when close or too many.
+  const facetKeys = itemFacetKeys(ctx.item);
+  if (x && w !== 0) {
+    let best: InterestCluster | null = null;
+    let bestSim = -Infinity;
+    for (const c of s.interests) {
+      const sim = cosine(c.centroid, x);
+      if (sim > bestSim) {
+        bestSim = sim;
+        best = c;
+      }
+    }
+    if (w > 0) {
+      if (best && bestSim >= config.spawnSimilarity) {
+        const total = best.weight + w;
+        const keep = best.weight / total;
+        const add = w / total;
+        const cen = best.centroid;
+        for (let i = 0; i < cen.length; i++) cen[i] = cen[i]! * keep + x[i]! * add;
+        quantize(cen, config, seq, 1000 + best.id);
+        best.weight = total;
+        best.updatedAt = t;
+        best.source = 'behavior';
+        for (const [kind, value] of facetKeys) addTally(best.facets, `${kind}:${value}`, w);
+        best.facets = capTally(best.facets, config.maxClusterFacets);
+        if (event.itemId !== null) addTally(best.topItems, event.itemId, w);
+        best.topItems = capTally(best.topItems, config.maxClusterItems);
+      } else {
+        const c: InterestCluster = {
+          id: s.nextInterestId++,
+          centroid: quantize(x.slice(), config, seq, 1000 + s.nextInterestId - 1),
+          weight: w,
+          facets: {},
+          topItems: {},
+          createdAt: t,
+          updatedAt: t,
+          source: 'behavior',
+        };
+        for (const [kind, value] of facetKeys) addTally(c.facets, `${kind}:${value}`, w);
+        c.facets = capTally(c.facets, config.maxClusterFacets);
+        if (event.itemId !== null) addTally(c.topItems, event.itemId, w);
+        s.interests.push(c);
+      }
+      s.interests = consolidateClusters(s.interests, config, seq);
+    } else if (best && bestSim >= config.spawnSimilarity) {
+      best.weight = Math.max(0, best.weight + w * bestSim);
+      if (event.itemId !== null) addTally(best.topItems, event.itemId, w);
+      s.interests = s.interests.filter((c) => c.weight >= config.forgetWeight);
+    }
+  }
+
+  // 6. Facets, "lately" categories and price bands.
+  if (w !== 0) {
+    for (const [kind, value] of facetKeys) addTally(s.facets[kind], value, w);
+    s.facets = {
+      category: capTally(s.facets.category, config.maxFacetsPerKind),
+      tag: capTally(s.facets.tag, config.maxFacetsPerKind),
+      brand: capTally(s.facets.brand, config.maxFacetsPerKind),
+    };
+    if (ctx.item?.category) {
+      addTally(s.recentCategories, ctx.item.category, w);
+      s.recentCategories = capTally(s.recentCategories, config.maxFacetsPerKind);
+    }
+  }
+  const price = ctx.item?.price;
+  if (price !== null && price !== undefined && Number.isFinite(price) && price >= 0 && !REJECTING.has(type) && w > 0) {
+    const band = priceBand(price);
+    addTally(BOUGHT.has(type) ? s.price.bought : s.price.browsed, band, w);
+  }
+
+  // 7. Behaviour statistics.
+  s.stats.counts[type] = (s.stats.counts[type] ?? 0) + 1;
+  const day = Math.floor(t / DAY_MS);
+  if (s.stats.lastActiveDay === null || day > s.stats.lastActiveDay) {
+    s.stats.activeDays += 1;
+    s.stats.lastActiveDay = day;
+  }
+  s.stats.firstAt = s.stats.firstAt === null ? t : Math.min(s.stats.firstAt, t);
+  s.stats.lastAt = s.stats.lastAt === null ? t : Math.max(s.stats.lastAt, t);
+  if (type === 'RATE' && event.value !== null && Number.isFinite(event.value)) {
+    const { min, max } = config.ratingScale;
+    s.stats.ratingCount += 1;
+    s.stats.ratingSum += Math.min(max, Math.max(min, event.value));
+  }
+
+  // 8. Recent interactions, consumed and rejected items.
+  if (event.itemId !== null) {
+    const itemId = event.itemId;
+    if (config.recentLimit > 0) {
+      s.recent.unshift({ itemId, type, occurredAt: t, weight: w });
+      if (s.recent.length > config.recentLimit) s.recent.length = config.recentLimit;
+    }
+    if (config.consumedTypes.includes(type) && !s.consumed.includes(itemId)) {
+      s.consumed.push(itemId);
+      if (s.consumed.length > config.maxConsumed) s.consumed.splice(0, s.consumed.length - config.maxConsumed);
+    }
+    if (REJECTING.has(type)) {
+      if (!s.rejected.includes(itemId)) {
+        s.rejected.push(itemId);
+        if (s.rejected.length > config.maxRejected) s.rejected.splice(0, s.rejected.length - config.maxRejected);
+      }
+    } else if (UNREJECTING.has(type) || (type === 'RATE' && w > 0)) {
+      const i = s.rejected.indexOf(itemId);
+      if (i >= 0) s.rejected.splice(i, 1);
+    }
+  }
+
+  s.eventCount += 1;
+  if (s.lastEventAt === null || compareEvents(event, { occurredAt: s.lastEventAt, seq: s.lastSeq ?? -Infinity }) > 0) {
+    s.lastEventAt = t;
+    s.lastSeq = seq;
+  }
+
+  // 9. What changed.
+  const drift = driftBetween(prevLong, s.long?.vec ?? null);
+  const driftShort = driftBetween(prevShort, s.short?.vec ?? null);
+  const changedFacets = diffFacets(prevFacets, s.facets, config.changedFacetsLimit);
+  let versioned = true;
+  if (config.versioning.strategy === 'event-triggered') {
+    versioned =
+      config.versioning.triggerTypes.includes(type) ||
+      (drift !== null && drift >= config.versioning.driftThreshold) ||
+      (prevLong === null && s.long !== null);
+  }
+  return { state: s, change: { drift, driftShort, changedFacets, versioned } };
+}
+
+/**
+ * Rebuilds a profile from events: sorts them by `compareEvents` and folds applyBehavior, starting from `from` (a
+ * snapshot) or newProfile(userId, seed). Events at or before `from`'s position (lastEventAt, lastSeq) are skipped, as
+ * the snapshot already includes them. Equal, bit for bit, to applying the same events one by one in that order.
+ */
+export function replayProfile(
+  userId: string,
+  seed: ProfileSeed | undefined,
+  events: ReadonlyArray<{ event: BehaviorEvent; ctx: EventContext }>,
+  config: ProfileConfig,
+  from?: ProfileState,
+): ProfileState {
+  const sorted = events.slice().sort((a, b) => compareEvents(a.event, b.event));
+  let state = from ?? newProfile(userId, seed ?? {}, config);
+  const pos = from && from.lastEventAt !== null ? { occurredAt: from.lastEventAt, seq: from.lastSeq ?? -Infinity } : null;
+  for (const { event, ctx } of sorted) {
+    if (pos && compareEvents(event, pos) <= 0) continue;
+    state = applyBehavior(state, event, ctx, config).state;
+  }
+  return state;
+}
+
+/**
+ * Periodic consolidation: forgets the interests and facet tallies that have faded by `now` (their weight decayed
+ * to `now` is under forgetWeight / facetPruneWeight), exactly as the next event at or after `now` would.
+ *
+ * Replay equality: the stored sums keep referring to lastEventAt (nothing is re-scaled, lastEventAt and lastSeq are
+ * unchanged), and pruning is monotone in time, so any event applied after consolidation yields bit for bit the state
+ * that replaying the event log without consolidation yields. Between consolidation and that next event the
+ * consolidated state only lacks entries that every view at `now` or later hides anyway (views decay to `now`).
+ * `change.versioned` is true when something was forgotten; drift is 0 (the vectors do not move).
+ */
+export function decayProfileTo(
+  state: ProfileState,
+  now: number,
+  config: ProfileConfig,
+): { state: ProfileState; change: ProfileChange } {
+  const s = cloneState(state);
+  const clock = stateClock(s);
+  const dt = clock === null ? 0 : Math.max(0, now - clock);
+  const dLong = decayFactor(dt, config.longHalfLifeDays);
+  const dShort = decayFactor(dt, config.shortHalfLifeDays);
+  const dFacet = decayFactor(dt, config.facetHalfLifeDays);
+  const keepKeys = (t: Tally, f: number): Tally => {
+    const out: Tally = {};
+    for (const k of Object.keys(t)) {
+      const v = t[k]! * f;
+      if (v >= config.facetPruneWeight && v > 0) tallySet(out, k, t[k]!);
+    }
+    return out;
+  };
+  const changedFacets: ChangedFacet[] = [];
+  const before = s.facets;
+  s.facets = {
+    category: keepKeys(s.facets.category, dFacet),
+    tag: keepKeys(s.facets.tag, dFacet),
+    brand: keepKeys(s.facets.brand, dFacet),
+  };
+  changedFacets.push(...diffFacets(before, s.facets, config.changedFacetsLimit));
+  s.recentCategories = keepKeys(s.recentCategories, dShort);
+  s.price = { bought: keepKeys(s.price.bought, dFacet), browsed: keepKeys(s.price.browsed, dFacet) };
+  const forgotten = s.interests.filter((c) => c.weight * dLong < config.forgetWeight);
+  s.interests = s.interests.filter((c) => c.weight * dLong >= config.forgetWeight);
+  for (const c of forgotten) changedFacets.push({ kind: 'interest', value: String(c.id), delta: -c.weight * dLong });
+  const pruned =
+    forgotten.length > 0 ||
+    JSON.stringify([state.facets, state.recentCategories, state.price]) !== JSON.stringify([s.facets, s.recentCategories, s.price]);
+  return {
+    state: s,
+    change: {
+      drift: s.long ? 0 : null,
+      driftShort: s.short ? 0 : null,
+      changedFacets: changedFacets.slice(0, Math.max(config.changedFacetsLimit, forgotten.length)),
+      versioned: pruned,
+    },
+  };
+}

@@ -1,0 +1,98 @@
+// float16 helpers: exact conversions and deterministic, unbiased (stochastic) rounding of float32 vectors to
+// float16-representable values. Used so that stored profile vectors fit in 2 bytes per dimension losslessly.
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** float32 value -> IEEE 754 binary16 bits, round to nearest even. */
+export function f32ToF16Bits(value: number): number {
+  f32[0] = value;
+  const x = u32[0]!;
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant !== 0 ? 0x200 : 0);
+  const e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    let h = mant >>> shift;
+    const rem = mant & ((1 << shift) - 1);
+    const half = 1 << (shift - 1);
+    if (rem > half || (rem === half && (h & 1) === 1)) h++;
+    return sign | h;
+  }
+  let h = (e << 10) | (mant >>> 13);
+  const rem = mant & 0x1fff;
+  if (rem > 0x1000 || (rem === 0x1000 && (h & 1) === 1)) h++;
+  return sign | h;
+}
+
+/** binary16 bits -> number (exact). */
+export function f16BitsToNumber(h: number): number {
+  const s = (h & 0x8000) !== 0 ? -1 : 1;
+  const e = (h >>> 10) & 0x1f;
+  const m = h & 0x3ff;
+  if (e === 0) return s * m * 2 ** -24;
+  if (e === 31) return m !== 0 ? NaN : s * Infinity;
+  return s * (1 + m / 1024) * 2 ** (e - 15);
+}
+
+/** True when every element of v is exactly representable in float16 (sign of zero included). */
+export function isF16Exact(v: Float32Array): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    if (!Object.is(f16BitsToNumber(f32ToF16Bits(x)), x)) return false;
+  }
+  return true;
+}
+
+/** 32-bit mix of a seed and an index -> uniform number in [0, 1). */
+function hash01(seed: number, i: number): number {
+  let h = (seed ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+}
+
+/** A 32-bit seed from an event sequence number (any safe integer) and a salt naming the vector. */
+export function seedOf(seq: number, salt: number): number {
+  const lo = seq >>> 0;
+  const hi = Math.floor(seq / 4294967296) >>> 0;
+  let h = Math.imul(lo ^ 0x27d4eb2d, 0x165667b1) ^ Math.imul(hi + 0x3c6ef372, 0x27d4eb2f) ^ Math.imul(salt + 1, 0x9e3779b1);
+  h ^= h >>> 15;
+  return h >>> 0;
+}
+
+/**
+ * Rounds every element (in place) to one of its two float16 neighbours, choosing the upper one with probability
+ * proportional to the distance, using a deterministic hash of (seed, index) instead of randomness: unbiased on
+ * average (small updates are not systematically lost) and exactly reproducible on replay.
+ */
+export function ditherToF16(v: Float32Array, seed: number): Float32Array {
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    const h = f32ToF16Bits(x);
+    const a = f16BitsToNumber(h);
+    if (a === x || Number.isNaN(x)) continue;
+    const b = Math.abs(a) < Math.abs(x) ? f16BitsToNumber(h + 1) : f16BitsToNumber(h - 1);
+    const lo = Math.abs(a) < Math.abs(b) ? a : b;
+    const hi = lo === a ? b : a;
+    if (!Number.isFinite(hi)) {
+      v[i] = lo;
+      continue;
+    }
+    const p = (Math.abs(x) - Math.abs(lo)) / (Math.abs(hi) - Math.abs(lo));
+    v[i] = hash01(seed, i) < p ? hi : lo;
+  }
+  return v;
+}
+
+/** Rounds every element (in place) to the nearest float16 value. */
+export function roundToF16(v: Float32Array): Float32Array {
+  for (let i = 0; i < v.length; i++) v[i] = f16BitsToNumber(f32ToF16Bits(v[i]!));
+  return v;
+}

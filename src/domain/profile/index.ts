@@ -1,0 +1,7 @@
+// The profile engine: how a stream of behaviours becomes a living, versioned, explainable profile. Pure; no I/O.
+export * from './config.js';
+export * from './state.js';
+export * from './apply.js';
+export * from './views.js';
+export * from './codec.js';
+export { cosine, dot, norm, normalized } from '../vector.js';

@@ -1,0 +1,215 @@
+// The profile state: plain data (JSON-like plus Float32Arrays), the unit the store persists and replays.
+import type { BehaviorType, RecentInteraction } from '../types.js';
+import type { ProfileConfig } from './config.js';
+import { DEFAULT_PROFILE_CONFIG } from './config.js';
+import { roundToF16 } from './half.js';
+import { normalized, norm } from '../vector.js';
+
+export const PROFILE_STATE_FORMAT = 1 as const;
+
+/**
+ * A time-decayed weighted mean: vec = sum(w_i * x_i) / sum(|w_i|), weight = sum(|w_i|), every w_i decayed from its
+ * event time to the state's clock (`lastEventAt`). Uniform decay leaves vec unchanged and only shrinks weight, so
+ * decay is exact from event time whatever the update cadence.
+ */
+export interface DecayedVector {
+  vec: Float32Array;
+  weight: number;
+}
+
+/** Decayed tallies by key. */
+export type Tally = Record<string, number>;
+
+export interface InterestCluster {
+  /** Stable per profile (never reused); not shown to users. */
+  id: number;
+  /** Weighted mean of the member vectors (not unit length). */
+  centroid: Float32Array;
+  /** Decayed sum of member weights (long half-life). */
+  weight: number;
+  /** Decayed facet tallies of the member items, keyed `kind:value` (kind: category, tag, brand). */
+  facets: Tally;
+  /** Decayed contribution of the items that contributed most. */
+  topItems: Tally;
+  createdAt: number | null;
+  updatedAt: number | null;
+  source: 'behavior' | 'onboarding';
+}
+
+export interface BehaviorStats {
+  counts: Partial<Record<BehaviorType, number>>;
+  /** Distinct UTC days with at least one event. */
+  activeDays: number;
+  /** UTC day index (epoch ms / 86,400,000, floored) of the newest active day. */
+  lastActiveDay: number | null;
+  firstAt: number | null;
+  lastAt: number | null;
+  ratingCount: number;
+  ratingSum: number;
+}
+
+export interface ProfileState {
+  format: typeof PROFILE_STATE_FORMAT;
+  userId: string;
+  /** seed.at: the time the decayed sums refer to before the first event (no decay before the first event otherwise). */
+  createdAt: number | null;
+  eventCount: number;
+  /** Event time (occurredAt) of the newest applied event: the clock every decayed sum refers to. */
+  lastEventAt: number | null;
+  /** seq of the newest applied event: (lastEventAt, lastSeq) is the replay position. */
+  lastSeq: number | null;
+  /** Dimension of the vectors (null until the first vector). Vectors of another dimension are ignored. */
+  dim: number | null;
+  long: DecayedVector | null;
+  short: DecayedVector | null;
+  interests: InterestCluster[];
+  nextInterestId: number;
+  /** Decayed tallies (facet half-life). */
+  facets: { category: Tally; tag: Tally; brand: Tally };
+  /** Category tallies with the short half-life ("lately"). */
+  recentCategories: Tally;
+  /** Decayed tallies by price band (facet half-life): where the user buys vs where they browse. */
+  price: { bought: Tally; browsed: Tally };
+  stats: BehaviorStats;
+  /** Newest first, at most config.recentLimit. */
+  recent: RecentInteraction[];
+  /** Consumed item ids, oldest first (event order), unique, bounded. */
+  consumed: string[];
+  /** Rejected item ids (SKIP, DISLIKE), oldest first, unique, bounded. */
+  rejected: string[];
+  attributes: Record<string, unknown>;
+  onboarding: Float32Array | null;
+  /** Adaptive feedback evidence: feedback events applied so far. */
+  feedback: { evidence: number; positive: number; negative: number };
+  /** Events whose vector had a different dimension than the profile (ignored for vectors). */
+  dimMismatches: number;
+}
+
+export interface ProfileSeed {
+  attributes?: Record<string, unknown>;
+  onboardingVector?: Float32Array | null;
+  at?: number;
+}
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/** Reads a tally (safe for keys such as "__proto__"). */
+export function tallyGet(t: Tally, key: string): number {
+  return hasOwn(t, key) ? t[key]! : 0;
+}
+
+/** Writes a tally entry (safe for keys such as "__proto__"). */
+export function tallySet(t: Tally, key: string, value: number): void {
+  if (hasOwn(t, key)) t[key] = value;
+  else Object.defineProperty(t, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function cloneTally(t: Tally): Tally {
+  const out: Tally = {};
+  for (const k of Object.keys(t)) tallySet(out, k, t[k]!);
+  return out;
+}
+
+function cloneJson<T>(v: T): T {
+  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+}
+
+/** Structural deep copy (Float32Arrays copied). */
+export function cloneState(s: ProfileState): ProfileState {
+  return {
+    format: s.format,
+    userId: s.userId,
+    createdAt: s.createdAt,
+    eventCount: s.eventCount,
+    lastEventAt: s.lastEventAt,
+    lastSeq: s.lastSeq,
+    dim: s.dim,
+    long: s.long ? { vec: s.long.vec.slice(), weight: s.long.weight } : null,
+    short: s.short ? { vec: s.short.vec.slice(), weight: s.short.weight } : null,
+    interests: s.interests.map((c) => ({
+      id: c.id,
+      centroid: c.centroid.slice(),
+      weight: c.weight,
+      facets: cloneTally(c.facets),
+      topItems: cloneTally(c.topItems),
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
+      source: c.source,
+    })),
+    nextInterestId: s.nextInterestId,
+    facets: { category: cloneTally(s.facets.category), tag: cloneTally(s.facets.tag), brand: cloneTally(s.facets.brand) },
+    recentCategories: cloneTally(s.recentCategories),
+    price: { bought: cloneTally(s.price.bought), browsed: cloneTally(s.price.browsed) },
+    stats: { ...s.stats, counts: { ...s.stats.counts } },
+    recent: s.recent.map((r) => ({ ...r })),
+    consumed: s.consumed.slice(),
+    rejected: s.rejected.slice(),
+    attributes: cloneJson(s.attributes),
+    onboarding: s.onboarding ? s.onboarding.slice() : null,
+    feedback: { ...s.feedback },
+    dimMismatches: s.dimMismatches,
+  };
+}
+
+/**
+ * A fresh profile. The onboarding vector (if any, non-zero) seeds the long-term vector and one interest with
+ * config.onboardingWeight, so cold-start users already have a direction; real behaviour soon outweighs it.
+ * seed.at is recorded as createdAt: the seed's weight decays from then until the first event when that event is later.
+ */
+export function newProfile(userId: string, seed: ProfileSeed = {}, config: ProfileConfig = DEFAULT_PROFILE_CONFIG): ProfileState {
+  const at = seed.at ?? null;
+  let onboarding: Float32Array | null = null;
+  if (seed.onboardingVector && seed.onboardingVector.length > 0 && norm(seed.onboardingVector) > 0) {
+    onboarding = normalized(seed.onboardingVector);
+    if (config.vectorPrecision === 'f16') roundToF16(onboarding);
+  }
+  const state: ProfileState = {
+    format: PROFILE_STATE_FORMAT,
+    userId,
+    createdAt: at,
+    eventCount: 0,
+    lastEventAt: null,
+    lastSeq: null,
+    dim: onboarding ? onboarding.length : null,
+    long: null,
+    short: null,
+    interests: [],
+    nextInterestId: 0,
+    facets: { category: {}, tag: {}, brand: {} },
+    recentCategories: {},
+    price: { bought: {}, browsed: {} },
+    stats: { counts: {}, activeDays: 0, lastActiveDay: null, firstAt: null, lastAt: null, ratingCount: 0, ratingSum: 0 },
+    recent: [],
+    consumed: [],
+    rejected: [],
+    attributes: cloneJson(seed.attributes ?? {}),
+    onboarding,
+    feedback: { evidence: 0, positive: 0, negative: 0 },
+    dimMismatches: 0,
+  };
+  if (onboarding && config.onboardingWeight > 0) {
+    state.long = { vec: onboarding.slice(), weight: config.onboardingWeight };
+    state.interests.push({
+      id: state.nextInterestId++,
+      centroid: onboarding.slice(),
+      weight: config.onboardingWeight,
+      facets: {},
+      topItems: {},
+      createdAt: at,
+      updatedAt: at,
+      source: 'onboarding',
+    });
+  }
+  return state;
+}
+
+/**
+ * Replaces the user's attributes (upsertUser). Attributes take no part in the arithmetic, so this keeps replay
+ * equality as long as replay is seeded with the same (current) attributes. A changed onboarding text needs a rebuild
+ * (replayProfile with the new seed), because the onboarding vector seeds the sums at the start.
+ */
+export function setProfileAttributes(state: ProfileState, attributes: Record<string, unknown>): ProfileState {
+  const s = cloneState(state);
+  s.attributes = cloneJson(attributes);
+  return s;
+}

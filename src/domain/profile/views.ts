@@ -1,0 +1,283 @@
+// Read-side views of a profile, all decayed to a given `now` (epoch ms). Pure and deterministic.
+import type { FacetWeight, InterestSignal, ProfileSignals } from '../types.js';
+import { cosine, normalized, norm } from '../vector.js';
+import type { ProfileConfig } from './config.js';
+import { DAY_MS, decayFactor, stateClock } from './apply.js';
+import type { InterestCluster, ProfileState, Tally } from './state.js';
+
+export const FACET_KINDS = ['category', 'tag', 'brand', 'price_band', 'behavior', 'activity', 'rating', 'attribute'] as const;
+export type FacetKind = (typeof FACET_KINDS)[number];
+
+const WEEK_MS = 7 * DAY_MS;
+
+function cmpStr(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function dtTo(state: ProfileState, now: number): number {
+  const clock = stateClock(state);
+  return clock === null ? 0 : Math.max(0, now - clock);
+}
+
+/** Decays a tally by `factor`, drops what is under `prune`, normalises to shares summing to 1, sorts. */
+function shares(kind: string, t: Tally, factor: number, prune: number, prefix = ''): FacetWeight[] {
+  const entries: Array<[string, number]> = [];
+  let total = 0;
+  for (const k of Object.keys(t)) {
+    const v = t[k]! * factor;
+    if (v >= prune && v > 0) {
+      entries.push([k, v]);
+      total += v;
+    }
+  }
+  if (total <= 0) return [];
+  return entries
+    .map(([value, v]) => ({ kind, value: prefix + value, weight: v / total }))
+    .sort((a, b) => b.weight - a.weight || cmpStr(a.value, b.value));
+}
+
+function attributeValue(v: unknown): string {
+  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v) ?? String(v);
+}
+
+/**
+ * Facets of the profile decayed to `now`, grouped by kind in a fixed order (or only `kind`), each kind sorted by
+ * weight (descending, then value).
+ * - category, tag, brand: decayed shares within the kind (sum to 1).
+ * - price_band: `bought:<band>` and `browsed:<band>` shares (each group sums to 1): the value tendency.
+ * - behavior: share of events by type (sums to 1).
+ * - activity (raw numbers): active_days, active_days_per_week, events_per_week, days_since_last.
+ * - rating (raw numbers): mean, count, generosity (mean relative to the scale midpoint, in [-1, 1]).
+ * - attribute: `key=value` with weight 1, from upsertUser.
+ */
+export function profileFacets(state: ProfileState, now: number, config: ProfileConfig, kind?: string): FacetWeight[] {
+  const dt = dtTo(state, now);
+  const dFacet = decayFactor(dt, config.facetHalfLifeDays);
+  const want = (k: FacetKind) => kind === undefined || kind === k;
+  const out: FacetWeight[] = [];
+  if (want('category')) out.push(...shares('category', state.facets.category, dFacet, config.facetPruneWeight));
+  if (want('tag')) out.push(...shares('tag', state.facets.tag, dFacet, config.facetPruneWeight));
+  if (want('brand')) out.push(...shares('brand', state.facets.brand, dFacet, config.facetPruneWeight));
+  if (want('price_band')) {
+    out.push(...shares('price_band', state.price.bought, dFacet, config.facetPruneWeight, 'bought:'));
+    out.push(...shares('price_band', state.price.browsed, dFacet, config.facetPruneWeight, 'browsed:'));
+  }
+  if (want('behavior') && state.eventCount > 0) {
+    const counts = state.stats.counts;
+    let total = 0;
+    for (const v of Object.values(counts)) total += v ?? 0;
+    const list: FacetWeight[] = [];
+    for (const [type, n] of Object.entries(counts)) if (n) list.push({ kind: 'behavior', value: type, weight: n / total });
+    list.sort((a, b) => b.weight - a.weight || cmpStr(a.value, b.value));
+    out.push(...list);
+  }
+  if (want('activity') && state.eventCount > 0) {
+    const a = activity(state, now);
+    out.push(
+      { kind: 'activity', value: 'active_days', weight: state.stats.activeDays },
+      { kind: 'activity', value: 'active_days_per_week', weight: a.activeDaysPerWeek },
+      { kind: 'activity', value: 'events_per_week', weight: a.eventsPerWeek },
+      { kind: 'activity', value: 'days_since_last', weight: a.daysSinceLast },
+    );
+  }
+  if (want('rating') && state.stats.ratingCount > 0) {
+    const r = rating(state, config)!;
+    out.push(
+      { kind: 'rating', value: 'mean', weight: r.mean },
+      { kind: 'rating', value: 'count', weight: state.stats.ratingCount },
+      { kind: 'rating', value: 'generosity', weight: r.generosity },
+    );
+  }
+  if (want('attribute')) {
+    const keys = Object.keys(state.attributes).sort(cmpStr);
+    for (const k of keys) {
+      const v = state.attributes[k];
+      if (v === undefined) continue;
+      out.push({ kind: 'attribute', value: `${k}=${attributeValue(v)}`, weight: 1 });
+    }
+  }
+  return out;
+}
+
+function activity(state: ProfileState, now: number): { activeDaysPerWeek: number; eventsPerWeek: number; daysSinceLast: number } {
+  const first = state.stats.firstAt ?? now;
+  const last = state.stats.lastAt ?? now;
+  const weeks = Math.max(1, (last - first) / WEEK_MS);
+  return {
+    activeDaysPerWeek: state.stats.activeDays / weeks,
+    eventsPerWeek: state.eventCount / weeks,
+    daysSinceLast: Math.max(0, (now - last) / DAY_MS),
+  };
+}
+
+function rating(state: ProfileState, config: ProfileConfig): { mean: number; generosity: number } | null {
+  if (state.stats.ratingCount === 0) return null;
+  const mean = state.stats.ratingSum / state.stats.ratingCount;
+  const { min, max } = config.ratingScale;
+  const generosity = Math.max(-1, Math.min(1, (mean - (min + max) / 2) / ((max - min) / 2)));
+  return { mean, generosity };
+}
+
+/** Facet keys of a cluster of one kind, strongest first. */
+function clusterFacetValues(c: InterestCluster, kind: string): Array<[string, number]> {
+  const prefix = `${kind}:`;
+  return Object.keys(c.facets)
+    .filter((k) => k.startsWith(prefix))
+    .map((k) => [k.slice(prefix.length), c.facets[k]!] as [string, number])
+    .sort((a, b) => b[1] - a[1] || cmpStr(a[0], b[0]));
+}
+
+function topItemIds(c: InterestCluster): string[] {
+  return Object.keys(c.topItems)
+    .filter((k) => c.topItems[k]! > 0)
+    .sort((a, b) => c.topItems[b]! - c.topItems[a]! || cmpStr(a, b));
+}
+
+/**
+ * A readable label from the cluster's strongest facets: the top categories (those with at least a third of the top
+ * one's weight, at most two) joined by " / ", else tags, else brands; onboarding-only interests read
+ * "Stated interests"; an interest with no facet data reads "Items like <top item id>".
+ */
+export function interestFacetLabel(c: InterestCluster): string {
+  for (const kind of ['category', 'tag', 'brand']) {
+    const vals = clusterFacetValues(c, kind);
+    if (vals.length === 0) continue;
+    const top = vals[0]![1];
+    return vals
+      .filter(([, w]) => w >= top / 3)
+      .slice(0, 2)
+      .map(([v]) => v)
+      .join(' / ');
+  }
+  if (c.source === 'onboarding') return 'Stated interests';
+  const items = topItemIds(c);
+  return items.length > 0 ? `Items like ${items[0]}` : 'Mixed interests';
+}
+
+/** Nearest vocabulary label by cosine (zero-shot labelling); null when the vocabulary has no vector of that dim. */
+export function nearestLabel(vector: Float32Array, vocabulary: ReadonlyArray<{ label: string; vector: Float32Array }>): string | null {
+  let best: string | null = null;
+  let bestSim = -Infinity;
+  for (const v of vocabulary) {
+    if (v.vector.length !== vector.length || norm(v.vector) === 0) continue;
+    const sim = cosine(vector, v.vector);
+    if (sim > bestSim) {
+      bestSim = sim;
+      best = v.label;
+    }
+  }
+  return best;
+}
+
+/**
+ * Interests decayed to `now` (faded ones left out), strongest first; weight is the share of the total (sums to 1);
+ * vector is the unit-length centroid. Labels come from the strongest facets, or, when a vocabulary is given, from
+ * the nearest vocabulary label. Duplicate labels are disambiguated with the next facet.
+ */
+export function profileInterests(
+  state: ProfileState,
+  now: number,
+  config: ProfileConfig,
+  vocabulary?: ReadonlyArray<{ label: string; vector: Float32Array }>,
+): InterestSignal[] {
+  const d = decayFactor(dtTo(state, now), config.longHalfLifeDays);
+  const live = state.interests
+    .map((c) => ({ c, w: c.weight * d }))
+    .filter(({ w }) => w >= config.forgetWeight && w > 0)
+    .sort((a, b) => b.w - a.w || a.c.id - b.c.id);
+  const total = live.reduce((s, x) => s + x.w, 0);
+  const used = new Set<string>();
+  return live.map(({ c, w }) => {
+    let label = (vocabulary && vocabulary.length > 0 ? nearestLabel(c.centroid, vocabulary) : null) ?? interestFacetLabel(c);
+    if (used.has(label)) {
+      const extra = [...clusterFacetValues(c, 'tag'), ...clusterFacetValues(c, 'category')].map(([v]) => v).find((v) => !label.includes(v));
+      label = extra ? `${label} (${extra})` : label;
+    }
+    used.add(label);
+    return { label, weight: total > 0 ? w / total : 0, vector: normalized(c.centroid), topItemIds: topItemIds(c) };
+  });
+}
+
+/** Everything recommendation scoring needs, decayed to `now`. Vectors are unit length (fresh copies). */
+export function profileSignals(
+  state: ProfileState,
+  now: number,
+  config: ProfileConfig,
+  vocabulary?: ReadonlyArray<{ label: string; vector: Float32Array }>,
+): ProfileSignals {
+  const dt = dtTo(state, now);
+  const vec = (dv: ProfileState['long'], halfLife: number): Float32Array | null => {
+    if (!dv || norm(dv.vec) === 0) return null;
+    if (dv.weight * decayFactor(dt, halfLife) < config.forgetWeight) return null;
+    return normalized(dv.vec);
+  };
+  return {
+    userId: state.userId,
+    longTerm: vec(state.long, config.longHalfLifeDays),
+    shortTerm: vec(state.short, config.shortHalfLifeDays),
+    interests: profileInterests(state, now, config, vocabulary),
+    facets: profileFacets(state, now, config),
+    recent: state.recent.map((r) => ({ ...r })),
+    consumed: new Set(state.consumed),
+    rejected: new Set(state.rejected),
+    attributes: JSON.parse(JSON.stringify(state.attributes)) as Record<string, unknown>,
+    onboarding: state.onboarding ? state.onboarding.slice() : null,
+    eventCount: state.eventCount,
+  };
+}
+
+function joinAnd(xs: string[]): string {
+  if (xs.length <= 1) return xs.join('');
+  return `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
+}
+
+/**
+ * A short template summary, e.g. "Mostly Sci-Fi and Thriller, lately drifting to Documentary; rates generously;
+ * active weekly." Deterministic for a given (state, now, config).
+ */
+export function summarizeProfile(state: ProfileState, now: number, config: ProfileConfig): string {
+  if (state.eventCount === 0) {
+    return state.onboarding
+      ? 'New user: no activity yet; recommendations start from the onboarding interests.'
+      : 'New user: no activity yet.';
+  }
+  const dt = dtTo(state, now);
+  const cats = shares('category', state.facets.category, decayFactor(dt, config.facetHalfLifeDays), config.facetPruneWeight);
+  const interests = profileInterests(state, now, config);
+  const n = state.eventCount;
+  const lately = shares('category', state.recentCategories, decayFactor(dt, config.shortHalfLifeDays), config.facetPruneWeight);
+  // "Lately drifting to X": the short-term leader holds at least 40% of recent weight and is not the long-term leader.
+  const drifting = n >= 3 && lately[0] && lately[0].weight >= 0.4 && cats[0] && lately[0].value !== cats[0].value ? lately[0].value : null;
+  let head: string;
+  if (n < 3) {
+    const where = cats[0]?.value ?? interests[0]?.label;
+    head = `New user with ${n} interaction${n === 1 ? '' : 's'}${where ? `, so far in ${where}` : ''}`;
+  } else if (cats.length > 0) {
+    const top = cats
+      .filter((c) => c.value !== drifting)
+      .filter((c, i) => i === 0 || c.weight >= 0.15)
+      .slice(0, 2)
+      .map((c) => c.value);
+    head = `Mostly ${joinAnd(top)}`;
+  } else if (interests.length > 0) {
+    head = `Mostly ${interests[0]!.label}`;
+  } else {
+    head = `${n} interactions`;
+  }
+  if (drifting) head += `, lately drifting to ${drifting}`;
+  const clauses = [head];
+  const r = rating(state, config);
+  if (r && state.stats.ratingCount >= 3) {
+    clauses.push(r.generosity >= 0.4 ? 'rates generously' : r.generosity <= -0.1 ? 'rates critically' : 'rates moderately');
+  }
+  if (n >= 3) {
+    const a = activity(state, now);
+    if (a.daysSinceLast > 60) clauses.push(`inactive for ${Math.round(a.daysSinceLast / 30)} months`);
+    else if (a.activeDaysPerWeek >= 3) clauses.push('active almost daily');
+    else if (a.activeDaysPerWeek >= 0.75) clauses.push('active weekly');
+    else if (a.activeDaysPerWeek >= 0.2) clauses.push('active monthly');
+    else clauses.push('active occasionally');
+  }
+  return `${clauses.join('; ')}.`;
+}
