@@ -45,6 +45,16 @@ export function stateClock(state: ProfileState): number | null {
   return state.lastEventAt ?? state.createdAt;
 }
 
+/**
+ * Whether `event` can be applied incrementally to `state` (it sorts after everything the state has seen, and not
+ * before a consolidation): when false, the caller must replay from an earlier snapshot (late event).
+ */
+export function isInOrder(state: ProfileState, event: Pick<BehaviorEvent, 'occurredAt' | 'seq'>): boolean {
+  if (state.consolidatedAt !== null && event.occurredAt < state.consolidatedAt) return false;
+  if (state.lastEventAt === null) return true;
+  return compareEvents(event, { occurredAt: state.lastEventAt, seq: state.lastSeq ?? -Infinity }) > 0;
+}
+
 /** Learning rate of adaptive feedback after `evidence` feedback events: shrinks from baseRate towards minRate. */
 export function feedbackRate(evidence: number, config: ProfileConfig): number {
   const f = config.feedback;
@@ -441,6 +451,7 @@ export function applyBehavior(
   }
 
   s.eventCount += 1;
+  s.consolidatedAt = null;
   if (s.lastEventAt === null || compareEvents(event, { occurredAt: s.lastEventAt, seq: s.lastSeq ?? -Infinity }) > 0) {
     s.lastEventAt = t;
     s.lastSeq = seq;
@@ -463,7 +474,8 @@ export function applyBehavior(
 /**
  * Rebuilds a profile from events: sorts them by `compareEvents` and folds applyBehavior, starting from `from` (a
  * snapshot) or newProfile(userId, seed). Events at or before `from`'s position (lastEventAt, lastSeq) are skipped, as
- * the snapshot already includes them. Equal, bit for bit, to applying the same events one by one in that order.
+ * the snapshot already includes them; an event older than `from.consolidatedAt` throws RangeError (pick a snapshot
+ * for which isInOrder(snapshot, earliestEvent) holds). Equal, bit for bit, to applying the same events one by one in that order.
  */
 export function replayProfile(
   userId: string,
@@ -477,6 +489,11 @@ export function replayProfile(
   const pos = from && from.lastEventAt !== null ? { occurredAt: from.lastEventAt, seq: from.lastSeq ?? -Infinity } : null;
   for (const { event, ctx } of sorted) {
     if (pos && compareEvents(event, pos) <= 0) continue;
+    if (!isInOrder(state, event)) {
+      throw new RangeError(
+        `replayProfile: event ${event.eventId} (occurredAt ${event.occurredAt}) is older than the consolidation of the starting snapshot (${state.consolidatedAt}); start from an earlier snapshot`,
+      );
+    }
     state = applyBehavior(state, event, ctx, config).state;
   }
   return state;
@@ -488,7 +505,9 @@ export function replayProfile(
  *
  * Replay equality: the stored sums keep referring to lastEventAt (nothing is re-scaled, lastEventAt and lastSeq are
  * unchanged), and pruning is monotone in time, so any event applied after consolidation yields bit for bit the state
- * that replaying the event log without consolidation yields. Between consolidation and that next event the
+ * that replaying the event log without consolidation yields, provided the event is not older than `now`: the state
+ * records `consolidatedAt = now` (cleared by the next event) and isInOrder() reports older events as late, to be
+ * replayed from an earlier snapshot. Between consolidation and that next event the
  * consolidated state only lacks entries that every view at `now` or later hides anyway (views decay to `now`).
  * `change.versioned` is true when something was forgotten; drift is 0 (the vectors do not move).
  */
@@ -500,6 +519,7 @@ export function decayProfileTo(
   const s = cloneState(state);
   const clock = stateClock(s);
   const dt = clock === null ? 0 : Math.max(0, now - clock);
+  s.consolidatedAt = Math.max(now, s.consolidatedAt ?? -Infinity);
   const dLong = decayFactor(dt, config.longHalfLifeDays);
   const dShort = decayFactor(dt, config.shortHalfLifeDays);
   const dFacet = decayFactor(dt, config.facetHalfLifeDays);

@@ -58,6 +58,11 @@ export interface ProfileState {
   lastEventAt: number | null;
   /** seq of the newest applied event: (lastEventAt, lastSeq) is the replay position. */
   lastSeq: number | null;
+  /**
+   * Set by decayProfileTo (the consolidation time), cleared by the next applied event. An event with occurredAt
+   * before it is late for this state (see isInOrder): replay it from an earlier snapshot.
+   */
+  consolidatedAt: number | null;
   /** Dimension of the vectors (null until the first vector). Vectors of another dimension are ignored. */
   dim: number | null;
   long: DecayedVector | null;
@@ -123,6 +128,7 @@ export function cloneState(s: ProfileState): ProfileState {
     eventCount: s.eventCount,
     lastEventAt: s.lastEventAt,
     lastSeq: s.lastSeq,
+    consolidatedAt: s.consolidatedAt,
     dim: s.dim,
     long: s.long ? { vec: s.long.vec.slice(), weight: s.long.weight } : null,
     short: s.short ? { vec: s.short.vec.slice(), weight: s.short.weight } : null,
@@ -170,6 +176,7 @@ export function newProfile(userId: string, seed: ProfileSeed = {}, config: Profi
     eventCount: 0,
     lastEventAt: null,
     lastSeq: null,
+    consolidatedAt: null,
     dim: onboarding ? onboarding.length : null,
     long: null,
     short: null,
