@@ -54,7 +54,7 @@ const toItem = (i: ItemModel): ItemRow => ({
 
 const toBehavior = (b: BehaviorModel): BehaviorRow => ({ ...b, type: b.type as BehaviorType });
 
-const toProfile = (p: ProfileModel): ProfileRow => ({ ...p, state: bytes(p.state) });
+const toProfile = (p: ProfileModel): ProfileRow => ({ ...p, state: bytes(p.state), changedFacets: JSON.parse(p.changedFacets) as FacetChange[] });
 
 const toVersion = (v: ProfileVersionModel): ProfileVersionRow => ({
   ...v, changedFacets: JSON.parse(v.changedFacets) as FacetChange[], snapshot: v.snapshot ? bytes(v.snapshot) : null,
@@ -91,7 +91,7 @@ function txOps(db: Db): StoreTx {
       return toBehavior(await db.behavior.create({ data: row }));
     },
     async saveProfile(row: ProfileRow, expectedVersion, expectedEventCount) {
-      const data = { ...row, state: bytes(row.state) };
+      const data = { ...row, state: bytes(row.state), changedFacets: JSON.stringify(row.changedFacets) };
       if (expectedVersion === null) {
         try {
           await db.profile.create({ data });
@@ -126,6 +126,9 @@ function txOps(db: Db): StoreTx {
     async behaviorsFrom(userId, from) {
       const rows = await db.behavior.findMany({ where: { userId, occurredAt: { gte: from } }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] });
       return rows.map(toBehavior);
+    },
+    async dropSnapshotsAfter(userId, at) {
+      await db.profileVersion.updateMany({ where: { userId, asOf: { gt: at }, snapshot: { not: null } }, data: { snapshot: null } });
     },
   };
 }

@@ -47,6 +47,9 @@ export interface ProfileRow {
   eventCount: number;
   state: Uint8Array;
   summary: string;
+  drift: number | null;
+  driftShort: number | null;
+  changedFacets: FacetChange[];
   updatedAt: Date;
 }
 
@@ -93,6 +96,8 @@ export interface StoreTx {
   /** Newest version row carrying a full snapshot whose asOf is at or before `at` (ms). */
   snapshotBefore(userId: string, at: Date): Promise<ProfileVersionRow | null>;
   behaviorsFrom(userId: string, from: Date): Promise<BehaviorRow[]>;
+  /** Clears snapshots taken after `at`: a late event at `at` made them stale. */
+  dropSnapshotsAfter(userId: string, at: Date): Promise<void>;
 }
 
 export interface StoreStats {
@@ -100,7 +105,7 @@ export interface StoreStats {
   queries: number;
 }
 
-export interface Store extends Omit<StoreTx, 'insertBehavior' | 'saveProfile' | 'insertProfileVersion' | 'ensureUser'> {
+export interface Store extends Omit<StoreTx, 'insertBehavior' | 'saveProfile' | 'insertProfileVersion' | 'ensureUser' | 'dropSnapshotsAfter'> {
   readonly provider: Provider;
   readonly stats: StoreStats;
   ping(): Promise<void>;

@@ -49,6 +49,9 @@ CREATE TABLE "Profile" (
     "eventCount" INTEGER NOT NULL,
     "state" BYTEA NOT NULL,
     "summary" TEXT NOT NULL,
+    "drift" DOUBLE PRECISION,
+    "driftShort" DOUBLE PRECISION,
+    "changedFacets" TEXT NOT NULL DEFAULT '[]',
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "Profile_pkey" PRIMARY KEY ("userId")

@@ -43,6 +43,9 @@ CREATE TABLE "Profile" (
     "eventCount" INTEGER NOT NULL,
     "state" BLOB NOT NULL,
     "summary" TEXT NOT NULL,
+    "drift" REAL,
+    "driftShort" REAL,
+    "changedFacets" TEXT NOT NULL DEFAULT '[]',
     "updatedAt" DATETIME NOT NULL
 );
 

@@ -1,0 +1,32 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { checkBatch } from '../services/validation.js';
+import type { ProfileView } from '../services/profileView.js';
+import type { BehaviorRow, ItemRow } from '../store/types.js';
+import type { Context } from './context.js';
+import { BehaviorInput, RecordBehaviorPayload, RecordBehaviorsPayload } from './inputs.js';
+import { Behavior, Item, Profile } from './types.js';
+
+@Resolver(() => Behavior)
+export class BehaviorResolver {
+  @Mutation(() => RecordBehaviorPayload, { description: 'Appends one event to the log, updates the profile at once and pushes profileUpdated.' })
+  async recordBehavior(@Arg('input', () => BehaviorInput) input: BehaviorInput, @Ctx() { services }: Context) {
+    return services.profiles.recordBehavior(input);
+  }
+
+  @Mutation(() => RecordBehaviorsPayload, { description: 'Records several events; all are validated before any is written.' })
+  async recordBehaviors(@Arg('inputs', () => [BehaviorInput]) inputs: BehaviorInput[], @Ctx() { services }: Context) {
+    checkBatch('inputs', inputs, services.config.limits);
+    const results = await services.profiles.recordBehaviors(inputs);
+    return { results, count: results.length, duplicates: results.filter((r) => r.duplicate).length };
+  }
+
+  @Mutation(() => Profile, { description: 'Recomputes a profile from the event log alone and stores it as a new version.' })
+  async rebuildProfile(@Arg('userId', () => ID) userId: string, @Ctx() { services }: Context): Promise<ProfileView> {
+    return services.profiles.rebuildProfile(userId);
+  }
+
+  @FieldResolver(() => Item, { nullable: true })
+  async item(@Root() behavior: BehaviorRow, @Ctx() ctx: Context): Promise<ItemRow | null> {
+    return behavior.itemId ? ctx.loaders.item.load(behavior.itemId) : null;
+  }
+}

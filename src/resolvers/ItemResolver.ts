@@ -1,0 +1,54 @@
+import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { checkFirst, checkBatch } from '../services/validation.js';
+import type { ItemRow } from '../store/types.js';
+import type { Context } from './context.js';
+import { ItemConnection, toConnection, type Connection } from './connections.js';
+import { ItemInput, UpsertItemsPayload } from './inputs.js';
+import { Item, Recommendation } from './types.js';
+import { afterKey } from './paging.js';
+
+@Resolver(() => Item)
+export class ItemResolver {
+  @Query(() => Item, { nullable: true })
+  async item(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ItemRow | null> {
+    return ctx.loaders.item.load(id);
+  }
+
+  @Query(() => ItemConnection)
+  async items(
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('category', () => String, { nullable: true }) category: string | null,
+    @Ctx() { services }: Context,
+  ): Promise<Connection<ItemRow>> {
+    const limits = services.config.limits;
+    const n = checkFirst('first', first, 20, limits.maxPageSize);
+    const [page, total] = await Promise.all([
+      services.store.listItems(n, afterKey('after', after), category),
+      services.store.countItems(category),
+    ]);
+    return toConnection(page.rows, page.hasNextPage, total, (r) => r.id, (r) => r);
+  }
+
+  @Query(() => [Recommendation], { description: 'Items like this one: content neighbours blended with co-visitation.' })
+  async similarItems(
+    @Arg('itemId', () => ID) itemId: string,
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Ctx() { services }: Context,
+  ) {
+    const n = checkFirst('first', first, 10, services.config.limits.maxRecommendations);
+    return services.recommendations.similarItems(itemId, n);
+  }
+
+  @Mutation(() => UpsertItemsPayload, { description: 'Creates or replaces items; their vectors are computed in batches.' })
+  async upsertItems(@Arg('items', () => [ItemInput]) items: ItemInput[], @Ctx() { services }: Context): Promise<{ items: ItemRow[]; count: number }> {
+    checkBatch('items', items, services.config.limits);
+    const rows = await services.catalog.upsertItems(items);
+    return { items: rows, count: rows.length };
+  }
+
+  @FieldResolver(() => [Float], { nullable: true, description: 'The stored vector; only sent when asked for.' })
+  embedding(@Root() item: ItemRow): number[] | null {
+    return item.embedding ? Array.from(item.embedding) : null;
+  }
+}

@@ -1,0 +1,21 @@
+import { Arg, FieldResolver, Float, Resolver, Root } from 'type-graphql';
+import type { ProfileView } from '../services/profileView.js';
+import { FacetWeight, Interest, Profile, ProfileTerm } from './types.js';
+
+@Resolver(() => Profile)
+export class ProfileResolver {
+  @FieldResolver(() => [FacetWeight], { description: 'Decayed facet weights (category, tag, brand, price_band, behavior, activity, rating, attribute).' })
+  facets(@Root() profile: ProfileView, @Arg('kind', () => String, { nullable: true }) kind: string | null): FacetWeight[] {
+    return profile.facets(kind ?? undefined);
+  }
+
+  @FieldResolver(() => [Interest], { description: 'Interest clusters, strongest first, with readable labels.' })
+  interests(@Root() profile: ProfileView): Interest[] {
+    return profile.interests();
+  }
+
+  @FieldResolver(() => [Float], { nullable: true, description: 'The long- or short-term interest vector; only sent when asked for.' })
+  embedding(@Root() profile: ProfileView, @Arg('term', () => ProfileTerm, { defaultValue: ProfileTerm.LONG }) term: ProfileTerm): number[] | null {
+    return profile.embedding(term === ProfileTerm.LONG ? 'long' : 'short');
+  }
+}

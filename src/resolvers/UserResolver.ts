@@ -1,0 +1,94 @@
+import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLDateTime } from 'graphql-scalars';
+import { checkFirst, validateFilter, validateUser } from '../services/validation.js';
+import type { ProfileView } from '../services/profileView.js';
+import type { BehaviorRow, ProfileVersionRow, UserRow } from '../store/types.js';
+import type { Context } from './context.js';
+import { BehaviorConnection, ProfileVersionConnection, UserConnection, toConnection, type Connection } from './connections.js';
+import { RecommendationFilter, UserInput } from './inputs.js';
+import { afterKey, afterNumber } from './paging.js';
+import { Profile, Recommendation, User } from './types.js';
+
+@Resolver(() => User)
+export class UserResolver {
+  @Query(() => User, { nullable: true })
+  async user(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<UserRow | null> {
+    return ctx.loaders.user.load(id);
+  }
+
+  @Query(() => UserConnection)
+  async users(
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() { services }: Context,
+  ): Promise<Connection<UserRow>> {
+    const n = checkFirst('first', first, 20, services.config.limits.maxPageSize);
+    const [page, total] = await Promise.all([services.store.listUsers(n, afterKey('after', after)), services.store.countUsers()]);
+    return toConnection(page.rows, page.hasNextPage, total, (r) => r.id, (r) => r);
+  }
+
+  @Mutation(() => User, { description: 'Creates or updates a user; attributes and onboarding text feed cold-start recommendations.' })
+  async upsertUser(@Arg('input', () => UserInput) input: UserInput, @Ctx() { services }: Context): Promise<UserRow> {
+    return services.profiles.upsertUser(validateUser(input, services.config.limits));
+  }
+
+  @FieldResolver(() => Profile, { nullable: true, description: 'The current profile, or the version in force at `asOf`.' })
+  async profile(
+    @Root() user: UserRow,
+    @Arg('asOf', () => GraphQLDateTime, { nullable: true }) asOf: Date | null,
+    @Ctx() ctx: Context,
+  ): Promise<ProfileView | null> {
+    if (asOf) return ctx.services.profiles.profileAt(user.id, asOf);
+    return ctx.loaders.profile.load(user.id);
+  }
+
+  @FieldResolver(() => ProfileVersionConnection, { description: 'Stored versions, newest first.' })
+  async profileHistory(
+    @Root() user: UserRow,
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() { services }: Context,
+  ): Promise<Connection<ProfileVersionRow>> {
+    const n = checkFirst('first', first, 20, services.config.limits.maxPageSize);
+    const [page, total] = await Promise.all([
+      services.store.listProfileVersions(user.id, n, afterNumber('after', after)),
+      services.store.countProfileVersions(user.id),
+    ]);
+    return toConnection(page.rows, page.hasNextPage, total, (r) => String(r.version), (r) => r);
+  }
+
+  @FieldResolver(() => BehaviorConnection, { description: 'The event log of this user, newest first.' })
+  async behaviors(
+    @Root() user: UserRow,
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() { services }: Context,
+  ): Promise<Connection<BehaviorRow>> {
+    const n = checkFirst('first', first, 20, services.config.limits.maxPageSize);
+    const [page, total] = await Promise.all([
+      services.store.listBehaviors(user.id, n, afterNumber('after', after)),
+      services.store.countBehaviors(user.id),
+    ]);
+    return toConnection(page.rows, page.hasNextPage, total, (r) => String(r.id), (r) => r);
+  }
+
+  @FieldResolver(() => [Recommendation], { description: 'Top items for this user, each with the reasons behind it.' })
+  async recommendations(
+    @Root() user: UserRow,
+    @Arg('first', () => Int, { defaultValue: 10 }) first: number,
+    @Arg('filter', () => RecommendationFilter, { nullable: true }) filter: RecommendationFilter | null,
+    @Arg('explore', () => Float, { nullable: true, description: 'Share of slots for exploration (0..1); default from RECOMMEND_EXPLORE.' }) explore: number | null,
+    @Arg('seed', () => Int, { nullable: true, description: 'Seed for reproducible exploration slots.' }) seed: number | null,
+    @Ctx() ctx: Context,
+  ) {
+    const { services } = ctx;
+    const n = checkFirst('first', first, 10, services.config.limits.maxRecommendations);
+    const profile = await ctx.loaders.profile.load(user.id);
+    return services.recommendations.forUser(user, profile, {
+      first: n,
+      filter: validateFilter(filter, services.config.limits),
+      explore: explore ?? undefined,
+      seed: seed ?? undefined,
+    });
+  }
+}

@@ -1,0 +1,28 @@
+// Per-request context: the process-wide services plus request-scoped DataLoaders, so a page of users resolving
+// `profile` issues one query, not one per user.
+import DataLoader from 'dataloader';
+import type { Services } from '../services/index.js';
+import type { ProfileView } from '../services/profileView.js';
+import type { ItemRow, UserRow } from '../store/types.js';
+
+export interface Loaders {
+  user: DataLoader<string, UserRow | null>;
+  item: DataLoader<string, ItemRow | null>;
+  profile: DataLoader<string, ProfileView | null>;
+}
+
+export interface Context {
+  services: Services;
+  loaders: Loaders;
+}
+
+export function createContext(services: Services): Context {
+  return {
+    services,
+    loaders: {
+      user: new DataLoader((ids) => services.store.usersByIds(ids)),
+      item: new DataLoader((ids) => services.catalog.itemsByIds(ids)),
+      profile: new DataLoader((ids) => services.profiles.currentProfiles(ids)),
+    },
+  };
+}

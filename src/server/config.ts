@@ -1,0 +1,129 @@
+// Every setting comes from the environment; README.md lists each variable with its default.
+import { BEHAVIOR_TYPES, type BehaviorType } from '../domain/types.js';
+import { encoderOptionsFromEnv, type LoadEncoderOptions } from '../inference/loadEncoder.js';
+import { DEFAULT_DATABASE_URL } from '../store/databaseUrl.js';
+
+export interface Limits {
+  /** Longest accepted id (users, items, events). */
+  maxIdLength: number;
+  /** Longest accepted behaviour or onboarding text, in characters. */
+  maxTextLength: number;
+  /** Most inputs in one recordBehaviors / upsertItems call. */
+  maxBatchSize: number;
+  /** Largest page of a connection. */
+  maxPageSize: number;
+  /** How far in the future an occurredAt may be (clock skew), in ms. */
+  futureSkewMs: number;
+  ratingMin: number;
+  ratingMax: number;
+  /** Largest `first` of recommendations and similarItems. */
+  maxRecommendations: number;
+}
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  redisUrl: string | null;
+  encoder: LoadEncoderOptions & {
+    maxBatchSize: number;
+    maxWaitMs: number;
+    cacheSize: number;
+    /** Re-embed items whose stored vectors came from another encoder, in the background at start. */
+    reembedOnStart: boolean;
+  };
+  limits: Limits;
+  profile: {
+    versioning: 'realtime' | 'event-triggered';
+    triggerTypes: BehaviorType[];
+    driftThreshold: number;
+    longHalfLifeDays: number | undefined;
+    shortHalfLifeDays: number | undefined;
+    snapshotEvery: number | undefined;
+    /** File with one interest label per line, for zero-shot interest labels. */
+    labelVocabularyFile: string | null;
+    consolidateIntervalMinutes: number;
+  };
+  recommend: {
+    indexKind: 'auto' | 'exact' | 'approximate';
+    exactLimit: number;
+    explore: number;
+  };
+  llm: { baseUrl: string | null; model: string; apiKey: string | null; timeoutMs: number };
+  logLevel: 'silent' | 'info' | 'debug';
+}
+
+function num(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const v = Number(raw);
+  if (!Number.isFinite(v)) throw new Error(`${name} must be a number, got "${raw}"`);
+  return v;
+}
+
+function optNum(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  return env[name] ? num(env, name, 0) : undefined;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const triggerTypes = (env.PROFILE_TRIGGER_TYPES ?? 'PURCHASE')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const t of triggerTypes) {
+    if (!(BEHAVIOR_TYPES as readonly string[]).includes(t)) throw new Error(`PROFILE_TRIGGER_TYPES: unknown behaviour type "${t}"`);
+  }
+  return {
+    port: num(env, 'PORT', 4000),
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
+    redisUrl: env.REDIS_URL || null,
+    encoder: {
+      // ENCODER_MODEL_DIR, ENCODER_DEVICE, ENCODER_THREADS, ENCODER_POOLING, ENCODER_MAX_LENGTH
+      ...encoderOptionsFromEnv(env),
+      maxBatchSize: num(env, 'ENCODER_MAX_BATCH', 64),
+      maxWaitMs: num(env, 'ENCODER_MAX_WAIT_MS', 2),
+      cacheSize: num(env, 'ENCODER_CACHE_SIZE', 10_000),
+      reembedOnStart: env.ENCODER_REEMBED_ON_START !== 'false',
+    },
+    limits: {
+      maxIdLength: num(env, 'MAX_ID_LENGTH', 256),
+      maxTextLength: num(env, 'MAX_TEXT_LENGTH', 10_000),
+      maxBatchSize: num(env, 'MAX_BATCH_SIZE', 500),
+      maxPageSize: num(env, 'MAX_PAGE_SIZE', 100),
+      futureSkewMs: num(env, 'FUTURE_SKEW_SECONDS', 300) * 1000,
+      ratingMin: num(env, 'RATING_MIN', 1),
+      ratingMax: num(env, 'RATING_MAX', 5),
+      maxRecommendations: num(env, 'MAX_RECOMMENDATIONS', 100),
+    },
+    profile: {
+      versioning: oneOf(env, 'PROFILE_VERSIONING', ['realtime', 'event-triggered'] as const, 'realtime'),
+      triggerTypes: triggerTypes as BehaviorType[],
+      driftThreshold: num(env, 'PROFILE_DRIFT_THRESHOLD', 0.05),
+      longHalfLifeDays: optNum(env, 'LONG_HALF_LIFE_DAYS'),
+      shortHalfLifeDays: optNum(env, 'SHORT_HALF_LIFE_DAYS'),
+      snapshotEvery: optNum(env, 'PROFILE_SNAPSHOT_EVERY'),
+      labelVocabularyFile: env.INTEREST_LABELS_FILE || null,
+      consolidateIntervalMinutes: num(env, 'CONSOLIDATE_INTERVAL_MINUTES', 0),
+    },
+    recommend: {
+      indexKind: oneOf(env, 'INDEX_KIND', ['auto', 'exact', 'approximate'] as const, 'auto'),
+      exactLimit: num(env, 'INDEX_EXACT_LIMIT', 20_000),
+      explore: num(env, 'RECOMMEND_EXPLORE', 0.1),
+    },
+    llm: {
+      baseUrl: env.LLM_BASE_URL || null,
+      model: env.LLM_MODEL || 'gpt-4o-mini',
+      apiKey: env.LLM_API_KEY || null,
+      timeoutMs: num(env, 'LLM_TIMEOUT_MS', 10_000),
+    },
+    logLevel: oneOf(env, 'LOG_LEVEL', ['silent', 'info', 'debug'] as const, 'info'),
+  };
+}

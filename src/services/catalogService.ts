@@ -1,0 +1,101 @@
+// Items: validated, encoded in batches through the one EncoderService, stored, and kept in the in-memory
+// recommender (index + features) so a new item is recommendable the moment it is upserted.
+import type { RecommenderModel } from '../domain/recommend/index.js';
+import type { EventContext, ItemFeatures } from '../domain/types.js';
+import type { EncoderService } from '../inference/encoderService.js';
+import { itemText } from '../inference/itemText.js';
+import type { Limits } from '../server/config.js';
+import type { ItemRow, ItemWrite, Store } from '../store/types.js';
+import { validateItem, type ItemInputData } from './validation.js';
+
+interface Deps {
+  store: Store;
+  encoder: EncoderService;
+  model: RecommenderModel;
+  limits: Limits;
+  log: (msg: string) => void;
+}
+
+export function itemFeatures(row: Pick<ItemRow, 'id' | 'title' | 'category' | 'tags' | 'brand' | 'price'>): ItemFeatures {
+  return { id: row.id, title: row.title, category: row.category, tags: row.tags, brand: row.brand, price: row.price };
+}
+
+export interface ReembedProgress {
+  done: number;
+  total: number;
+}
+
+export class CatalogService {
+  /** Items whose stored vector came from another encoder; re-embedding clears this. */
+  private staleCount = 0;
+
+  constructor(private readonly deps: Deps) {}
+
+  has(itemId: string): boolean {
+    return this.deps.model.getItem(itemId) !== undefined;
+  }
+
+  eventContext(itemId: string | null): Omit<EventContext, 'textVector'> {
+    const item = itemId === null ? undefined : this.deps.model.getItem(itemId);
+    if (!item) return { item: null, itemVector: null };
+    return { item: itemFeatures(item), itemVector: item.vector };
+  }
+
+  itemsByIds(ids: readonly string[]): Promise<Array<ItemRow | null>> {
+    return this.deps.store.itemsByIds(ids);
+  }
+
+  async upsertItems(inputs: ItemInputData[]): Promise<ItemRow[]> {
+    const valid = inputs.map((input, i) => validateItem(input, this.deps.limits, `items[${i}]`));
+    const { encoder } = this.deps;
+    const vectors = await encoder.encodeMany(valid.map((v) => itemText(v)), 'passage');
+    const writes: ItemWrite[] = valid.map((v, i) => ({ ...v, embedding: vectors[i]!, encoderId: encoder.encoder.id }));
+    await this.deps.store.upsertItems(writes);
+    for (const w of writes) this.deps.model.upsertItem({ ...itemFeatures(w), vector: w.embedding });
+    const rows = await this.deps.store.itemsByIds(writes.map((w) => w.id));
+    return rows.filter((r): r is ItemRow => r !== null);
+  }
+
+  /** Fills the in-memory model from the store at start. Vectors from another encoder are left out until re-embedded. */
+  async loadAll(): Promise<{ items: number; stale: number }> {
+    const encoderId = this.deps.encoder.encoder.id;
+    let items = 0;
+    let stale = 0;
+    for await (const page of this.deps.store.iterateItems()) {
+      for (const row of page) {
+        const fresh = row.encoderId === encoderId && row.embedding !== null && row.embedding.length === this.deps.encoder.encoder.dim;
+        if (!fresh) stale++;
+        this.deps.model.upsertItem({ ...itemFeatures(row), vector: fresh ? row.embedding : null });
+        items++;
+      }
+    }
+    this.staleCount = stale;
+    return { items, stale };
+  }
+
+  get staleItems(): number {
+    return this.staleCount;
+  }
+
+  /**
+   * Re-embeds every item whose vector came from another encoder (or none), in batches; safe to stop and re-run,
+   * because each batch is committed with the new encoder id and the work list is "items not on this encoder".
+   */
+  async reembed(onProgress: (p: ReembedProgress) => void = () => {}, batchSize = 256): Promise<number> {
+    const { store, encoder, model } = this.deps;
+    const encoderId = encoder.encoder.id;
+    let done = 0;
+    const total = this.staleCount || (await store.countItems(null));
+    for (;;) {
+      const batch = await store.itemsNeedingEmbedding(encoderId, batchSize);
+      if (!batch.length) break;
+      const vectors = await encoder.encodeMany(batch.map((r) => itemText(r)), 'passage');
+      await store.setItemEmbeddings(batch.map((r, i) => ({ id: r.id, embedding: vectors[i]!, encoderId })));
+      batch.forEach((r, i) => model.upsertItem({ ...itemFeatures(r), vector: vectors[i]! }));
+      done += batch.length;
+      this.staleCount = Math.max(0, this.staleCount - batch.length);
+      onProgress({ done, total: Math.max(total, done) });
+    }
+    return done;
+  }
+}

@@ -1,0 +1,61 @@
+// Live profile updates. In one process they go through an in-memory PubSub; with REDIS_URL they go through Redis,
+// so a subscriber on one server process sees updates written by another. Payloads are plain JSON for that reason.
+import { createPubSub } from '@graphql-yoga/subscription';
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { Redis } from 'ioredis';
+import type { PubSub } from 'type-graphql';
+import type { FacetChange } from '../store/types.js';
+
+export const PROFILE_UPDATED = 'PROFILE_UPDATED';
+/** Topic id of the stream of every user's updates (subscription without userId). */
+export const ALL_USERS = '*';
+
+/** A profile as carried in an update: the stored row with its state as base64 (JSON-safe across processes). */
+export interface ProfileSnapshotPayload {
+  userId: string;
+  version: number;
+  eventCount: number;
+  summary: string;
+  drift: number | null;
+  driftShort: number | null;
+  changedFacets: FacetChange[];
+  updatedAt: string;
+  stateBase64: string;
+}
+
+export interface ProfileUpdatePayload {
+  userId: string;
+  version: number;
+  drift: number | null;
+  changedFacets: FacetChange[];
+  profile: ProfileSnapshotPayload;
+}
+
+export interface ProfileEvents {
+  pubSub: PubSub;
+  publishProfileUpdate(update: ProfileUpdatePayload): void;
+  close(): Promise<void>;
+}
+
+export function createProfileEvents(redisUrl: string | null): ProfileEvents {
+  let clients: Redis[] = [];
+  let pubSub;
+  if (redisUrl) {
+    const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+    const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+    clients = [publishClient, subscribeClient];
+    pubSub = createPubSub<Record<string, [string, ProfileUpdatePayload]>>({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) });
+  } else {
+    pubSub = createPubSub<Record<string, [string, ProfileUpdatePayload]>>();
+  }
+  return {
+    pubSub: pubSub as unknown as PubSub,
+    publishProfileUpdate(update) {
+      pubSub.publish(PROFILE_UPDATED, update.userId, update);
+      pubSub.publish(PROFILE_UPDATED, ALL_USERS, update);
+    },
+    async close() {
+      await Promise.all(clients.map((c) => c.quit().catch(() => undefined)));
+    },
+  };
+}

@@ -1,0 +1,142 @@
+// Wires the process-wide services: store, encoder, in-memory recommender, profile engine, live events.
+import { readFileSync } from 'node:fs';
+import { validateProfileConfig, type ProfileConfig } from '../domain/profile/index.js';
+import { RecommenderModel } from '../domain/recommend/index.js';
+import { EncoderService } from '../inference/encoderService.js';
+import { loadEncoder, type LoadedEncoder } from '../inference/loadEncoder.js';
+import type { AppConfig } from '../server/config.js';
+import { migrate, openStore, parseDatabaseUrl, pendingMigrations, type DatabaseTarget, type Store } from '../store/index.js';
+import { createVectorIndex } from '../vectorindex/index.js';
+import { CatalogService } from './catalogService.js';
+import { createProfileEvents, type ProfileEvents } from './events.js';
+import { ProfileService } from './profileService.js';
+import type { LabelVocabulary } from './profileView.js';
+import { RecommendationService } from './recommendationService.js';
+
+export interface ReadyReport {
+  ready: boolean;
+  database: { provider: string; reachable: boolean; pendingMigrations: string[] };
+  encoder: { kind: string; id: string; dim: number; summary: string };
+  items: number;
+  staleItems: number;
+}
+
+export interface Services {
+  config: AppConfig;
+  profileConfig: ProfileConfig;
+  store: Store;
+  encoder: EncoderService;
+  catalog: CatalogService;
+  profiles: ProfileService;
+  recommendations: RecommendationService;
+  events: ProfileEvents;
+  model: RecommenderModel;
+  log: (msg: string) => void;
+  readiness(): Promise<ReadyReport>;
+  /** Resolves when background start-up work (re-embedding) is done; for jobs and tests. */
+  backgroundWork: Promise<void>;
+  close(): Promise<void>;
+}
+
+export function profileConfigFrom(config: AppConfig): ProfileConfig {
+  const p = config.profile;
+  return validateProfileConfig({
+    ratingScale: { min: config.limits.ratingMin, max: config.limits.ratingMax },
+    versioning: { strategy: p.versioning, triggerTypes: p.triggerTypes, driftThreshold: p.driftThreshold },
+    ...(p.longHalfLifeDays !== undefined ? { longHalfLifeDays: p.longHalfLifeDays } : {}),
+    ...(p.shortHalfLifeDays !== undefined ? { shortHalfLifeDays: p.shortHalfLifeDays } : {}),
+    ...(p.snapshotEvery !== undefined ? { snapshotEvery: p.snapshotEvery } : {}),
+  });
+}
+
+async function loadVocabulary(file: string | null, encoder: EncoderService): Promise<LabelVocabulary | null> {
+  if (!file) return null;
+  const labels = readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const vectors = await encoder.encodeMany(labels, 'query');
+  return { entries: labels.map((label, i) => ({ label, vector: vectors[i]! })) };
+}
+
+export async function createServices(config: AppConfig, log: (msg: string) => void = () => {}): Promise<Services> {
+  const target: DatabaseTarget = parseDatabaseUrl(config.databaseUrl);
+  // The embedded default creates and migrates its database on first start; so does PostgreSQL (idempotent).
+  await migrate(target, log);
+  const store = await openStore(target);
+  let loaded: LoadedEncoder;
+  try {
+    loaded = await loadEncoder(config.encoder);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const description = loaded.describe();
+  log(`encoder: ${description.summary}`);
+  const encoder = new EncoderService(loaded, config.encoder);
+  const profileConfig = profileConfigFrom(config);
+  const model = new RecommenderModel({
+    dim: loaded.dim,
+    index: createVectorIndex({ dim: loaded.dim, kind: config.recommend.indexKind, exactLimit: config.recommend.exactLimit }),
+  });
+  const events = createProfileEvents(config.redisUrl);
+  const catalog = new CatalogService({ store, encoder, model, limits: config.limits, log });
+  const recommendations = new RecommendationService({ store, model, encoder, explore: config.recommend.explore });
+  const vocabulary = await loadVocabulary(config.profile.labelVocabularyFile, encoder);
+  const profiles = new ProfileService({
+    store, encoder, catalog, recommendations, events, config: profileConfig, limits: config.limits, vocabulary: () => vocabulary, log,
+  });
+
+  const { items, stale } = await catalog.loadAll();
+  const eventCount = await recommendations.loadFromLog();
+  log(`loaded ${items} items and ${eventCount} events from ${target.provider}`);
+
+  let backgroundWork: Promise<void> = Promise.resolve();
+  if (stale > 0 && config.encoder.reembedOnStart) {
+    log(`re-embedding ${stale} items whose vectors came from another encoder (in the background)`);
+    let lastLogged = 0;
+    backgroundWork = catalog
+      .reembed(({ done, total }) => {
+        if (done - lastLogged >= 1000 || done === total) {
+          lastLogged = done;
+          log(`re-embedded ${done}/${total} items`);
+        }
+      })
+      .then(() => undefined)
+      .catch((err: unknown) => log(`re-embedding stopped: ${(err as Error).message}; run npm run encoder:reembed`));
+  }
+
+  let consolidateTimer: NodeJS.Timeout | null = null;
+  if (config.profile.consolidateIntervalMinutes > 0) {
+    const { consolidateProfiles } = await import('../jobs/consolidate.js');
+    consolidateTimer = setInterval(() => {
+      void consolidateProfiles(profiles, store, { now: Date.now(), log }).catch((err: unknown) => log(`consolidation failed: ${(err as Error).message}`));
+    }, config.profile.consolidateIntervalMinutes * 60_000);
+    consolidateTimer.unref();
+  }
+
+  return {
+    config, profileConfig, store, encoder, catalog, profiles, recommendations, events, model, log, backgroundWork,
+    async readiness() {
+      let reachable = true;
+      let pending: string[] = [];
+      try {
+        await store.ping();
+        pending = await pendingMigrations(target);
+      } catch {
+        reachable = false;
+      }
+      return {
+        ready: reachable && pending.length === 0,
+        database: { provider: target.provider, reachable, pendingMigrations: pending },
+        encoder: { kind: description.kind, id: description.id, dim: description.dim, summary: description.summary },
+        items: model.itemCount,
+        staleItems: catalog.staleItems,
+      };
+    },
+    async close() {
+      if (consolidateTimer) clearInterval(consolidateTimer);
+      await backgroundWork;
+      await events.close();
+      await loaded.close?.();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+// Serves User.recommendations and similarItems from the one in-memory RecommenderModel, which is fed every
+// recorded behaviour and rebuilt from the event log at start.
+import type { RecommenderModel } from '../domain/recommend/index.js';
+import type { BehaviorEvent, ProfileSignals, RecommendationFilter, Reason } from '../domain/types.js';
+import type { EncoderService } from '../inference/encoderService.js';
+import type { ItemRow, Store, UserRow } from '../store/types.js';
+import { notFound } from './errors.js';
+import type { ProfileView } from './profileView.js';
+
+export interface RecommendationResult {
+  item: ItemRow;
+  score: number;
+  reasons: Reason[];
+}
+
+interface Deps {
+  store: Store;
+  model: RecommenderModel;
+  encoder: EncoderService;
+  explore: number;
+}
+
+export class RecommendationService {
+  constructor(private readonly deps: Deps) {}
+
+  observe(event: BehaviorEvent, userAttributes: Record<string, unknown>): void {
+    this.deps.model.observe(event, { userAttributes });
+  }
+
+  /** Replays the whole event log into the model (start-up); returns the number of events. */
+  async loadFromLog(onProgress: (events: number) => void = () => {}): Promise<number> {
+    const attributes = new Map<string, Record<string, unknown>>();
+    let after: string | null = null;
+    for (;;) {
+      const page = await this.deps.store.listUsers(1000, after);
+      for (const u of page.rows) if (Object.keys(u.attributes).length) attributes.set(u.id, u.attributes);
+      if (!page.hasNextPage || !page.rows.length) break;
+      after = page.rows[page.rows.length - 1]!.id;
+    }
+    let n = 0;
+    for await (const rows of this.deps.store.iterateBehaviors()) {
+      for (const b of rows) {
+        this.deps.model.observe(
+          { seq: b.id, eventId: b.eventId, userId: b.userId, itemId: b.itemId, type: b.type, value: b.value, text: b.text, occurredAt: b.occurredAt.getTime() },
+          { userAttributes: attributes.get(b.userId) },
+        );
+      }
+      n += rows.length;
+      onProgress(n);
+    }
+    return n;
+  }
+
+  async forUser(
+    user: UserRow,
+    profile: ProfileView | null,
+    opts: { first: number; filter?: RecommendationFilter; explore?: number; seed?: number },
+  ): Promise<RecommendationResult[]> {
+    const now = Date.now();
+    const signals = profile ? profile.signals(now) : await this.coldSignals(user);
+    const recs = this.deps.model.recommend({
+      signals, first: opts.first, filter: opts.filter, now, explore: opts.explore ?? this.deps.explore, seed: opts.seed,
+    });
+    return this.attachItems(recs);
+  }
+
+  async similarItems(itemId: string, first: number): Promise<RecommendationResult[]> {
+    if (!this.deps.model.getItem(itemId)) throw notFound('itemId', `item ${itemId} does not exist`);
+    return this.attachItems(this.deps.model.similarItems(itemId, first));
+  }
+
+  /** A user with no profile yet: attributes and onboarding text are all there is. */
+  private async coldSignals(user: UserRow): Promise<ProfileSignals> {
+    const onboarding = user.onboardingText?.trim() ? await this.deps.encoder.encode(user.onboardingText, 'query') : null;
+    return {
+      userId: user.id, longTerm: null, shortTerm: null, interests: [], facets: [], recent: [], consumed: new Set(), rejected: new Set(),
+      attributes: user.attributes, onboarding, eventCount: 0,
+    };
+  }
+
+  private async attachItems(recs: Array<{ itemId: string; score: number; reasons: Reason[] }>): Promise<RecommendationResult[]> {
+    const rows = await this.deps.store.itemsByIds(recs.map((r) => r.itemId));
+    const out: RecommendationResult[] = [];
+    recs.forEach((r, i) => {
+      const item = rows[i];
+      if (item) out.push({ item, score: r.score, reasons: r.reasons });
+    });
+    return out;
+  }
+}
