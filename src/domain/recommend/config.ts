@@ -1,0 +1,173 @@
+// Tunable knobs of the recommender. Pure data; the evaluation harness overrides them per dataset.
+import type { BehaviorType } from '../types.js';
+
+export const SOURCE_NAMES = ['content', 'collaborative', 'sequential', 'popularity', 'trending', 'segment', 'ease'] as const;
+export type SourceName = (typeof SOURCE_NAMES)[number];
+
+export interface RecommendConfig {
+  /** Blend weight per candidate source (applied to per-source normalised scores). */
+  weights: Record<SourceName, number>;
+  /** How many candidates each source may contribute per request (bounds latency). */
+  candidates: Record<SourceName, number>;
+  /**
+   * Per-source score normalisation before blending. 'calibrated' (default): similarity sources keep their
+   * absolute [0, 1] scale (cosine, shrunk co-visitation cosine, shrunk transition probability, combined by
+   * noisy-OR over seed items) and count sources (popularity, trending, segment) are divided by their best
+   * score; 'max': every source divided by its best score; 'rank': 1 - rank / n.
+   */
+  normalization: 'calibrated' | 'max' | 'rank';
+  /** Signed weight of each behaviour type (RATE uses `rating` instead). Positive = liking, negative = pushing away. */
+  eventWeights: Record<BehaviorType, number>;
+  /** RATE events: weight = clamp((value - neutral) / (max - neutral), -1, 1). */
+  rating: { neutral: number; max: number };
+  coVisitation: {
+    /** Two items co-occur when the same user touched both within this many ms... */
+    windowMs: number;
+    /** ...and among their last `windowItems` positive items (the per-user buffer size). */
+    windowItems: number;
+    /** Exponential time decay of co-occurrence counts. */
+    halfLifeMs: number;
+    /** Neighbours kept per item (memory bound: items x neighbours). */
+    neighboursPerItem: number;
+    /** How many of the user's recent positive items seed the collaborative source. */
+    seedItems: number;
+    /** Shrinkage (in co-occurrence units) added to the cosine denominator: rare pairs score low. */
+    shrinkage: number;
+  };
+  sequential: {
+    /** A transition prev -> next counts only when next follows prev within this gap. */
+    maxGapMs: number;
+    halfLifeMs: number;
+    neighboursPerItem: number;
+    /** How many of the user's most recent items seed the sequential source (weights 1, 1/2, 1/4...). */
+    seedItems: number;
+    /** Shrinkage added to the outgoing count in P(next | prev). */
+    shrinkage: number;
+  };
+  popularity: {
+    halfLifeMs: number;
+    trendingHalfLifeMs: number;
+    /** Size of the incrementally maintained most-popular and most-trending lists. */
+    topK: number;
+    /** An item is TRENDING when its short-term rate is at least this multiple of its long-term rate. */
+    trendingMinLift: number;
+  };
+  segment: {
+    /** Bound on distinct attribute segments tracked (key=value pairs). */
+    maxSegments: number;
+    /** Items kept per segment. */
+    itemsPerSegment: number;
+    /** Numeric attribute values are bucketed by this width (age 34 -> "30"). */
+    numericBucket: number;
+  };
+  users: {
+    /** Users whose recent-item buffer is kept (least recently seen evicted beyond this). */
+    maxTracked: number;
+  };
+  content: {
+    /** Interest clusters queried per request (largest weights first). */
+    maxInterests: number;
+    shortTermWeight: number;
+    longTermWeight: number;
+    onboardingWeight: number;
+    /** Below this many events the onboarding vector is queried (its weight fades linearly to 0 here). */
+    coldStartEvents: number;
+    /** Minimum cosine between a candidate and a recent item for a SIMILAR_TO_RECENT reason. */
+    similarToRecentMin: number;
+  };
+  diversity: {
+    /** MMR trade-off: 1 = pure relevance, 0 = pure novelty. */
+    lambda: number;
+    /** At most this share of the top K from one category (relaxed only when no other category is left). */
+    maxCategoryShare: number;
+    /** MMR re-ranks the best max(first * poolFactor, minPool) blended candidates. */
+    poolFactor: number;
+    minPool: number;
+  };
+  explore: {
+    /** Share of slots given to exploration (0..1). */
+    share: number;
+    /** Base seed; the request seed defaults to hash(seed, userId, hour of `now`). */
+    seed: number;
+    /** Items with at most this many observed events count as low-exposure. */
+    maxExposure: number;
+    /** Beta prior of Thompson sampling on positive / negative feedback. */
+    priorAlpha: number;
+    priorBeta: number;
+    /** Random catalogue items added to the exploration pool. */
+    randomPool: number;
+  };
+  /** Verb per behaviour type in "Because you <verb> <title>"; missing types use defaultVerb. */
+  reasonVerbs: Partial<Record<BehaviorType, string>>;
+  defaultVerb: string;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export const DEFAULT_RECOMMEND_CONFIG: RecommendConfig = {
+  weights: { content: 1.0, collaborative: 1.0, sequential: 0.5, popularity: 0.15, trending: 0.1, segment: 0.3, ease: 1.0 },
+  candidates: { content: 200, collaborative: 200, sequential: 50, popularity: 100, trending: 50, segment: 100, ease: 200 },
+  normalization: 'calibrated',
+  eventWeights: {
+    VIEW: 0.3,
+    CLICK: 0.4,
+    ADD_TO_CART: 0.7,
+    PURCHASE: 1.0,
+    RATE: 0, // uses `rating`
+    REVIEW: 0.6,
+    FAVORITE: 0.9,
+    SHARE: 0.8,
+    SKIP: -0.5,
+    DISLIKE: -1.0,
+  },
+  rating: { neutral: 3, max: 5 },
+  coVisitation: { windowMs: 7 * DAY, windowItems: 20, halfLifeMs: 30 * DAY, neighboursPerItem: 50, seedItems: 10, shrinkage: 2 },
+  sequential: { maxGapMs: 7 * DAY, halfLifeMs: 30 * DAY, neighboursPerItem: 30, seedItems: 3, shrinkage: 2 },
+  popularity: { halfLifeMs: 30 * DAY, trendingHalfLifeMs: 1 * DAY, topK: 500, trendingMinLift: 1.5 },
+  segment: { maxSegments: 10_000, itemsPerSegment: 100, numericBucket: 10 },
+  users: { maxTracked: 200_000 },
+  content: {
+    maxInterests: 5,
+    shortTermWeight: 1.0,
+    longTermWeight: 0.6,
+    onboardingWeight: 1.0,
+    coldStartEvents: 10,
+    similarToRecentMin: 0.3,
+  },
+  diversity: { lambda: 0.8, maxCategoryShare: 0.8, poolFactor: 5, minPool: 50 },
+  explore: { share: 0.1, seed: 0x7a57e, maxExposure: 20, priorAlpha: 1, priorBeta: 1, randomPool: 50 },
+  reasonVerbs: {
+    VIEW: 'viewed',
+    CLICK: 'viewed',
+    ADD_TO_CART: 'added to cart',
+    PURCHASE: 'bought',
+    RATE: 'rated',
+    REVIEW: 'reviewed',
+    FAVORITE: 'liked',
+    SHARE: 'shared',
+  },
+  defaultVerb: 'interacted with',
+};
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/** DEFAULT_RECOMMEND_CONFIG (or `base`) overridden by `partial`, merged one level into each nested group. */
+export function mergeRecommendConfig(
+  partial: DeepPartial<RecommendConfig> | undefined,
+  base: RecommendConfig = DEFAULT_RECOMMEND_CONFIG,
+): RecommendConfig {
+  const out = structuredClone(base) as RecommendConfig;
+  if (!partial) return out;
+  const target = out as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(partial)) {
+    if (value === undefined) continue;
+    const current = target[key];
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object') {
+      target[key] = { ...(current as object), ...Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) };
+    } else {
+      target[key] = value;
+    }
+  }
+  return out;
+}

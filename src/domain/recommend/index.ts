@@ -1,0 +1,9 @@
+export {
+  DEFAULT_RECOMMEND_CONFIG,
+  mergeRecommendConfig,
+  SOURCE_NAMES,
+  type DeepPartial,
+  type RecommendConfig,
+  type SourceName,
+} from './config.js';
+export { RecommenderModel, type ItemItemScorer, type ModelItem, type RecommendRequest } from './model.js';
