@@ -3,6 +3,7 @@ import { compareEvents, type BehaviorEvent, type BehaviorType, type EventContext
 import { cosine, norm } from '../vector.js';
 import type { ProfileConfig } from './config.js';
 import { ditherToF16, seedOf } from './half.js';
+import { interestFacetLabel } from './labels.js';
 import {
   cloneState,
   newProfile,
@@ -531,19 +532,20 @@ export function decayProfileTo(
     }
     return out;
   };
-  const changedFacets: ChangedFacet[] = [];
   const before = s.facets;
   s.facets = {
     category: keepKeys(s.facets.category, dFacet),
     tag: keepKeys(s.facets.tag, dFacet),
     brand: keepKeys(s.facets.brand, dFacet),
   };
-  changedFacets.push(...diffFacets(before, s.facets, config.changedFacetsLimit));
+  const facetChanges = diffFacets(before, s.facets, config.changedFacetsLimit);
   s.recentCategories = keepKeys(s.recentCategories, dShort);
   s.price = { bought: keepKeys(s.price.bought, dFacet), browsed: keepKeys(s.price.browsed, dFacet) };
   const forgotten = s.interests.filter((c) => c.weight * dLong < config.forgetWeight);
   s.interests = s.interests.filter((c) => c.weight * dLong >= config.forgetWeight);
-  for (const c of forgotten) changedFacets.push({ kind: 'interest', value: String(c.id), delta: -c.weight * dLong });
+  // forgotten interests first (kind 'interest', value = its label, delta = minus its remaining weight), then facets
+  const changedFacets: ChangedFacet[] = forgotten.map((c) => ({ kind: 'interest', value: interestFacetLabel(c), delta: -c.weight * dLong }));
+  changedFacets.push(...facetChanges);
   const pruned =
     forgotten.length > 0 ||
     JSON.stringify([state.facets, state.recentCategories, state.price]) !== JSON.stringify([s.facets, s.recentCategories, s.price]);
@@ -552,7 +554,7 @@ export function decayProfileTo(
     change: {
       drift: s.long ? 0 : null,
       driftShort: s.short ? 0 : null,
-      changedFacets: changedFacets.slice(0, Math.max(config.changedFacetsLimit, forgotten.length)),
+      changedFacets: changedFacets.slice(0, config.changedFacetsLimit + forgotten.length),
       versioned: pruned,
     },
   };

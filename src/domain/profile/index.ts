@@ -3,5 +3,6 @@ export * from './config.js';
 export * from './state.js';
 export * from './apply.js';
 export * from './views.js';
+export * from './labels.js';
 export * from './codec.js';
 export { cosine, dot, norm, normalized } from '../vector.js';

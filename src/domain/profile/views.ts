@@ -3,7 +3,8 @@ import type { FacetWeight, InterestSignal, ProfileSignals } from '../types.js';
 import { cosine, normalized, norm } from '../vector.js';
 import type { ProfileConfig } from './config.js';
 import { DAY_MS, decayFactor, stateClock } from './apply.js';
-import type { InterestCluster, ProfileState, Tally } from './state.js';
+import { clusterFacetValues, interestFacetLabel, topItemIds } from './labels.js';
+import type { ProfileState, Tally } from './state.js';
 
 export const FACET_KINDS = ['category', 'tag', 'brand', 'price_band', 'behavior', 'activity', 'rating', 'attribute'] as const;
 export type FacetKind = (typeof FACET_KINDS)[number];
@@ -119,42 +120,6 @@ function rating(state: ProfileState, config: ProfileConfig): { mean: number; gen
   return { mean, generosity };
 }
 
-/** Facet keys of a cluster of one kind, strongest first. */
-function clusterFacetValues(c: InterestCluster, kind: string): Array<[string, number]> {
-  const prefix = `${kind}:`;
-  return Object.keys(c.facets)
-    .filter((k) => k.startsWith(prefix))
-    .map((k) => [k.slice(prefix.length), c.facets[k]!] as [string, number])
-    .sort((a, b) => b[1] - a[1] || cmpStr(a[0], b[0]));
-}
-
-function topItemIds(c: InterestCluster): string[] {
-  return Object.keys(c.topItems)
-    .filter((k) => c.topItems[k]! > 0)
-    .sort((a, b) => c.topItems[b]! - c.topItems[a]! || cmpStr(a, b));
-}
-
-/**
- * A readable label from the cluster's strongest facets: the top categories (those with at least a third of the top
- * one's weight, at most two) joined by " / ", else tags, else brands; onboarding-only interests read
- * "Stated interests"; an interest with no facet data reads "Items like <top item id>".
- */
-export function interestFacetLabel(c: InterestCluster): string {
-  for (const kind of ['category', 'tag', 'brand']) {
-    const vals = clusterFacetValues(c, kind);
-    if (vals.length === 0) continue;
-    const top = vals[0]![1];
-    return vals
-      .filter(([, w]) => w >= top / 3)
-      .slice(0, 2)
-      .map(([v]) => v)
-      .join(' / ');
-  }
-  if (c.source === 'onboarding') return 'Stated interests';
-  const items = topItemIds(c);
-  return items.length > 0 ? `Items like ${items[0]}` : 'Mixed interests';
-}
-
 /** Nearest vocabulary label by cosine (zero-shot labelling); null when the vocabulary has no vector of that dim. */
 export function nearestLabel(vector: Float32Array, vocabulary: ReadonlyArray<{ label: string; vector: Float32Array }>): string | null {
   let best: string | null = null;
@@ -263,7 +228,7 @@ export function summarizeProfile(state: ProfileState, now: number, config: Profi
   } else if (interests.length > 0) {
     head = `Mostly ${interests[0]!.label}`;
   } else {
-    head = `${n} interactions`;
+    head = `${n} interactions, no clear favourite yet`;
   }
   if (drifting) head += `, lately drifting to ${drifting}`;
   const clauses = [head];
