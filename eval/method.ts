@@ -14,7 +14,17 @@ export interface PhaseData {
   dim: number;
   /** Length of the ranked list each method returns (MRR is truncated there). */
   depth: number;
+  /** Tuning passes: only the top 10 is needed (NDCG@10 / HR@10 select the setting). */
+  quick?: boolean;
 }
+
+/**
+ * A method's answer for one user. A plain array is one ranking used for every cutoff (score-based baselines).
+ * Tastegraph answers like the API does: separate calls with first = 10, 20 and depth, because diversity
+ * re-ranking and the per-category cap depend on `first`, so the top 10 of a longer list is not what
+ * User.recommendations(first: 10) serves.
+ */
+export type RankOutput = Int32Array | { top10: Int32Array; top20?: Int32Array; deep?: Int32Array };
 
 export interface Method {
   name: string;
@@ -22,7 +32,7 @@ export interface Method {
   description: string;
   prepare(p: PhaseData): Promise<void> | void;
   /** The top p.depth items for a user, best first, never an item of the user's history. */
-  rank(userIndex: number, p: PhaseData): Promise<Int32Array> | Int32Array;
+  rank(userIndex: number, p: PhaseData): Promise<RankOutput> | RankOutput;
   release?(): void;
 }
 
@@ -68,16 +78,25 @@ export async function evaluateMethod(method: Method, p: PhaseData, opts: { quiet
   for (const ui of p.plan.users) {
     const u = p.ds.users[ui]!;
     const end = historyEnd(u, p.phase);
-    let ranked = await method.rank(ui, p);
+    const out = await method.rank(ui, p);
     for (let k = 0; k < end; k++) seen[u.items[k]!] = 1;
-    let bad = 0;
-    for (const it of ranked) bad += seen[it]!;
-    if (bad) {
+    const clean = (list: Int32Array): Int32Array => {
+      let bad = 0;
+      for (const it of list) bad += seen[it]!;
+      if (!bad) return list;
       historyItemsReturned += bad;
-      ranked = ranked.filter((it) => !seen[it]);
+      return list.filter((it) => !seen[it]);
+    };
+    if (out instanceof Int32Array) {
+      const ranked = clean(out.length > p.depth ? out.subarray(0, p.depth) : out);
+      acc.add(ranked, ranked, ranked, targetOf(u, p.phase));
+    } else {
+      const top10 = clean(out.top10);
+      const top20 = out.top20 ? clean(out.top20) : top10;
+      const deep = out.deep ? clean(out.deep) : top20;
+      acc.add(top10, top20, deep, targetOf(u, p.phase));
     }
     for (let k = 0; k < end; k++) seen[u.items[k]!] = 0;
-    acc.add(ranked.length > p.depth ? ranked.subarray(0, p.depth) : ranked, targetOf(u, p.phase));
     progress?.tick();
   }
   progress?.done();

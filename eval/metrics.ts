@@ -77,16 +77,22 @@ export class MetricAccumulator {
     this.covered = new Uint8Array(nItems);
   }
 
-  add(ranked: ArrayLike<number>, target: number): number {
-    const pos = positionOf(ranked, target);
+  /**
+   * One user's answer: `top10` gives the @10 metrics, coverage and diversity; `top20` the @20 metrics; `deep` the
+   * reciprocal rank. Pass the same list three times for a single ranking. Returns the target's position in top10.
+   */
+  add(top10: ArrayLike<number>, top20: ArrayLike<number>, deep: ArrayLike<number>, target: number): number {
+    const ranked = top10;
+    const pos = positionOf(top10, target);
+    const pos20 = positionOf(top20, target);
     this.n++;
     this.hr10 += hitAt(pos, 10);
     const n10 = ndcgAt(pos, 10);
     this.ndcg10 += n10;
     this.perUserNdcg10.push(n10);
-    this.hr20 += hitAt(pos, 20);
-    this.ndcg20 += ndcgAt(pos, 20);
-    this.mrr += reciprocalRank(pos);
+    this.hr20 += hitAt(pos20, 20);
+    this.ndcg20 += ndcgAt(pos20, 20);
+    this.mrr += reciprocalRank(positionOf(deep, target));
     const top = Math.min(10, ranked.length);
     for (let i = 0; i < top; i++) this.covered[ranked[i]!] = 1;
     if (this.vectors && top >= 2) {

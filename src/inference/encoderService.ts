@@ -42,12 +42,30 @@ export class EncoderService {
     // DataLoader's own cache holds only in-flight promises (deleted on settle), which dedupes identical
     // concurrent keys; the LRU above is the long-lived cache.
     const inflight = new Map<Key, Promise<Float32Array>>();
+    this.inflight = inflight;
+    this.maxBatchSize = maxBatchSize;
     this.loader = new DataLoader<Key, Float32Array, Key>((keys) => this.runBatch(keys), {
       maxBatchSize,
       cacheMap: inflight,
-      batchScheduleFn: maxWaitMs > 0 ? (cb) => setTimeout(cb, maxWaitMs) : undefined,
+      // Dispatch after maxWaitMs, or at once when the batch is full (see encode()).
+      batchScheduleFn: (cb) => {
+        let fired = false;
+        const fire = () => {
+          if (fired) return;
+          fired = true;
+          clearTimeout(timer);
+          cb();
+        };
+        const timer = setTimeout(fire, maxWaitMs);
+        this.openBatch = { fire, size: 0 };
+      },
     });
   }
+
+  private readonly inflight: Map<Key, Promise<Float32Array>>;
+  private readonly maxBatchSize: number;
+  /** The batch new keys currently join: its size and a function that dispatches it now. */
+  private openBatch: { fire: () => void; size: number } | null = null;
 
   private async runBatch(keys: readonly Key[]): Promise<Array<Float32Array | Error>> {
     // One encodeBatch per role present (a batch normally has one role).
@@ -90,7 +108,14 @@ export class EncoderService {
       return hit.slice();
     }
     try {
-      const v = await this.loader.load(key);
+      const isNew = !this.inflight.has(key);
+      const pending = this.loader.load(key); // may open a new batch (batchScheduleFn runs synchronously)
+      if (isNew && this.openBatch && ++this.openBatch.size >= this.maxBatchSize) {
+        const full = this.openBatch;
+        this.openBatch = null;
+        full.fire();
+      }
+      const v = await pending;
       return v.slice();
     } finally {
       this.loader.clear(key);

@@ -1,6 +1,7 @@
 import { Arg, FieldResolver, Float, Resolver, Root } from 'type-graphql';
 import type { ProfileView } from '../services/profileView.js';
-import { FacetWeight, Interest, Profile, ProfileTerm } from './types.js';
+import type { ProfileVersionRow } from '../store/types.js';
+import { FacetWeight, Interest, Profile, ProfileTerm, ProfileVersion } from './types.js';
 
 @Resolver(() => Profile)
 export class ProfileResolver {
@@ -17,5 +18,13 @@ export class ProfileResolver {
   @FieldResolver(() => [Float], { nullable: true, description: 'The long- or short-term interest vector; only sent when asked for.' })
   embedding(@Root() profile: ProfileView, @Arg('term', () => ProfileTerm, { defaultValue: ProfileTerm.LONG }) term: ProfileTerm): number[] | null {
     return profile.embedding(term === ProfileTerm.LONG ? 'long' : 'short');
+  }
+}
+
+@Resolver(() => ProfileVersion)
+export class ProfileVersionResolver {
+  @FieldResolver(() => Boolean, { description: 'Whether a full state snapshot is stored with this version.' })
+  hasSnapshot(@Root() version: ProfileVersionRow): boolean {
+    return version.snapshot !== null;
   }
 }

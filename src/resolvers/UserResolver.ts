@@ -75,7 +75,7 @@ export class UserResolver {
   @FieldResolver(() => [Recommendation], { description: 'Top items for this user, each with the reasons behind it.' })
   async recommendations(
     @Root() user: UserRow,
-    @Arg('first', () => Int, { defaultValue: 10 }) first: number,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 10 }) first: number | null,
     @Arg('filter', () => RecommendationFilter, { nullable: true }) filter: RecommendationFilter | null,
     @Arg('explore', () => Float, { nullable: true, description: 'Share of slots for exploration (0..1); default from RECOMMEND_EXPLORE.' }) explore: number | null,
     @Arg('seed', () => Int, { nullable: true, description: 'Seed for reproducible exploration slots.' }) seed: number | null,

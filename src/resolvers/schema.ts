@@ -4,11 +4,11 @@ import { buildSchema, type PubSub } from 'type-graphql';
 import { BehaviorResolver } from './BehaviorResolver.js';
 import { EncoderResolver } from './EncoderResolver.js';
 import { ItemResolver } from './ItemResolver.js';
-import { ProfileResolver } from './ProfileResolver.js';
+import { ProfileResolver, ProfileVersionResolver } from './ProfileResolver.js';
 import { SubscriptionResolver } from './SubscriptionResolver.js';
 import { UserResolver } from './UserResolver.js';
 
-export const resolvers = [UserResolver, ItemResolver, BehaviorResolver, ProfileResolver, SubscriptionResolver, EncoderResolver] as const;
+export const resolvers = [UserResolver, ItemResolver, BehaviorResolver, ProfileResolver, ProfileVersionResolver, SubscriptionResolver, EncoderResolver] as const;
 
 export async function buildTastegraphSchema(pubSub: PubSub): Promise<GraphQLSchema> {
   // Inputs are validated by src/services/validation.ts (coded errors), not by class-validator.

@@ -85,7 +85,6 @@ export class ProfileVersion {
   @Field(() => Float, { nullable: true }) driftShort!: number | null;
   @Field(() => [FacetChange]) changedFacets!: FacetChange[];
   @Field(() => Int) eventCount!: number;
-  @Field(() => Boolean, { description: 'Whether a full state snapshot is stored with this version.' }) hasSnapshot!: boolean;
   @Field(() => GraphQLDateTime, { description: 'Event time of the triggering behaviour.' }) asOf!: Date;
   @Field(() => GraphQLDateTime) createdAt!: Date;
 }

@@ -1,0 +1,73 @@
+// The HTTP surface around GraphQL: health, readiness, the offline GraphiQL playground, masked errors, migrations.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { migrate, parseDatabaseUrl, pendingMigrations } from '../../src/store/index.js';
+import { freshDatabase, providers, startTestServer, TEST_DATABASE_URL, type TestServer } from '../helpers/server.js';
+
+describe('HTTP endpoints', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer('sqlite');
+  });
+  afterAll(async () => server?.stop());
+  const base = () => server.url.replace(/\/graphql$/, '');
+
+  it('answers /healthz and /readyz with the database and the encoder', async () => {
+    expect(await (await fetch(`${base()}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${base()}/readyz`);
+    expect(ready.status).toBe(200);
+    const body = (await ready.json()) as { status: string; database: { provider: string; pendingMigrations: string[] }; encoder: { kind: string; summary: string } };
+    expect(body.status).toBe('ready');
+    expect(body.database).toMatchObject({ provider: 'sqlite', reachable: true, pendingMigrations: [] });
+    expect(body.encoder.kind).toBe('lexical');
+    expect(body.encoder.summary).toContain('lexical');
+  });
+
+  it('serves GraphiQL with its assets from node_modules (no CDN)', async () => {
+    const page = await fetch(server.url, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('GraphiQL');
+    expect(html).not.toMatch(/https?:\/\/(unpkg|cdn|esm\.sh)/);
+    for (const src of html.matchAll(/(?:src|href)="(\/graphiql\/assets\/[^"]+)"/g)) {
+      const asset = await fetch(`${base()}${src[1]}`);
+      expect(asset.status, src[1]).toBe(200);
+      expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+    }
+    expect([...html.matchAll(/\/graphiql\/assets\//g)].length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('still answers GraphQL GET queries on the same path', async () => {
+    const res = await fetch(`${server.url}?query=${encodeURIComponent('{ encoder { kind } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(await res.json()).toEqual({ data: { encoder: { kind: 'lexical' } } });
+  });
+
+  it('never sends stack traces', async () => {
+    const res = await server.gql(`{ nope }`);
+    expect(res.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(JSON.stringify(res)).not.toContain('stacktrace');
+  });
+});
+
+describe.each(await providers())('migrations on %s', (provider) => {
+  it('apply once, are recorded like prisma migrate deploy, and re-running is a no-op', async () => {
+    const db = freshDatabase(provider);
+    try {
+      const target = parseDatabaseUrl(db.url);
+      expect(await pendingMigrations(target)).toEqual(['20261125120000_init']);
+      const [a, b] = await Promise.all([migrate(target), migrate(target)]);
+      expect([...a.applied, ...b.applied]).toEqual(['20261125120000_init']);
+      expect((await migrate(target)).applied).toEqual([]);
+      expect(await pendingMigrations(target)).toEqual([]);
+      if (provider === 'postgresql') {
+        const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+        await client.connect();
+        const r = await client.query(`SELECT migration_name, applied_steps_count FROM "${target.schema}"."_prisma_migrations"`);
+        await client.end();
+        expect(r.rows).toEqual([{ migration_name: '20261125120000_init', applied_steps_count: 1 }]);
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+});
