@@ -48,7 +48,7 @@ describe('profile codec', () => {
     expect(s.interests).toHaveLength(5);
     const bytes = encodeProfileState(s);
     expectSame(s, decodeProfileState(bytes));
-    // 8 vectors x 512 dims x 2 bytes (float16-exact blocks) + ~2-3 KB of scalars
+    // 8 vectors x 512 dims x 2 bytes (float16-exact blocks) + ~3 KB of scalars (binary tree with a string table)
     expect(bytes.length).toBeLessThan(12 * 1024);
     // re-encoding is byte-identical
     expect(Buffer.from(encodeProfileState(decodeProfileState(bytes))).equals(Buffer.from(bytes))).toBe(true);

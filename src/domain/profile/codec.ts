@@ -1,20 +1,145 @@
 // Lossless, compact binary encoding of ProfileState.
 //
 // Layout (little-endian):
-//   "TGPS" magic (4 bytes) | format byte (1) | reserved (1) | u32 JSON byte length | JSON (UTF-8) | vector blocks
-// The JSON holds every scalar field; each Float32Array is replaced by {"\u0000v": index} and stored as a block:
-//   u8 kind | u32 dim | payload
-//   kind 0: dense float32 (4 bytes/dim)          kind 1: dense float16, only when every value is exactly representable
-//   kind 2: sparse float32 (u32 nnz, u16|u32 idx, f32 values)   kind 3: sparse float16 (u32 nnz, idx, f16 values)
-// The codec picks the smallest kind that is exact, so decode(encode(s)) is bit-exact. Non-finite numbers and -0
-// in the JSON part are escaped ({"\u0000n": "-0"}), so they round-trip too.
+//   "TGPS" magic (4 bytes) | format byte (= 2) | reserved byte | varint tree length | tree | vector blocks
+//
+// The tree is the state without its vectors, in a small tagged binary form (like MessagePack, with a string table):
+//   0x00 null | 0x01 false | 0x02 true | 0x04 varint: non-negative safe integer | 0x05 varint: negative integer (-n)
+//   0x06 float64 (8 bytes; also NaN, ±Infinity, -0) | 0x08 varint: a string already seen (table index)
+//   0x09 varint length + UTF-8: a new string (appended to the table) | 0x0a varint n + n values: array
+//   0x0b varint n + n (key string, value): object | 0x0c varint: index of a vector block | 0x0d undefined
+// Vector blocks, in order of first appearance in the tree: u8 kind | u32 dim | payload
+//   kind 0: dense float32 (4 bytes/dim)      kind 1: dense float16 (used only when every value is exactly representable)
+//   kind 2: sparse float32 (u32 nnz, u16|u32 indices, f32 values)   kind 3: sparse float16
+// The encoder picks the smallest exact kind, so decode(encode(s)) is bit-exact (Float32Array bits, -0 included).
 import { f16BitsToNumber, f32ToF16Bits, isF16Exact } from './half.js';
 import type { ProfileState } from './state.js';
 
 const MAGIC = [0x54, 0x47, 0x50, 0x53]; // "TGPS"
-export const PROFILE_CODEC_FORMAT = 1;
-const VEC = '\u0000v';
-const NUM = '\u0000n';
+export const PROFILE_CODEC_FORMAT = 2;
+
+const T_NULL = 0x00;
+const T_FALSE = 0x01;
+const T_TRUE = 0x02;
+const T_UINT = 0x04;
+const T_NINT = 0x05;
+const T_F64 = 0x06;
+const T_STR_REF = 0x08;
+const T_STR_NEW = 0x09;
+const T_ARRAY = 0x0a;
+const T_OBJECT = 0x0b;
+const T_VECTOR = 0x0c;
+const T_UNDEF = 0x0d;
+
+class Writer {
+  buf = new Uint8Array(1024);
+  view = new DataView(this.buf.buffer);
+  len = 0;
+  private ensure(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < this.len + n) cap *= 2;
+    const next = new Uint8Array(cap);
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+  u8(x: number): void {
+    this.ensure(1);
+    this.buf[this.len++] = x;
+  }
+  u16(x: number): void {
+    this.ensure(2);
+    this.view.setUint16(this.len, x, true);
+    this.len += 2;
+  }
+  u32(x: number): void {
+    this.ensure(4);
+    this.view.setUint32(this.len, x, true);
+    this.len += 4;
+  }
+  f32(x: number): void {
+    this.ensure(4);
+    this.view.setFloat32(this.len, x, true);
+    this.len += 4;
+  }
+  f64(x: number): void {
+    this.ensure(8);
+    this.view.setFloat64(this.len, x, true);
+    this.len += 8;
+  }
+  /** Unsigned varint for safe integers (7 bits per byte). */
+  varint(x: number): void {
+    let v = x;
+    while (v >= 0x80) {
+      this.u8((v % 0x80) | 0x80);
+      v = Math.floor(v / 0x80);
+    }
+    this.u8(v);
+  }
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+  }
+  result(): Uint8Array {
+    return this.buf.slice(0, this.len);
+  }
+}
+
+class Reader {
+  pos: number;
+  constructor(
+    readonly buf: Uint8Array,
+    readonly view: DataView,
+    start: number,
+    readonly end: number,
+  ) {
+    this.pos = start;
+  }
+  need(n: number): void {
+    if (this.pos + n > this.end) throw new Error('profile codec: truncated');
+  }
+  u8(): number {
+    this.need(1);
+    return this.buf[this.pos++]!;
+  }
+  u16(): number {
+    this.need(2);
+    const x = this.view.getUint16(this.pos, true);
+    this.pos += 2;
+    return x;
+  }
+  u32(): number {
+    this.need(4);
+    const x = this.view.getUint32(this.pos, true);
+    this.pos += 4;
+    return x;
+  }
+  f32(): number {
+    this.need(4);
+    const x = this.view.getFloat32(this.pos, true);
+    this.pos += 4;
+    return x;
+  }
+  f64(): number {
+    this.need(8);
+    const x = this.view.getFloat64(this.pos, true);
+    this.pos += 8;
+    return x;
+  }
+  varint(): number {
+    let result = 0;
+    let mul = 1;
+    for (let i = 0; i < 8; i++) {
+      const b = this.u8();
+      result += (b & 0x7f) * mul;
+      if ((b & 0x80) === 0) return result;
+      mul *= 0x80;
+    }
+    throw new Error('profile codec: bad varint');
+  }
+}
 
 function nnzOf(v: Float32Array): number {
   let n = 0;
@@ -22,141 +147,196 @@ function nnzOf(v: Float32Array): number {
   return n;
 }
 
-function blockPlan(v: Float32Array): { kind: number; size: number } {
+function writeVector(w: Writer, v: Float32Array): void {
   const dim = v.length;
   const f16 = isF16Exact(v);
   const vb = f16 ? 2 : 4;
   const nnz = nnzOf(v);
-  const ib = dim <= 65536 ? 2 : 4;
-  const dense = 5 + dim * vb;
-  const sparse = 9 + nnz * (ib + vb);
-  if (sparse < dense) return { kind: f16 ? 3 : 2, size: sparse };
-  return { kind: f16 ? 1 : 0, size: dense };
-}
-
-/** Encodes a state (see the layout above). */
-export function encodeProfileState(state: ProfileState): Uint8Array {
-  const vectors: Float32Array[] = [];
-  const json = JSON.stringify(state, function (this: unknown, _key: string, value: unknown) {
-    if (value instanceof Float32Array) {
-      vectors.push(value);
-      return { [VEC]: vectors.length - 1 };
-    }
-    if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) {
-      return { [NUM]: Object.is(value, -0) ? '-0' : String(value) };
-    }
-    return value;
-  });
-  const jsonBytes = new TextEncoder().encode(json);
-  const plans = vectors.map(blockPlan);
-  const total = 10 + jsonBytes.length + plans.reduce((s, p) => s + p.size, 0);
-  const out = new Uint8Array(total);
-  const dv = new DataView(out.buffer);
-  out.set(MAGIC, 0);
-  out[4] = PROFILE_CODEC_FORMAT;
-  out[5] = 0;
-  dv.setUint32(6, jsonBytes.length, true);
-  out.set(jsonBytes, 10);
-  let o = 10 + jsonBytes.length;
-  vectors.forEach((v, k) => {
-    const { kind } = plans[k]!;
-    const dim = v.length;
-    dv.setUint8(o, kind);
-    dv.setUint32(o + 1, dim, true);
-    o += 5;
-    const f16 = kind === 1 || kind === 3;
-    const put = (x: number) => {
-      if (f16) {
-        dv.setUint16(o, f32ToF16Bits(x), true);
-        o += 2;
-      } else {
-        dv.setFloat32(o, x, true);
-        o += 4;
-      }
-    };
-    if (kind <= 1) {
-      for (let i = 0; i < dim; i++) put(v[i]!);
-    } else {
-      const nnz = nnzOf(v);
-      dv.setUint32(o, nnz, true);
-      o += 4;
-      const wide = dim > 65536;
-      for (let i = 0; i < dim; i++) {
-        if (Object.is(v[i], 0)) continue;
-        if (wide) {
-          dv.setUint32(o, i, true);
-          o += 4;
-        } else {
-          dv.setUint16(o, i, true);
-          o += 2;
-        }
-      }
-      for (let i = 0; i < dim; i++) if (!Object.is(v[i], 0)) put(v[i]!);
-    }
-  });
-  if (o !== total) throw new Error(`profile codec: size mismatch (${o} != ${total})`);
-  return out;
-}
-
-/** Decodes bytes produced by encodeProfileState. Throws on a foreign or corrupt buffer. */
-export function decodeProfileState(bytes: Uint8Array): ProfileState {
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw new Error('profile codec: not a profile state');
-  if (bytes[4] !== PROFILE_CODEC_FORMAT) throw new Error(`profile codec: unsupported format ${bytes[4]}`);
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const jsonLen = dv.getUint32(6, true);
-  if (10 + jsonLen > bytes.length) throw new Error('profile codec: truncated');
-  const json = new TextDecoder().decode(bytes.subarray(10, 10 + jsonLen));
-  let o = 10 + jsonLen;
-  const vectors: Float32Array[] = [];
-  const need = (n: number) => {
-    if (o + n > bytes.length) throw new Error('profile codec: truncated vector block');
-  };
-  while (o < bytes.length) {
-    need(5);
-    const kind = dv.getUint8(o);
-    const dim = dv.getUint32(o + 1, true);
-    o += 5;
-    if (kind > 3) throw new Error(`profile codec: unknown block kind ${kind}`);
-    const f16 = kind === 1 || kind === 3;
-    const vb = f16 ? 2 : 4;
-    const get = () => {
-      const x = f16 ? f16BitsToNumber(dv.getUint16(o, true)) : dv.getFloat32(o, true);
-      o += vb;
-      return x;
-    };
-    const v = new Float32Array(dim);
-    if (kind <= 1) {
-      need(dim * vb);
-      for (let i = 0; i < dim; i++) v[i] = get();
-    } else {
-      need(4);
-      const nnz = dv.getUint32(o, true);
-      o += 4;
-      const ib = dim > 65536 ? 4 : 2;
-      need(nnz * (ib + vb));
-      const idx: number[] = new Array<number>(nnz);
-      for (let k = 0; k < nnz; k++) {
-        idx[k] = ib === 2 ? dv.getUint16(o, true) : dv.getUint32(o, true);
-        o += ib;
-      }
-      for (let k = 0; k < nnz; k++) {
-        const i = idx[k]!;
-        if (i >= dim) throw new Error('profile codec: sparse index out of range');
-        v[i] = get();
-      }
-    }
-    vectors.push(v);
+  const wide = dim > 65536;
+  const sparse = 4 + nnz * ((wide ? 4 : 2) + vb) < dim * vb;
+  const kind = (sparse ? 2 : 0) + (f16 ? 1 : 0);
+  w.u8(kind);
+  w.u32(dim);
+  const put = f16 ? (x: number) => w.u16(f32ToF16Bits(x)) : (x: number) => w.f32(x);
+  if (!sparse) {
+    for (let i = 0; i < dim; i++) put(v[i]!);
+    return;
   }
-  return JSON.parse(json, (_key, value: unknown) => {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      const keys = Object.keys(value);
-      if (keys.length === 1 && keys[0] === VEC) {
-        const v = vectors[(value as Record<string, number>)[VEC]!];
+  w.u32(nnz);
+  for (let i = 0; i < dim; i++) {
+    if (Object.is(v[i], 0)) continue;
+    if (wide) w.u32(i);
+    else w.u16(i);
+  }
+  for (let i = 0; i < dim; i++) if (!Object.is(v[i], 0)) put(v[i]!);
+}
+
+function readVector(r: Reader): Float32Array {
+  const kind = r.u8();
+  const dim = r.u32();
+  if (kind > 3) throw new Error(`profile codec: unknown block kind ${kind}`);
+  if (dim > 1 << 20) throw new Error(`profile codec: implausible vector dimension ${dim}`);
+  const f16 = (kind & 1) === 1;
+  const get = f16 ? () => f16BitsToNumber(r.u16()) : () => r.f32();
+  r.need(Math.min(dim, kind >= 2 ? 0 : dim) * (f16 ? 2 : 4));
+  const v = new Float32Array(dim);
+  if (kind < 2) {
+    for (let i = 0; i < dim; i++) v[i] = get();
+    return v;
+  }
+  const nnz = r.u32();
+  if (nnz > dim) throw new Error('profile codec: bad sparse block');
+  const wide = dim > 65536;
+  const idx = new Array<number>(nnz);
+  for (let k = 0; k < nnz; k++) {
+    const i = wide ? r.u32() : r.u16();
+    if (i >= dim) throw new Error('profile codec: sparse index out of range');
+    idx[k] = i;
+  }
+  for (let k = 0; k < nnz; k++) v[idx[k]!] = get();
+  return v;
+}
+
+/** Encodes a state (see the layout above). Deterministic: equal states give equal bytes. */
+export function encodeProfileState(state: ProfileState): Uint8Array {
+  const tree = new Writer();
+  const strings = new Map<string, number>();
+  const vectors: Float32Array[] = [];
+  const enc = new TextEncoder();
+  const str = (s: string) => {
+    const ref = strings.get(s);
+    if (ref !== undefined) {
+      tree.u8(T_STR_REF);
+      tree.varint(ref);
+      return;
+    }
+    strings.set(s, strings.size);
+    const b = enc.encode(s);
+    tree.u8(T_STR_NEW);
+    tree.varint(b.length);
+    tree.bytes(b);
+  };
+  const value = (v: unknown): void => {
+    if (v === null) tree.u8(T_NULL);
+    else if (v === undefined) tree.u8(T_UNDEF);
+    else if (v === true) tree.u8(T_TRUE);
+    else if (v === false) tree.u8(T_FALSE);
+    else if (typeof v === 'number') {
+      if (Number.isSafeInteger(v) && !Object.is(v, -0)) {
+        tree.u8(v >= 0 ? T_UINT : T_NINT);
+        tree.varint(Math.abs(v));
+      } else {
+        tree.u8(T_F64);
+        tree.f64(v);
+      }
+    } else if (typeof v === 'string') str(v);
+    else if (v instanceof Float32Array) {
+      tree.u8(T_VECTOR);
+      tree.varint(vectors.length);
+      vectors.push(v);
+    } else if (Array.isArray(v)) {
+      tree.u8(T_ARRAY);
+      tree.varint(v.length);
+      for (const x of v) value(x);
+    } else if (typeof v === 'object') {
+      const keys = Object.keys(v);
+      tree.u8(T_OBJECT);
+      tree.varint(keys.length);
+      for (const k of keys) {
+        str(k);
+        value((v as Record<string, unknown>)[k]);
+      }
+    } else {
+      throw new TypeError(`profile codec: cannot encode a ${typeof v}`);
+    }
+  };
+  value(state);
+  const out = new Writer();
+  for (const b of MAGIC) out.u8(b);
+  out.u8(PROFILE_CODEC_FORMAT);
+  out.u8(0);
+  out.varint(tree.len);
+  out.bytes(tree.buf.subarray(0, tree.len));
+  for (const v of vectors) writeVector(out, v);
+  return out.result();
+}
+
+/** Decodes bytes produced by encodeProfileState. Throws on a foreign, unsupported or corrupt buffer. */
+export function decodeProfileState(bytes: Uint8Array): ProfileState {
+  if (bytes.length < 7 || MAGIC.some((b, i) => bytes[i] !== b)) throw new Error('profile codec: not a profile state');
+  if (bytes[4] !== PROFILE_CODEC_FORMAT) throw new Error(`profile codec: unsupported format ${bytes[4]}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const head = new Reader(bytes, view, 6, bytes.length);
+  const treeLen = head.varint();
+  const treeStart = head.pos;
+  head.need(treeLen);
+  // vectors first (they follow the tree), so the tree can reference them
+  const vr = new Reader(bytes, view, treeStart + treeLen, bytes.length);
+  const vectors: Float32Array[] = [];
+  while (vr.pos < vr.end) vectors.push(readVector(vr));
+  const r = new Reader(bytes, view, treeStart, treeStart + treeLen);
+  const strings: string[] = [];
+  const dec = new TextDecoder('utf-8', { fatal: true });
+  const readStr = (tag: number): string => {
+    if (tag === T_STR_REF) {
+      const s = strings[r.varint()];
+      if (s === undefined) throw new Error('profile codec: bad string reference');
+      return s;
+    }
+    if (tag !== T_STR_NEW) throw new Error(`profile codec: expected a string, got tag ${tag}`);
+    const n = r.varint();
+    r.need(n);
+    const s = dec.decode(bytes.subarray(r.pos, r.pos + n));
+    r.pos += n;
+    strings.push(s);
+    return s;
+  };
+  const value = (depth: number): unknown => {
+    if (depth > 64) throw new Error('profile codec: nesting too deep');
+    const tag = r.u8();
+    switch (tag) {
+      case T_NULL:
+        return null;
+      case T_UNDEF:
+        return undefined;
+      case T_TRUE:
+        return true;
+      case T_FALSE:
+        return false;
+      case T_UINT:
+        return r.varint();
+      case T_NINT:
+        return -r.varint();
+      case T_F64:
+        return r.f64();
+      case T_STR_REF:
+      case T_STR_NEW:
+        return readStr(tag);
+      case T_VECTOR: {
+        const v = vectors[r.varint()];
         if (!v) throw new Error('profile codec: missing vector block');
         return v;
       }
-      if (keys.length === 1 && keys[0] === NUM) return Number((value as Record<string, string>)[NUM]);
+      case T_ARRAY: {
+        const n = r.varint();
+        const out: unknown[] = [];
+        for (let i = 0; i < n; i++) out.push(value(depth + 1));
+        return out;
+      }
+      case T_OBJECT: {
+        const n = r.varint();
+        const out: Record<string, unknown> = {};
+        for (let i = 0; i < n; i++) {
+          const k = readStr(r.u8());
+          Object.defineProperty(out, k, { value: value(depth + 1), enumerable: true, writable: true, configurable: true });
+        }
+        return out;
+      }
+      default:
+        throw new Error(`profile codec: unknown tag ${tag}`);
     }
-    return value;
-  }) as ProfileState;
+  };
+  const state = value(0) as ProfileState;
+  if (r.pos !== r.end) throw new Error('profile codec: trailing bytes in tree');
+  return state;
 }

@@ -115,8 +115,9 @@ function cloneTally(t: Tally): Tally {
   return out;
 }
 
+/** Deep copy of JSON-like data (keeps -0, NaN, undefined and key order). */
 function cloneJson<T>(v: T): T {
-  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+  return structuredClone(v);
 }
 
 /** Structural deep copy (Float32Arrays copied). */
