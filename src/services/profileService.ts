@@ -1,11 +1,10 @@
 // recordBehavior end to end: validate -> look up the item and encode text -> one transaction (append the event,
 // apply it to the profile through the domain, save state and version) -> feed the recommender -> publish.
 import {
-  applyBehavior, encodeProfileState, newProfile, replayProfile, summarizeProfile, decayProfileTo,
-  type ProfileConfig, type ProfileSeed, type ProfileState,
+  applyBehavior, decayProfileTo, diffFacets, driftBetween, encodeProfileState, isInOrder, newProfile, replayProfile,
+  summarizeProfile, type ProfileConfig, type ProfileSeed, type ProfileState,
 } from '../domain/profile/index.js';
 import { compareEvents, type BehaviorEvent, type EventContext } from '../domain/types.js';
-import { cosine } from '../domain/vector.js';
 import type { EncoderService } from '../inference/encoderService.js';
 import type { Limits } from '../server/config.js';
 import type { BehaviorRow, FacetChange, ProfileRow, Store, StoreTx, UserRow } from '../store/types.js';
@@ -149,14 +148,13 @@ export class ProfileService {
         const event = toDomainEvent(inserted);
         const ctx: EventContext = { ...this.deps.catalog.eventContext(event.itemId), textVector };
         const previous = current ? this.decode(current) : newProfile(ev.userId, await this.seedOf(user), this.deps.config);
-        const inOrder = previous.lastEventAt === null || compareEvents(event, { occurredAt: previous.lastEventAt, seq: previous.lastSeq ?? 0 }) >= 0;
-        if (inOrder) {
+        if (isInOrder(previous, event)) {
           const { state, change } = applyBehavior(previous, event, ctx, this.deps.config);
           return { state, drift: change.drift, driftShort: change.driftShort, changedFacets: change.changedFacets, behaviorId: inserted.id, asOf: new Date(state.lastEventAt ?? event.occurredAt), forceVersion: change.versioned };
         }
         // A late event: replay from the newest snapshot that precedes it, in event-time order.
         const state = await this.replayLate(tx, user, event, { event, ctx });
-        const diff = diffStates(previous, state);
+        const diff = this.diffStates(previous, state);
         return { state, ...diff, behaviorId: inserted.id, asOf: new Date(state.lastEventAt ?? event.occurredAt), forceVersion: true, lateFrom: new Date(event.occurredAt) };
       });
       const behavior = inserted as BehaviorRow | null;
@@ -185,7 +183,7 @@ export class ProfileService {
     const saved = await this.saveWithRetry(userId, async (tx, current) => {
       const rows = await tx.userBehaviors(userId);
       const state = replayProfile(userId, await this.seedOf(user), await this.withContexts(rows), this.deps.config);
-      const diff = current ? diffStates(this.decode(current), state) : { drift: null, driftShort: null, changedFacets: [] };
+      const diff = current ? this.diffStates(this.decode(current), state) : { drift: null, driftShort: null, changedFacets: [] };
       return { state, ...diff, behaviorId: null, asOf: new Date(state.lastEventAt ?? Date.now()), forceVersion: true, lateFrom: new Date(0) };
     });
     return saved.view;
@@ -323,20 +321,13 @@ export class ProfileService {
       return { event, ctx: { ...this.deps.catalog.eventContext(event.itemId), textVector: texts[i] !== null ? vectors[k++]! : null } };
     });
   }
-}
 
-/** Drift and facet changes between two states (used where the change is not one applied event: replays). */
-function diffStates(a: ProfileState, b: ProfileState): { drift: number | null; driftShort: number | null; changedFacets: FacetChange[] } {
-  const d = (x: { vec: Float32Array } | null, y: { vec: Float32Array } | null) => (x && y ? 1 - cosine(x.vec, y.vec) : null);
-  const changed: FacetChange[] = [];
-  for (const kind of ['category', 'tag', 'brand'] as const) {
-    const keys = new Set([...Object.keys(a.facets[kind]), ...Object.keys(b.facets[kind])]);
-    for (const k of keys) {
-      const delta = (b.facets[kind][k] ?? 0) - (a.facets[kind][k] ?? 0);
-      if (Math.abs(delta) > 1e-9) changed.push({ kind, value: k, delta });
-    }
+  /** Drift and facet changes between two states (where the change is a replay, not one applied event). */
+  private diffStates(a: ProfileState, b: ProfileState): { drift: number | null; driftShort: number | null; changedFacets: FacetChange[] } {
+    return {
+      drift: driftBetween(a.long?.vec ?? null, b.long?.vec ?? null),
+      driftShort: driftBetween(a.short?.vec ?? null, b.short?.vec ?? null),
+      changedFacets: diffFacets(a.facets, b.facets, this.deps.config.changedFacetsLimit),
+    };
   }
-  changed.sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta));
-  return { drift: d(a.long, b.long), driftShort: d(a.short, b.short), changedFacets: changed.slice(0, 5) };
 }
-

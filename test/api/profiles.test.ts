@@ -1,0 +1,161 @@
+// Living profiles through the API: interest shift, exact under concurrency, late events, rebuild, history.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeProfileState } from '../../src/domain/profile/index.js';
+import { cosine } from '../../src/domain/vector.js';
+import { collect, freshDatabase, postgresAvailable, providers, startTestServer, type TestServer } from '../helpers/server.js';
+
+const RECORD = `mutation($input: BehaviorInput!) { recordBehavior(input: $input) { profile { version eventCount } } }`;
+const SCI_FI = Array.from({ length: 10 }, (_, i) => ({
+  id: `sf${i}`, title: `Starship Voyage ${i}`, category: 'Sci-Fi', tags: ['space', 'aliens'],
+  description: 'Starships, alien worlds, galactic rebels and space battles among distant stars.',
+}));
+const DOCS = Array.from({ length: 10 }, (_, i) => ({
+  id: `doc${i}`, title: `Nature Diaries ${i}`, category: 'Documentary', tags: ['nature', 'wildlife'],
+  description: 'Wildlife, oceans, forests and animals filmed in their natural habitat.',
+}));
+
+async function storedState(server: TestServer, userId: string) {
+  const row = await server.services.store.getProfile(userId);
+  return decodeProfileState(row!.state);
+}
+
+describe.each(await providers())('living profiles on %s', (provider) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(provider);
+    await server.gql(`mutation($items: [ItemInput!]!) { upsertItems(items: $items) { count } }`, { items: [...SCI_FI, ...DOCS] });
+  });
+  afterAll(async () => server?.stop());
+
+  it('shifts interest: 30 sci-fi then 10 documentary events', async () => {
+    const sub = collect<{ profileUpdated: { version: number } }>(server.ws(), `subscription { profileUpdated(userId: "shift") { version } }`, {}, 40, 20_000);
+    await sub.ready;
+    // Event times end now: facets are shown decayed to the present.
+    const t0 = Date.now() - 41 * 6 * 3_600_000;
+    const docWeights: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const item = i < 30 ? SCI_FI[i % 10]! : DOCS[i % 10]!;
+      await server.gql(RECORD, { input: { userId: 'shift', itemId: item.id, type: 'CLICK', occurredAt: new Date(t0 + i * 6 * 3_600_000).toISOString() } });
+      if (i >= 29) {
+        const f = await server.gql<{ user: { profile: { facets: Array<{ value: string; weight: number }> } } }>(`{ user(id: "shift") { profile { facets(kind: "category") { value weight } } } }`);
+        docWeights.push(f.data!.user.profile.facets.find((x) => x.value === 'Documentary')?.weight ?? 0);
+      }
+    }
+    // the documentary facet rises version by version
+    for (let i = 1; i < docWeights.length; i++) expect(docWeights[i]!).toBeGreaterThan(docWeights[i - 1]!);
+    const res = await server.gql<{ user: { profile: { long: number[]; short: number[]; interests: Array<{ label: string }> } } }>(
+      `{ user(id: "shift") { profile { long: embedding(term: LONG) short: embedding(term: SHORT) interests { label } } } }`,
+    );
+    const docVec = Float32Array.from((await server.gql<{ item: { embedding: number[] } }>(`{ item(id: "doc0") { embedding } }`)).data!.item.embedding);
+    const long = Float32Array.from(res.data!.user.profile.long);
+    const short = Float32Array.from(res.data!.user.profile.short);
+    expect(cosine(short, docVec)).toBeGreaterThan(cosine(long, docVec));
+    expect(res.data!.user.profile.interests.map((i) => i.label).join(' ')).toMatch(/Sci-Fi/);
+    expect(res.data!.user.profile.interests.map((i) => i.label).join(' ')).toMatch(/Documentary/);
+    const versions = (await sub.done()).map((u) => u.profileUpdated.version);
+    expect(versions).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+  });
+
+  it('loses no update under 200 concurrent writes for one user plus interleaved users, and equals the rebuild', async () => {
+    const items = [...SCI_FI, ...DOCS];
+    const types = ['VIEW', 'CLICK', 'PURCHASE', 'ADD_TO_CART', 'SKIP', 'FAVORITE'];
+    const calls = Array.from({ length: 200 }, (_, i) => ({ userId: 'hot', itemId: items[i % 20]!.id, type: types[i % types.length], eventId: `hot-${i}` }));
+    for (let u = 0; u < 10; u++) for (let j = 0; j < 10; j++) calls.push({ userId: `many-${u}`, itemId: items[(u + j) % 20]!.id, type: 'CLICK', eventId: `m-${u}-${j}` });
+    calls.sort((a, b) => (a.eventId < b.eventId ? -1 : 1)); // interleave users
+    const results = await Promise.all(calls.map((input) => server.gql(RECORD, { input })));
+    expect(results.filter((r) => r.errors).map((r) => r.errors)).toEqual([]);
+
+    const hot = await server.gql<{ user: { profile: { eventCount: number; version: number }; profileHistory: { totalCount: number; edges: Array<{ node: { version: number } }> } } }>(
+      `{ user(id: "hot") { profile { eventCount version } profileHistory(first: 100) { totalCount edges { node { version } } } } }`,
+    );
+    expect(hot.data!.user.profile).toEqual({ eventCount: 200, version: 200 });
+    expect(hot.data!.user.profileHistory.totalCount).toBe(200);
+    expect(hot.data!.user.profileHistory.edges.map((e) => e.node.version)).toEqual(Array.from({ length: 100 }, (_, i) => 200 - i));
+    expect(await storedState(server, 'hot')).toEqual(await server.services.profiles.replayFromLog('hot'));
+    for (let u = 0; u < 10; u++) {
+      const state = await storedState(server, `many-${u}`);
+      expect(state.eventCount).toBe(10);
+      expect(state).toEqual(await server.services.profiles.replayFromLog(`many-${u}`));
+    }
+  });
+
+  it('applies a late event in event-time order: the result equals the profile built in order', async () => {
+    const t0 = Date.parse('2026-02-01T00:00:00Z');
+    const hour = 3_600_000;
+    const arrival = [0, 1, 2, 3, 6, 7, 8, 9, 10, 11, 5, 4]; // events 5 and 4 arrive last
+    for (const i of arrival) {
+      await server.gql(RECORD, { input: { userId: 'late', itemId: (i % 2 ? SCI_FI : DOCS)[i % 10]!.id, type: i % 3 ? 'CLICK' : 'PURCHASE', eventId: `l${i}`, occurredAt: new Date(t0 + i * hour).toISOString() } });
+    }
+    const lateState = await storedState(server, 'late');
+    expect(lateState.eventCount).toBe(12);
+    expect(lateState).toEqual(await server.services.profiles.replayFromLog('late'));
+    // history still answers as of an earlier time
+    const past = await server.gql<{ user: { profile: { eventCount: number } } }>(`query($t: DateTime) { user(id: "late") { profile(asOf: $t) { eventCount } } }`, { t: new Date(t0 + 2.5 * hour).toISOString() });
+    expect(past.data!.user.profile.eventCount).toBe(3);
+  });
+
+  it('rebuildProfile recomputes from the log and writes a new version', async () => {
+    const before = await server.gql<{ user: { profile: { version: number; eventCount: number; summary: string } } }>(`{ user(id: "shift") { profile { version eventCount summary } } }`);
+    const res = await server.gql<{ rebuildProfile: { version: number; eventCount: number; summary: string } }>(`mutation { rebuildProfile(userId: "shift") { version eventCount summary } }`);
+    expect(res.data!.rebuildProfile.version).toBe(before.data!.user.profile.version + 1);
+    expect(res.data!.rebuildProfile.eventCount).toBe(before.data!.user.profile.eventCount);
+    expect(res.data!.rebuildProfile.summary).toBe(before.data!.user.profile.summary);
+    const missing = await server.gql(`mutation { rebuildProfile(userId: "nobody") { version } }`);
+    expect(missing.errors![0]!.extensions!.code).toBe('NOT_FOUND');
+  });
+});
+
+describe.skipIf(!(await postgresAvailable()))('two server processes on one PostgreSQL database', () => {
+  let server: TestServer;
+  let child: ChildProcess;
+  let childUrl: string;
+  const db = freshDatabase('postgresql');
+
+  beforeAll(async () => {
+    server = await startTestServer('postgresql', {}, db);
+    await server.gql(`mutation($items: [ItemInput!]!) { upsertItems(items: $items) { count } }`, { items: SCI_FI });
+    const root = path.resolve(import.meta.dirname, '../..');
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    childUrl = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`child server did not start:\n${out}`)), 60_000);
+      const onData = (d: Buffer) => {
+        out += d.toString();
+        const m = out.match(/GraphQL and GraphiQL at (http[^\s,]+)/);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.once('exit', (code) => reject(new Error(`child server exited ${code}:\n${out}`)));
+    });
+  });
+  afterAll(async () => {
+    child?.kill('SIGTERM');
+    await server?.stop();
+  });
+
+  it('lose no update when both write the same user at once', async () => {
+    const post = (url: string, i: number) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: RECORD, variables: { input: { userId: 'shared', itemId: SCI_FI[i % 10]!.id, type: 'CLICK', eventId: `s${i}` } } }),
+      }).then((r) => r.json() as Promise<{ errors?: unknown[] }>);
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => post(i % 2 ? server.url : childUrl, i)));
+    expect(results.filter((r) => r.errors)).toEqual([]);
+    const state = await storedState(server, 'shared');
+    expect(state.eventCount).toBe(100);
+    expect(state).toEqual(await server.services.profiles.replayFromLog('shared'));
+    const history = await server.services.store.listProfileVersions('shared', 100, null);
+    expect(history.rows.map((r) => r.version)).toEqual(Array.from({ length: 100 }, (_, i) => 100 - i));
+  });
+});
