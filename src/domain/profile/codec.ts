@@ -328,7 +328,9 @@ export function decodeProfileState(bytes: Uint8Array): ProfileState {
         const out: Record<string, unknown> = {};
         for (let i = 0; i < n; i++) {
           const k = readStr(r.u8());
-          Object.defineProperty(out, k, { value: value(depth + 1), enumerable: true, writable: true, configurable: true });
+          const v = value(depth + 1);
+          if (k !== '__proto__') out[k] = v;
+          else Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
         }
         return out;
       }

@@ -30,14 +30,21 @@ export function f32ToF16Bits(value: number): number {
   return sign | h;
 }
 
-/** binary16 bits -> number (exact). */
-export function f16BitsToNumber(h: number): number {
+function decodeHalf(h: number): number {
   const s = (h & 0x8000) !== 0 ? -1 : 1;
   const e = (h >>> 10) & 0x1f;
   const m = h & 0x3ff;
   if (e === 0) return s * m * 2 ** -24;
   if (e === 31) return m !== 0 ? NaN : s * Infinity;
   return s * (1 + m / 1024) * 2 ** (e - 15);
+}
+
+const HALF_TABLE = new Float64Array(0x10000);
+for (let h = 0; h < 0x10000; h++) HALF_TABLE[h] = decodeHalf(h);
+
+/** binary16 bits -> number (exact). */
+export function f16BitsToNumber(h: number): number {
+  return HALF_TABLE[h & 0xffff]!;
 }
 
 /** True when every element of v is exactly representable in float16 (sign of zero included). */

@@ -105,7 +105,7 @@ export function tallyGet(t: Tally, key: string): number {
 
 /** Writes a tally entry (safe for keys such as "__proto__"). */
 export function tallySet(t: Tally, key: string, value: number): void {
-  if (hasOwn(t, key)) t[key] = value;
+  if (key !== '__proto__' || hasOwn(t, key)) t[key] = value;
   else Object.defineProperty(t, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
