@@ -95,6 +95,31 @@ describe('ExactIndex', () => {
     expect(only.map((h) => h.id)).toEqual(['i450']);
   });
 
+  it('native kernel and JS scan agree, batched and single', () => {
+    const dim = 48;
+    const data = dataset(3000, dim, 8, 20);
+    const native = new ExactIndex(dim);
+    const js = new ExactIndex(dim, { native: false });
+    data.forEach((v, i) => {
+      native.upsert(`n${i}`, v);
+      js.upsert(`n${i}`, v);
+    });
+    for (let i = 0; i < 3000; i += 5) {
+      native.remove(`n${i}`);
+      js.remove(`n${i}`);
+    }
+    const qs = dataset(8, dim, 80, 20);
+    const accept = (id: string) => Number(id.slice(1)) % 13 === 1;
+    const batched = native.searchMany(qs, 15, accept);
+    qs.forEach((q, i) => {
+      const want = js.search(q, 15, accept);
+      expect(want).toHaveLength(15);
+      expect(batched[i]!.map((h) => h.id)).toEqual(want.map((h) => h.id));
+      expect(native.search(q, 15).map((h) => h.id)).toEqual(js.search(q, 15).map((h) => h.id));
+      batched[i]!.forEach((h, j) => expect(h.score).toBeCloseTo(want[j]!.score, 4));
+    });
+  });
+
   it('returns the true top-k for arbitrary small sets (property)', () => {
     fc.assert(
       fc.property(
@@ -173,6 +198,9 @@ describe('exact vs approximate on a seeded 20k set (dim 64)', () => {
         expect(hits.every((h) => accept(h.id))).toBe(true);
       }
     }
+    // Batched search matches single searches.
+    const many = approx.searchMany!(queries.slice(0, 10), 10, accept);
+    many.forEach((hits, i) => expect(hits.map((h) => h.id)).toEqual(approx.search(queries[i]!, 10, accept).map((h) => h.id)));
     // A very selective filter (one id in 20k) is still satisfied by the approximate index via wider searches.
     const rare = (id: string) => id === 'item-12345';
     expect(approx.search(queries[0]!, 5, rare).map((h) => h.id)).toEqual(['item-12345']);

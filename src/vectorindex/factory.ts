@@ -80,6 +80,10 @@ export class AutoIndex implements VectorIndex {
   search(query: Float32Array, k: number, accept?: (id: string) => boolean): SearchHit[] {
     return this.inner.search(query, k, accept);
   }
+
+  searchMany(queries: Float32Array[], k: number, accept?: (id: string) => boolean): SearchHit[][] {
+    return this.inner.searchMany(queries, k, accept);
+  }
 }
 
 export function createVectorIndex(opts: VectorIndexOptions): VectorIndex {

@@ -22,4 +22,6 @@ export interface VectorIndex {
    * indexes: up to their recall).
    */
   search(query: Float32Array, k: number, accept?: (id: string) => boolean): SearchHit[];
+  /** Optional batched form of search (one native call for several queries); same results as search per query. */
+  searchMany?(queries: Float32Array[], k: number, accept?: (id: string) => boolean): SearchHit[][];
 }

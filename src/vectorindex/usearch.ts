@@ -1,32 +1,5 @@
-import { createRequire } from 'node:module';
+import { loadUsearch, matchRow, type UsearchNative } from './native.js';
 import type { SearchHit, VectorIndex } from './types.js';
-
-// usearch's ESM entry point recurses while locating its native build on Node 20; the CJS one works.
-interface UsearchMatches {
-  keys: BigUint64Array;
-  distances: Float32Array;
-}
-interface UsearchNative {
-  add(keys: bigint | BigUint64Array, vectors: Float32Array, threads?: number): void;
-  search(vectors: Float32Array, k: number, threads?: number): UsearchMatches;
-  remove(keys: bigint): number;
-  contains(keys: bigint): boolean;
-  size(): number;
-}
-interface UsearchModule {
-  Index: new (config: {
-    dimensions: number;
-    metric: 'cos' | 'ip' | 'l2sq';
-    connectivity: number;
-    expansion_add: number;
-    expansion_search: number;
-  }) => UsearchNative;
-}
-let usearchModule: UsearchModule | undefined;
-function loadUsearch(): UsearchModule {
-  usearchModule ??= createRequire(import.meta.url)('usearch') as UsearchModule;
-  return usearchModule;
-}
 
 export interface UsearchOptions {
   /** HNSW graph degree (M). Default 32. */
@@ -146,6 +119,32 @@ export class UsearchIndex implements VectorIndex {
     this.addMany(entries);
   }
 
+  /** Several queries in one native call (one graph walk per query); same semantics as search per query. */
+  searchMany(queries: Float32Array[], k: number, accept?: (id: string) => boolean): SearchHit[][] {
+    const n = this.keyOf.size;
+    k = Math.min(Math.floor(k), n);
+    if (k <= 0 || queries.length === 0) return queries.map(() => []);
+    const want = accept ? Math.min(n, k * this.opts.oversample) : k;
+    const matrix = new Float32Array(queries.length * this.dim);
+    queries.forEach((q, i) => {
+      if (q.length !== this.dim) throw new Error(`UsearchIndex: query has ${q.length} dims, expected ${this.dim}`);
+      matrix.set(q, i * this.dim);
+    });
+    const batch = this.native.search(matrix, want, 1);
+    return queries.map((q, i) => {
+      const m = matchRow(batch, i, queries.length);
+      const out: SearchHit[] = [];
+      for (let j = 0; j < m.keys.length && out.length < k; j++) {
+        const id = this.idOf.get(m.keys[j]!);
+        if (id === undefined || (accept && !accept(id))) continue;
+        out.push({ id, score: 1 - m.distances[j]! });
+      }
+      // Too few accepted: widen this query alone.
+      if (out.length < k && m.keys.length >= want && want < n) return this.search(q, k, accept);
+      return out;
+    });
+  }
+
   search(query: Float32Array, k: number, accept?: (id: string) => boolean): SearchHit[] {
     if (query.length !== this.dim) throw new Error(`UsearchIndex: query has ${query.length} dims, expected ${this.dim}`);
     const n = this.keyOf.size;
@@ -153,7 +152,7 @@ export class UsearchIndex implements VectorIndex {
     if (k <= 0) return [];
     let want = accept ? Math.min(n, k * this.opts.oversample) : k;
     for (;;) {
-      const m = this.native.search(query, want, 1);
+      const m = this.native.search(query, want, 1) as { keys: BigUint64Array; distances: Float32Array };
       const out: SearchHit[] = [];
       for (let i = 0; i < m.keys.length && out.length < k; i++) {
         const id = this.idOf.get(m.keys[i]!);

@@ -18,7 +18,7 @@ import {
   type SourceName,
 } from './config.js';
 import { hashSeed, mulberry32, sampleBeta } from './random.js';
-import { DecayClock, NeighbourStore, TopTracker } from './stores.js';
+import { DecayClock, NeighbourStore, pruneRow, TopTracker } from './stores.js';
 
 export type ModelItem = ItemFeatures & { vector: Float32Array | null };
 
@@ -340,11 +340,7 @@ export class RecommenderModel {
           this.segments.set(key, seg);
         }
         seg.set(itemId, (seg.get(itemId) ?? 0) + w * pf);
-        if (seg.size > 2 * cap) {
-          const kept = [...seg].sort((a, b) => b[1] - a[1]).slice(0, cap);
-          seg.clear();
-          for (const [k, v] of kept) seg.set(k, v);
-        }
+        if (seg.size > 2 * cap) pruneRow(seg, cap);
       }
     }
 
@@ -526,11 +522,21 @@ export class RecommenderModel {
       });
     }
     const best = new Map<string, { raw: number; reason: Reason }>();
+    const live: Array<{ v: Float32Array; weight: number; k: number; reason: Reason }> = [];
     for (const q of queries) {
       if (!(q.weight > 0)) continue;
       const v = unitOrNull(q.vector, this.dim);
-      if (!v) continue;
-      for (const hit of this.index.search(v, q.k, accept)) {
+      if (v) live.push({ v, weight: q.weight, k: q.k, reason: q.reason });
+    }
+    if (live.length === 0) return [];
+    // One batched index call when the index supports it (one native pass for all queries).
+    const kMax = live.reduce((m, q) => Math.max(m, q.k), 0);
+    const results = this.index.searchMany
+      ? this.index.searchMany(live.map((q) => q.v), kMax, accept).map((hits, i) => hits.slice(0, live[i]!.k))
+      : live.map((q) => this.index.search(q.v, q.k, accept));
+    for (let qi = 0; qi < live.length; qi++) {
+      const q = live[qi]!;
+      for (const hit of results[qi]!) {
         const raw = Math.max(0, hit.score) * q.weight;
         const prev = best.get(hit.id);
         if (!prev || raw > prev.raw) best.set(hit.id, { raw, reason: q.reason });
@@ -628,7 +634,7 @@ export class RecommenderModel {
   private trendingCandidates(now: number, accept: (id: string) => boolean): Array<{ id: string; raw: number; reason: Reason }> {
     const p = this.config.popularity;
     const out: Array<{ id: string; raw: number; reason: Reason }> = [];
-    for (const [id, stored] of this.trending.top) {
+    for (const [id, stored] of this.trending.entries()) {
       if (!accept(id)) continue;
       const st = this.stats.get(id);
       if (!st) continue;

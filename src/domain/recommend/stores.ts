@@ -77,11 +77,7 @@ export class NeighbourStore {
     }
     row.set(to, (row.get(to) ?? 0) + w);
     this.totals.set(from, (this.totals.get(from) ?? 0) + w);
-    if (row.size > 2 * this.cap) {
-      const kept = [...row].sort((a, b) => b[1] - a[1]).slice(0, this.cap);
-      row.clear();
-      for (const [k, v] of kept) row.set(k, v);
-    }
+    if (row.size > 2 * this.cap) pruneRow(row, this.cap);
   }
 
   row(from: string): Map<string, number> | undefined {
@@ -114,69 +110,146 @@ export class NeighbourStore {
 /**
  * Exact top-k of forward-decayed scores under increments. Since stored scores of items that are not
  * incremented never change, the k best can be maintained incrementally: an incremented item enters when
- * it beats the current minimum. `minBound` is a lower bound of the true minimum (scores only grow), so the
- * O(k) minimum scan runs only when an outsider might enter.
+ * it beats the current minimum. An indexed min-heap makes every update O(log k).
  */
 export class TopTracker {
-  readonly top = new Map<string, number>();
-  private minBound = -Infinity;
-  private minId: string | null = null;
+  private ids: string[] = [];
+  private scores: number[] = [];
+  private readonly pos = new Map<string, number>();
 
   constructor(readonly k: number) {}
 
-  /** Report the new stored score of `id`. */
+  get size(): number {
+    return this.ids.length;
+  }
+
+  /** Report the new stored score of `id` (scores only grow between rescales). */
   update(id: string, score: number): void {
-    if (this.top.has(id)) {
-      this.top.set(id, score);
+    const i = this.pos.get(id);
+    if (i !== undefined) {
+      const old = this.scores[i]!;
+      this.scores[i] = score;
+      if (score >= old) this.down(i);
+      else this.up(i);
       return;
     }
-    if (this.top.size < this.k) {
-      this.top.set(id, score);
-      if (this.top.size === this.k) this.recomputeMin();
+    if (this.ids.length < this.k) {
+      this.ids.push(id);
+      this.scores.push(score);
+      this.pos.set(id, this.ids.length - 1);
+      this.up(this.ids.length - 1);
       return;
     }
-    if (score <= this.minBound) return;
-    this.recomputeMin();
-    if (score <= this.minBound || this.minId === null) return;
-    this.top.delete(this.minId);
-    this.top.set(id, score);
-    this.recomputeMin();
+    if (this.k === 0 || score <= this.scores[0]!) return;
+    this.pos.delete(this.ids[0]!);
+    this.ids[0] = id;
+    this.scores[0] = score;
+    this.pos.set(id, 0);
+    this.down(0);
   }
 
-  private recomputeMin(): void {
-    let min = Infinity;
-    let minId: string | null = null;
-    for (const [id, s] of this.top) {
-      if (s < min) {
-        min = s;
-        minId = id;
-      }
+  private swap(a: number, b: number): void {
+    const ia = this.ids[a]!;
+    const ib = this.ids[b]!;
+    this.ids[a] = ib;
+    this.ids[b] = ia;
+    const sa = this.scores[a]!;
+    this.scores[a] = this.scores[b]!;
+    this.scores[b] = sa;
+    this.pos.set(ib, a);
+    this.pos.set(ia, b);
+  }
+
+  private up(i: number): void {
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.scores[p]! <= this.scores[i]!) break;
+      this.swap(i, p);
+      i = p;
     }
-    this.minBound = this.top.size < this.k ? -Infinity : min;
-    this.minId = minId;
   }
 
-  /** Multiply all scores (after a clock rebase). */
+  private down(i: number): void {
+    const n = this.ids.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && this.scores[r]! < this.scores[l]! ? r : l;
+      if (this.scores[c]! >= this.scores[i]!) break;
+      this.swap(i, c);
+      i = c;
+    }
+  }
+
+  has(id: string): boolean {
+    return this.pos.has(id);
+  }
+
+  get(id: string): number | undefined {
+    const i = this.pos.get(id);
+    return i === undefined ? undefined : this.scores[i];
+  }
+
+  /** Multiply all scores (after a clock rebase); order is unchanged. */
   scale(m: number): void {
-    for (const [id, s] of this.top) this.top.set(id, s * m);
-    this.minBound *= m;
+    for (let i = 0; i < this.scores.length; i++) this.scores[i]! *= m;
   }
 
   delete(id: string): void {
-    if (this.top.delete(id)) {
-      this.minBound = -Infinity;
-      this.minId = null;
+    const i = this.pos.get(id);
+    if (i === undefined) return;
+    const last = this.ids.length - 1;
+    if (i !== last) this.swap(i, last);
+    this.ids.pop();
+    this.scores.pop();
+    this.pos.delete(id);
+    if (i < this.ids.length) {
+      this.up(i);
+      this.down(i);
     }
   }
 
   clear(): void {
-    this.top.clear();
-    this.minBound = -Infinity;
-    this.minId = null;
+    this.ids = [];
+    this.scores = [];
+    this.pos.clear();
+  }
+
+  /** Entries in no particular order. */
+  entries(): Array<[string, number]> {
+    return this.ids.map((id, i) => [id, this.scores[i]!]);
   }
 
   /** Entries sorted by descending score. */
   sorted(): Array<[string, number]> {
-    return [...this.top].sort((a, b) => b[1] - a[1]);
+    return this.entries().sort((a, b) => b[1] - a[1]);
   }
+}
+
+/** Keep the `cap` largest values of `row` (ties at the threshold may keep a few more). Reuses one scratch buffer. */
+let scratch = new Float64Array(256);
+export function pruneRow(row: Map<string, number>, cap: number): void {
+  if (row.size <= cap) return;
+  if (scratch.length < row.size) scratch = new Float64Array(row.size * 2);
+  let n = 0;
+  for (const v of row.values()) scratch[n++] = v;
+  const sorted = scratch.subarray(0, n).sort();
+  const threshold = sorted[n - cap]!;
+  let keptAtThreshold = 0;
+  const allowedAtThreshold = n - (n - cap) - countAbove(sorted, threshold);
+  for (const [k, v] of row) {
+    if (v > threshold) continue;
+    if (v === threshold && keptAtThreshold < allowedAtThreshold) {
+      keptAtThreshold++;
+      continue;
+    }
+    row.delete(k);
+  }
+}
+
+function countAbove(sorted: Float64Array, threshold: number): number {
+  let c = 0;
+  for (let i = sorted.length - 1; i >= 0 && sorted[i]! > threshold; i--) c++;
+  return c;
 }
