@@ -151,20 +151,34 @@ describe('several interests', () => {
     expect(run(evs).state.interests).toHaveLength(5);
   });
 
-  it('a faded interest is forgotten: by consolidation far in the future', () => {
+  it('a faded interest is forgotten: by consolidation far in the future (the strongest one is kept)', () => {
     const later = T0 + 400 * DAY;
+    const before = profileInterests(state, now, config);
     const { state: consolidated, change } = decayProfileTo(state, later, config);
-    expect(consolidated.interests).toHaveLength(0);
-    expect(profileInterests(consolidated, later, config)).toHaveLength(0);
-    expect(profileInterests(state, later, config)).toHaveLength(0); // views hide faded interests too
+    expect(consolidated.interests).toHaveLength(1);
+    const kept = profileInterests(consolidated, later, config);
+    expect(kept.map((i) => i.label)).toEqual([before[0]!.label]);
+    expect(kept[0]!.weight).toBe(1);
+    // views at that time agree with consolidation
+    expect(profileInterests(state, later, config).map((i) => i.label)).toEqual([before[0]!.label]);
     expect(change.versioned).toBe(true);
-    expect(change.changedFacets.some((c) => c.kind === 'interest' && c.delta < 0)).toBe(true);
+    expect(change.changedFacets).toEqual([{ kind: 'interest', value: before[1]!.label, delta: expect.any(Number) }]);
+    expect(change.changedFacets[0]!.delta).toBeLessThan(0);
     expect(change.drift).toBe(0);
+    expect(consolidated.consolidatedAt).toBe(later);
+    // inactivity alone does not erase what the user liked: facet shares and the long-term direction stay
+    expect(profileFacets(consolidated, later, config, 'category')).toEqual(profileFacets(state, now, config, 'category'));
+    const sig = profileSignals(consolidated, later, config);
+    expect(sig.longTerm).not.toBeNull();
+    expect(sig.shortTerm).toBeNull();
+    expect(profileSignals(state, now, config).shortTerm).not.toBeNull();
     // nothing to forget right after the last event
     const { change: none } = decayProfileTo(state, mixed.at(-1)!.event.occurredAt, config);
     expect(none.versioned).toBe(false);
+    expect(none.changedFacets).toEqual([]);
     // the input is not mutated
     expect(state.interests).toHaveLength(2);
+    expect(state.consolidatedAt).toBeNull();
   });
 
   it('a faded interest is forgotten: by months of the other interest only', () => {
@@ -332,7 +346,8 @@ describe('summary', () => {
     expect(summarizeProfile(generous, T0 + 29 * DAY, config)).toBe('Mostly Thriller; rates generously; active weekly.');
     const critical = run([3, 1, 2, 1, 3].map((v, i) => f.on('horror', i, 'RATE', T0 + i * DAY, { value: v }))).state;
     expect(summarizeProfile(critical, T0 + 5 * DAY, config)).toBe('Mostly Horror; rates critically; active almost daily.');
-    expect(summarizeProfile(critical, T0 + 200 * DAY, config)).toContain('inactive for 7 months');
+    expect(summarizeProfile(critical, T0 + 200 * DAY, config)).toBe('Mostly Horror; rates critically; inactive for 7 months.');
+    expect(summarizeProfile(critical, T0 + 3000 * DAY, config)).toBe('Mostly Horror; rates critically; inactive for 8 years.');
   });
 
   it('names two main categories', () => {

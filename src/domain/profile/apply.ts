@@ -116,6 +116,35 @@ function capTally(t: Tally, limit: number): Tally {
   return out;
 }
 
+/** Drops values under `ratio` times the largest value (relative pruning: invariant under uniform decay). */
+function pruneRelative(t: Tally, ratio: number): Tally {
+  if (ratio <= 0) return t;
+  let max = 0;
+  for (const k of Object.keys(t)) if (t[k]! > max) max = t[k]!;
+  const floor = max * ratio;
+  let drop = false;
+  for (const k of Object.keys(t)) if (t[k]! < floor) drop = true;
+  if (!drop) return t;
+  const out: Tally = {};
+  for (const k of Object.keys(t)) if (t[k]! >= floor) tallySet(out, k, t[k]!);
+  return out;
+}
+
+/**
+ * The interests that survive at decay factor `factor`: weight * factor >= forgetWeight, plus always the strongest
+ * one (ties: lowest id). Order is preserved. Monotone in time, which keeps consolidation replay-safe.
+ */
+export function liveInterests<C extends { id: number; weight: number }>(clusters: C[], factor: number, forgetWeight: number): C[] {
+  if (clusters.length === 0) return clusters;
+  let strongest = clusters[0]!;
+  for (const c of clusters) {
+    const a = c.weight * factor;
+    const b = strongest.weight * factor;
+    if (a > b || (a === b && c.id < strongest.id)) strongest = c;
+  }
+  return clusters.filter((c) => c === strongest || c.weight * factor >= forgetWeight);
+}
+
 function addTally(t: Tally, key: string, delta: number): void {
   const v = tallyGet(t, key) + delta;
   if (v > 0) tallySet(t, key, v);
@@ -278,23 +307,22 @@ export function applyBehavior(
   if (s.long) s.long.weight *= dLong;
   if (s.short) s.short.weight *= dShort;
   s.facets = {
-    category: decayTally(s.facets.category, dFacet, config.facetPruneWeight),
-    tag: decayTally(s.facets.tag, dFacet, config.facetPruneWeight),
-    brand: decayTally(s.facets.brand, dFacet, config.facetPruneWeight),
+    category: decayTally(s.facets.category, dFacet, 0),
+    tag: decayTally(s.facets.tag, dFacet, 0),
+    brand: decayTally(s.facets.brand, dFacet, 0),
   };
   s.recentCategories = decayTally(s.recentCategories, dShort, config.facetPruneWeight);
-  s.price = {
-    bought: decayTally(s.price.bought, dFacet, config.facetPruneWeight),
-    browsed: decayTally(s.price.browsed, dFacet, config.facetPruneWeight),
-  };
-  s.interests = s.interests
-    .map((c) => ({
+  s.price = { bought: decayTally(s.price.bought, dFacet, 0), browsed: decayTally(s.price.browsed, dFacet, 0) };
+  s.interests = liveInterests(
+    s.interests.map((c) => ({
       ...c,
       weight: c.weight * dLong,
       facets: decayTally(c.facets, dLong, 0),
       topItems: decayTally(c.topItems, dLong, 0),
-    }))
-    .filter((c) => c.weight >= config.forgetWeight);
+    })),
+    1,
+    config.forgetWeight,
+  );
 
   // 2. The event's weight and vector.
   const w = eventWeight(s, event, config);
@@ -391,7 +419,7 @@ export function applyBehavior(
     } else if (best && bestSim >= config.spawnSimilarity) {
       best.weight = Math.max(0, best.weight + w * bestSim);
       if (event.itemId !== null) addTally(best.topItems, event.itemId, w);
-      s.interests = s.interests.filter((c) => c.weight >= config.forgetWeight);
+      s.interests = liveInterests(s.interests, 1, config.forgetWeight);
     }
   }
 
@@ -399,9 +427,9 @@ export function applyBehavior(
   if (w !== 0) {
     for (const [kind, value] of facetKeys) addTally(s.facets[kind], value, w);
     s.facets = {
-      category: capTally(s.facets.category, config.maxFacetsPerKind),
-      tag: capTally(s.facets.tag, config.maxFacetsPerKind),
-      brand: capTally(s.facets.brand, config.maxFacetsPerKind),
+      category: capTally(pruneRelative(s.facets.category, config.facetPruneRatio), config.maxFacetsPerKind),
+      tag: capTally(pruneRelative(s.facets.tag, config.facetPruneRatio), config.maxFacetsPerKind),
+      brand: capTally(pruneRelative(s.facets.brand, config.facetPruneRatio), config.maxFacetsPerKind),
     };
     if (ctx.item?.category) {
       addTally(s.recentCategories, ctx.item.category, w);
@@ -411,7 +439,9 @@ export function applyBehavior(
   const price = ctx.item?.price;
   if (price !== null && price !== undefined && Number.isFinite(price) && price >= 0 && !REJECTING.has(type) && w > 0) {
     const band = priceBand(price);
-    addTally(BOUGHT.has(type) ? s.price.bought : s.price.browsed, band, w);
+    const key = BOUGHT.has(type) ? 'bought' : 'browsed';
+    addTally(s.price[key], band, w);
+    s.price[key] = pruneRelative(s.price[key], config.facetPruneRatio);
   }
 
   // 7. Behaviour statistics.
@@ -501,16 +531,18 @@ export function replayProfile(
 }
 
 /**
- * Periodic consolidation: forgets the interests and facet tallies that have faded by `now` (their weight decayed
- * to `now` is under forgetWeight / facetPruneWeight), exactly as the next event at or after `now` would.
+ * Periodic consolidation: forgets the interests that have faded by `now` (weight decayed to `now` under forgetWeight;
+ * the strongest interest is always kept) and the "lately" category tallies that have faded, exactly as the next event
+ * at or after `now` would. Category/tag/brand/price shares do not change under uniform decay, so they are left alone.
  *
- * Replay equality: the stored sums keep referring to lastEventAt (nothing is re-scaled, lastEventAt and lastSeq are
- * unchanged), and pruning is monotone in time, so any event applied after consolidation yields bit for bit the state
- * that replaying the event log without consolidation yields, provided the event is not older than `now`: the state
- * records `consolidatedAt = now` (cleared by the next event) and isInOrder() reports older events as late, to be
- * replayed from an earlier snapshot. Between consolidation and that next event the
- * consolidated state only lacks entries that every view at `now` or later hides anyway (views decay to `now`).
- * `change.versioned` is true when something was forgotten; drift is 0 (the vectors do not move).
+ * Replay equality: the stored sums keep referring to lastEventAt (nothing is re-scaled; lastEventAt and lastSeq are
+ * unchanged), and forgetting is monotone in time, so any event applied after consolidation yields bit for bit the
+ * state that replaying the event log without consolidation yields, provided the event is not older than `now`: the
+ * state records `consolidatedAt = now` (cleared by the next event) and isInOrder() reports older events as late, to be
+ * replayed from an earlier (non-consolidated) snapshot. Until that next event, the consolidated state differs from a
+ * replay only by what it forgot and by consolidatedAt. Store it as the current profile, but not as a replay snapshot.
+ * `change.versioned` is true when an interest was forgotten (changedFacets: kind 'interest', value = its label,
+ * delta = minus its remaining weight); drift is 0 (the vectors do not move).
  */
 export function decayProfileTo(
   state: ProfileState,
@@ -523,39 +555,18 @@ export function decayProfileTo(
   s.consolidatedAt = Math.max(now, s.consolidatedAt ?? -Infinity);
   const dLong = decayFactor(dt, config.longHalfLifeDays);
   const dShort = decayFactor(dt, config.shortHalfLifeDays);
-  const dFacet = decayFactor(dt, config.facetHalfLifeDays);
-  const keepKeys = (t: Tally, f: number): Tally => {
-    const out: Tally = {};
-    for (const k of Object.keys(t)) {
-      const v = t[k]! * f;
-      if (v >= config.facetPruneWeight && v > 0) tallySet(out, k, t[k]!);
-    }
-    return out;
-  };
-  const before = s.facets;
-  s.facets = {
-    category: keepKeys(s.facets.category, dFacet),
-    tag: keepKeys(s.facets.tag, dFacet),
-    brand: keepKeys(s.facets.brand, dFacet),
-  };
-  const facetChanges = diffFacets(before, s.facets, config.changedFacetsLimit);
-  s.recentCategories = keepKeys(s.recentCategories, dShort);
-  s.price = { bought: keepKeys(s.price.bought, dFacet), browsed: keepKeys(s.price.browsed, dFacet) };
-  const forgotten = s.interests.filter((c) => c.weight * dLong < config.forgetWeight);
-  s.interests = s.interests.filter((c) => c.weight * dLong >= config.forgetWeight);
-  // forgotten interests first (kind 'interest', value = its label, delta = minus its remaining weight), then facets
+  const recent: Tally = {};
+  for (const k of Object.keys(s.recentCategories)) {
+    const v = s.recentCategories[k]! * dShort;
+    if (v >= config.facetPruneWeight && v > 0) tallySet(recent, k, s.recentCategories[k]!);
+  }
+  s.recentCategories = recent;
+  const kept = liveInterests(s.interests, dLong, config.forgetWeight);
+  const forgotten = s.interests.filter((c) => !kept.includes(c));
+  s.interests = kept;
   const changedFacets: ChangedFacet[] = forgotten.map((c) => ({ kind: 'interest', value: interestFacetLabel(c), delta: -c.weight * dLong }));
-  changedFacets.push(...facetChanges);
-  const pruned =
-    forgotten.length > 0 ||
-    JSON.stringify([state.facets, state.recentCategories, state.price]) !== JSON.stringify([s.facets, s.recentCategories, s.price]);
   return {
     state: s,
-    change: {
-      drift: s.long ? 0 : null,
-      driftShort: s.short ? 0 : null,
-      changedFacets: changedFacets.slice(0, config.changedFacetsLimit + forgotten.length),
-      versioned: pruned,
-    },
+    change: { drift: s.long ? 0 : null, driftShort: s.short ? 0 : null, changedFacets, versioned: forgotten.length > 0 },
   };
 }

@@ -27,10 +27,19 @@ export interface ProfileConfig {
   spawnSimilarity: number;
   /** Two interests whose centroids have cosine at or above this merge. */
   mergeSimilarity: number;
-  /** Interests (and facet tallies) whose decayed weight falls under this are forgotten. */
+  /**
+   * Interests whose decayed weight falls under this are forgotten (at events and by consolidation), except the
+   * strongest one, which is always kept so that a long-inactive user still has a main interest. Also: the short-term
+   * vector counts as absent (no recent activity) when its decayed weight is under this.
+   */
   forgetWeight: number;
-  /** Decayed facet tallies under this are dropped (keeps the state small). */
+  /** "Lately" category tallies (short half-life) under this decayed weight are dropped. */
   facetPruneWeight: number;
+  /**
+   * Category/tag/brand and price-band values weaker than this fraction of the strongest value of their kind are
+   * dropped at each event. Relative, so long inactivity alone never empties the facets.
+   */
+  facetPruneRatio: number;
   /** Maximum facet values kept per kind (category, tag, brand). */
   maxFacetsPerKind: number;
   /** Facet values and top items kept per interest. */
@@ -103,6 +112,7 @@ export const DEFAULT_PROFILE_CONFIG: ProfileConfig = Object.freeze({
   mergeSimilarity: 0.8,
   forgetWeight: 0.05,
   facetPruneWeight: 0.01,
+  facetPruneRatio: 0.01,
   maxFacetsPerKind: 48,
   maxClusterFacets: 8,
   maxClusterItems: 5,
@@ -218,6 +228,7 @@ export function validateProfileConfig(overrides: ProfileConfigOverrides | Partia
     mergeSimilarity: inRange('mergeSimilarity', pick('mergeSimilarity'), -1, 1),
     forgetWeight: inRange('forgetWeight', pick('forgetWeight'), 0, 1e6),
     facetPruneWeight: inRange('facetPruneWeight', pick('facetPruneWeight'), 0, 1e6),
+    facetPruneRatio: inRange('facetPruneRatio', pick('facetPruneRatio'), 0, 1),
     maxFacetsPerKind: int('maxFacetsPerKind', pick('maxFacetsPerKind'), 1),
     maxClusterFacets: int('maxClusterFacets', pick('maxClusterFacets'), 1),
     maxClusterItems: int('maxClusterItems', pick('maxClusterItems'), 1),

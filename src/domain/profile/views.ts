@@ -2,7 +2,7 @@
 import type { FacetWeight, InterestSignal, ProfileSignals } from '../types.js';
 import { cosine, normalized, norm } from '../vector.js';
 import type { ProfileConfig } from './config.js';
-import { DAY_MS, decayFactor, stateClock } from './apply.js';
+import { DAY_MS, decayFactor, liveInterests, stateClock } from './apply.js';
 import { clusterFacetValues, interestFacetLabel, topItemIds } from './labels.js';
 import type { ProfileState, Tally } from './state.js';
 
@@ -45,7 +45,8 @@ function attributeValue(v: unknown): string {
 /**
  * Facets of the profile decayed to `now`, grouped by kind in a fixed order (or only `kind`), each kind sorted by
  * weight (descending, then value).
- * - category, tag, brand: decayed shares within the kind (sum to 1).
+ * - category, tag, brand: decayed shares within the kind (sum to 1; uniform decay does not change shares, so they
+ *   survive inactivity; values under facetPruneRatio of the strongest are dropped at events).
  * - price_band: `bought:<band>` and `browsed:<band>` shares (each group sums to 1): the value tendency.
  * - behavior: share of events by type (sums to 1).
  * - activity (raw numbers): active_days, active_days_per_week, events_per_week, days_since_last.
@@ -53,16 +54,16 @@ function attributeValue(v: unknown): string {
  * - attribute: `key=value` with weight 1, from upsertUser.
  */
 export function profileFacets(state: ProfileState, now: number, config: ProfileConfig, kind?: string): FacetWeight[] {
-  const dt = dtTo(state, now);
-  const dFacet = decayFactor(dt, config.facetHalfLifeDays);
+  // The stored tallies are decayed to the state's clock; decaying them further to `now` is uniform within a kind,
+  // so shares are computed from the stored values (exactly time-invariant).
   const want = (k: FacetKind) => kind === undefined || kind === k;
   const out: FacetWeight[] = [];
-  if (want('category')) out.push(...shares('category', state.facets.category, dFacet, config.facetPruneWeight));
-  if (want('tag')) out.push(...shares('tag', state.facets.tag, dFacet, config.facetPruneWeight));
-  if (want('brand')) out.push(...shares('brand', state.facets.brand, dFacet, config.facetPruneWeight));
+  if (want('category')) out.push(...shares('category', state.facets.category, 1, 0));
+  if (want('tag')) out.push(...shares('tag', state.facets.tag, 1, 0));
+  if (want('brand')) out.push(...shares('brand', state.facets.brand, 1, 0));
   if (want('price_band')) {
-    out.push(...shares('price_band', state.price.bought, dFacet, config.facetPruneWeight, 'bought:'));
-    out.push(...shares('price_band', state.price.browsed, dFacet, config.facetPruneWeight, 'browsed:'));
+    out.push(...shares('price_band', state.price.bought, 1, 0, 'bought:'));
+    out.push(...shares('price_band', state.price.browsed, 1, 0, 'browsed:'));
   }
   if (want('behavior') && state.eventCount > 0) {
     const counts = state.stats.counts;
@@ -136,7 +137,7 @@ export function nearestLabel(vector: Float32Array, vocabulary: ReadonlyArray<{ l
 }
 
 /**
- * Interests decayed to `now` (faded ones left out), strongest first; weight is the share of the total (sums to 1);
+ * Interests decayed to `now` (faded ones left out, except the strongest, which is always shown), strongest first; weight is the share of the total (sums to 1);
  * vector is the unit-length centroid. Labels come from the strongest facets, or, when a vocabulary is given, from
  * the nearest vocabulary label. Duplicate labels are disambiguated with the next facet.
  */
@@ -147,9 +148,8 @@ export function profileInterests(
   vocabulary?: ReadonlyArray<{ label: string; vector: Float32Array }>,
 ): InterestSignal[] {
   const d = decayFactor(dtTo(state, now), config.longHalfLifeDays);
-  const live = state.interests
+  const live = liveInterests(state.interests, d, config.forgetWeight)
     .map((c) => ({ c, w: c.weight * d }))
-    .filter(({ w }) => w >= config.forgetWeight && w > 0)
     .sort((a, b) => b.w - a.w || a.c.id - b.c.id);
   const total = live.reduce((s, x) => s + x.w, 0);
   const used = new Set<string>();
@@ -172,14 +172,16 @@ export function profileSignals(
   vocabulary?: ReadonlyArray<{ label: string; vector: Float32Array }>,
 ): ProfileSignals {
   const dt = dtTo(state, now);
-  const vec = (dv: ProfileState['long'], halfLife: number): Float32Array | null => {
+  // The long-term direction is kept however old it is (the best knowledge of a returning user); the short-term
+  // vector is absent once its decayed weight is under forgetWeight (no recent activity).
+  const vec = (dv: ProfileState['long'], halfLife: number | null): Float32Array | null => {
     if (!dv || norm(dv.vec) === 0) return null;
-    if (dv.weight * decayFactor(dt, halfLife) < config.forgetWeight) return null;
+    if (halfLife !== null && dv.weight * decayFactor(dt, halfLife) < config.forgetWeight) return null;
     return normalized(dv.vec);
   };
   return {
     userId: state.userId,
-    longTerm: vec(state.long, config.longHalfLifeDays),
+    longTerm: vec(state.long, null),
     shortTerm: vec(state.short, config.shortHalfLifeDays),
     interests: profileInterests(state, now, config, vocabulary),
     facets: profileFacets(state, now, config),
@@ -208,7 +210,7 @@ export function summarizeProfile(state: ProfileState, now: number, config: Profi
       : 'New user: no activity yet.';
   }
   const dt = dtTo(state, now);
-  const cats = shares('category', state.facets.category, decayFactor(dt, config.facetHalfLifeDays), config.facetPruneWeight);
+  const cats = shares('category', state.facets.category, 1, 0);
   const interests = profileInterests(state, now, config);
   const n = state.eventCount;
   const lately = shares('category', state.recentCategories, decayFactor(dt, config.shortHalfLifeDays), config.facetPruneWeight);
@@ -238,7 +240,8 @@ export function summarizeProfile(state: ProfileState, now: number, config: Profi
   }
   if (n >= 3) {
     const a = activity(state, now);
-    if (a.daysSinceLast > 60) clauses.push(`inactive for ${Math.round(a.daysSinceLast / 30)} months`);
+    if (a.daysSinceLast > 730) clauses.push(`inactive for ${Math.floor(a.daysSinceLast / 365)} years`);
+    else if (a.daysSinceLast > 60) clauses.push(`inactive for ${Math.round(a.daysSinceLast / 30)} months`);
     else if (a.activeDaysPerWeek >= 3) clauses.push('active almost daily');
     else if (a.activeDaysPerWeek >= 0.75) clauses.push('active weekly');
     else if (a.activeDaysPerWeek >= 0.2) clauses.push('active monthly');
