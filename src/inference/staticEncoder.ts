@@ -100,8 +100,10 @@ export class StaticEncoder implements Encoder {
     const { matrix, vocabSize, dim } = readStaticMatrix(readFileSync(join(dir, 'model.safetensors')));
     const tcfg = join(dir, 'tokenizer_config.json');
     const tokenizer = HfTokenizer.fromFiles(join(dir, 'tokenizer.json'), existsSync(tcfg) ? tcfg : null);
-    const session = await createSession(staticGraph(matrix, vocabSize, dim), opts);
-    return new StaticEncoder(id, dim, vocabSize, tokenizer, session, opts.chunkSize ?? 128);
+    // The graph is a gather and a few reductions: one intra-op thread is enough and leaves the other cores to
+    // the tokenizer and the event loop (unless threads is set explicitly).
+    const session = await createSession(staticGraph(matrix, vocabSize, dim), { ...opts, threads: opts.threads || 1 });
+    return new StaticEncoder(id, dim, vocabSize, tokenizer, session, opts.chunkSize ?? 32);
   }
 
   async encodeBatch(texts: string[]): Promise<Float32Array[]> {
