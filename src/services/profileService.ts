@@ -137,23 +137,22 @@ export class ProfileService {
 
   private async recordLocked(ev: ValidBehavior): Promise<RecordResult> {
     const { store } = this.deps;
-    const existing = await store.findBehavior(ev.userId, ev.eventId);
-    if (existing) return this.duplicateResult(existing);
     // Encoding happens before the transaction: it is the slow part and needs no lock on the database.
     const textVector = ev.text?.trim() ? await this.deps.encoder.encode(ev.text, 'query') : null;
     let inserted: BehaviorRow | null = null;
     try {
       const saved = await this.saveWithRetry(ev.userId, async (tx, current, user) => {
-        inserted = await tx.insertBehavior(ev);
+        // A retried (userId, eventId) fails here on the unique key and is answered as a duplicate below.
+        inserted = await tx.insertBehavior({ eventId: ev.eventId, userId: ev.userId, itemId: ev.itemId, type: ev.type, value: ev.value, text: ev.text, occurredAt: ev.occurredAt });
         const event = toDomainEvent(inserted);
         const ctx: EventContext = { ...this.deps.catalog.eventContext(event.itemId), textVector };
-        const previous = current ? this.decode(current) : newProfile(ev.userId, await this.seedOf(user), this.deps.config);
+        const previous = current ? this.decode(current) : newProfile(ev.userId, await this.seedOf(await user()), this.deps.config);
         if (isInOrder(previous, event)) {
           const { state, change } = applyBehavior(previous, event, ctx, this.deps.config);
           return { state, drift: change.drift, driftShort: change.driftShort, changedFacets: change.changedFacets, behaviorId: inserted.id, asOf: new Date(state.lastEventAt ?? event.occurredAt), forceVersion: change.versioned };
         }
         // A late event: replay from the newest snapshot that precedes it, in event-time order.
-        const state = await this.replayLate(tx, user, event, { event, ctx });
+        const state = await this.replayLate(tx, await user(), event, { event, ctx });
         const diff = this.diffStates(previous, state);
         return { state, ...diff, behaviorId: inserted.id, asOf: new Date(state.lastEventAt ?? event.occurredAt), forceVersion: true, lateFrom: new Date(event.occurredAt) };
       });
@@ -162,7 +161,7 @@ export class ProfileService {
       this.deps.recommendations.observe(toDomainEvent(behavior), saved.attributes);
       return { behavior, profile: saved.view, duplicate: false };
     } catch (err) {
-      // Another process recorded the same (userId, eventId) between our check and our insert.
+      // The same (userId, eventId) was recorded before (a client retry), here or by another process.
       if (isUniqueViolation(err)) {
         const again = await store.findBehavior(ev.userId, ev.eventId);
         if (again) return this.duplicateResult(again);
@@ -196,7 +195,7 @@ export class ProfileService {
    */
   private async saveWithRetry(
     userId: string,
-    work: (tx: StoreTx, current: ProfileRow | null, user: UserRow) => Promise<{
+    work: (tx: StoreTx, current: ProfileRow | null, user: () => Promise<UserRow>) => Promise<{
       state: ProfileState; drift: number | null; driftShort: number | null; changedFacets: FacetChange[];
       behaviorId: number | null; asOf: Date; forceVersion: boolean; lateFrom?: Date; noSnapshot?: boolean;
     }>,
@@ -204,8 +203,10 @@ export class ProfileService {
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await this.deps.store.transaction(async (tx) => {
-          const user = await tx.ensureUser(userId);
           const current = await tx.getProfile(userId);
+          // A user with a profile exists; only the first behaviour (or a replay needing the seed) reads or creates it.
+          let userRow: UserRow | null = null;
+          const user = async () => (userRow ??= current ? ((await tx.getUser(userId)) ?? (await tx.ensureUser(userId))) : await tx.ensureUser(userId));
           const out = await work(tx, current, user);
           const versioned = out.forceVersion || current === null;
           const version = (current?.version ?? 0) + (versioned ? 1 : 0);
@@ -226,7 +227,7 @@ export class ProfileService {
               snapshot: !out.noSnapshot && (version % every === 1 || every === 1 || out.lateFrom) ? row.state : null,
             });
           }
-          return { row, versioned, attributes: user.attributes, state: out.state };
+          return { row, versioned, attributes: out.state.attributes, state: out.state };
         });
         const view = new ProfileView(result.row, result.state, this.deps.config, this.deps.vocabulary(), Date.now());
         if (result.versioned) this.publish(result.row);

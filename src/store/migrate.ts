@@ -72,14 +72,14 @@ export async function migrate(target: DatabaseTarget, log: (line: string) => voi
   const client = new pg.Client({ connectionString: target.location });
   await client.connect();
   try {
+    // A session advisory lock serialises concurrent migrators (two servers starting at once), schema creation included.
+    await client.query('SELECT pg_advisory_lock(7246871)');
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${target.schema}"`);
     await client.query(`SET search_path TO "${target.schema}"`);
+    await client.query(PG_TABLE);
     for (const m of migrations) {
       await client.query('BEGIN');
       try {
-        // A transaction-scoped advisory lock serialises concurrent migrators (two servers starting at once).
-        await client.query('SELECT pg_advisory_xact_lock(7246871)');
-        await client.query(PG_TABLE);
         const done = await client.query(`SELECT checksum FROM "_prisma_migrations" WHERE migration_name = $1 AND finished_at IS NOT NULL AND rolled_back_at IS NULL`, [m.name]);
         if (done.rowCount) {
           checkChecksum(m, done.rows[0].checksum);
@@ -96,6 +96,7 @@ export async function migrate(target: DatabaseTarget, log: (line: string) => voi
       }
     }
   } finally {
+    await client.query('SELECT pg_advisory_unlock(7246871)').catch(() => undefined);
     await client.end();
   }
   return { applied, pending: [] };

@@ -301,7 +301,8 @@ export function applyBehavior(
 
   const prevLong = s.long ? s.long.vec.slice() : null;
   const prevShort = s.short ? s.short.vec.slice() : null;
-  const prevFacets = s.facets;
+  // A copy: with no time elapsed decayTally hands back the same tallies, which step 7 then adds to.
+  const prevFacets = { category: { ...s.facets.category }, tag: { ...s.facets.tag }, brand: { ...s.facets.brand } };
 
   // 1. Decay everything to the event time, and forget what faded (the same rule decayProfileTo uses).
   if (s.long) s.long.weight *= dLong;
