@@ -18,7 +18,7 @@ import {
   type SourceName,
 } from './config.js';
 import { hashSeed, mulberry32, sampleBeta } from './random.js';
-import { DecayClock, NeighbourStore, pruneRow, TopTracker } from './stores.js';
+import { DecayClock, Interner, NeighbourStore, pruneRow, StatsTable, TopTracker } from './stores.js';
 
 export type ModelItem = ItemFeatures & { vector: Float32Array | null };
 
@@ -42,20 +42,9 @@ export interface ItemItemScorer {
   score(seeds: Array<{ itemId: string; weight: number }>, limit: number): Array<{ itemId: string; score: number; seedItemId: string }>;
 }
 
-interface ItemStats {
-  /** Forward-decayed positive weight (popularity clock). */
-  pop: number;
-  /** Forward-decayed positive weight (trending clock). */
-  trend: number;
-  /** Events observed on the item (exposure proxy). */
-  events: number;
-  /** Positive / negative feedback counts (Thompson sampling). */
-  pos: number;
-  neg: number;
-}
-
 interface BufferEntry {
-  itemId: string;
+  /** Interned item id. */
+  item: number;
   t: number;
   w: number;
 }
@@ -116,15 +105,17 @@ export class RecommenderModel {
   private readonly itemIds: string[] = [];
   private readonly itemSlot = new Map<string, number>();
 
-  private readonly stats = new Map<string, ItemStats>();
+  /** Behaviour state is keyed by interned ints (cheaper maps, typed arrays). */
+  private readonly ids = new Interner();
+  private readonly stats = new StatsTable();
   private readonly popClock: DecayClock;
   private readonly trendClock: DecayClock;
-  private readonly popular: TopTracker;
-  private readonly trending: TopTracker;
+  private readonly popular: TopTracker<number>;
+  private readonly trending: TopTracker<number>;
   private readonly covis: NeighbourStore;
   private readonly transitions: NeighbourStore;
   /** Segment "key=value" -> item -> forward-decayed weight (popularity clock), bounded per segment. */
-  private readonly segments = new Map<string, Map<string, number>>();
+  private readonly segments = new Map<string, Map<number, number>>();
   private readonly users = new Map<string, UserState>();
   private extraScorer: ItemItemScorer | null = null;
   /** Latest occurredAt observed (default `now` for similarItems). */
@@ -196,11 +187,14 @@ export class RecommenderModel {
       this.itemSlot.set(last, slot);
     }
     this.itemSlot.delete(id);
-    this.covis.deleteItem(id);
-    this.transitions.deleteItem(id);
-    this.popular.delete(id);
-    this.trending.delete(id);
-    this.stats.delete(id);
+    const n = this.ids.get(id);
+    if (n !== undefined) {
+      this.covis.deleteItem(n);
+      this.transitions.deleteItem(n);
+      this.popular.delete(n);
+      this.trending.delete(n);
+      this.stats.reset(n);
+    }
     const tomb = (this.index as { tombstones?: number }).tombstones;
     const rebuild = (this.index as { rebuild?: (e: Iterable<[string, Float32Array]>) => void }).rebuild;
     if (tomb !== undefined && rebuild && tomb > 1000 && tomb > this.index.size * 0.3) rebuild.call(this.index, this.vectorEntries());
@@ -267,20 +261,12 @@ export class RecommenderModel {
     return keys;
   }
 
-  private itemStats(id: string): ItemStats {
-    let s = this.stats.get(id);
-    if (!s) {
-      s = { pop: 0, trend: 0, events: 0, pos: 0, neg: 0 };
-      this.stats.set(id, s);
-    }
-    return s;
-  }
-
   private popFactor(t: number): number {
     let f = this.popClock.factor(t);
     if (f === null) {
       const m = this.popClock.rebase(t);
-      for (const s of this.stats.values()) s.pop *= m;
+      const pop = this.stats.pop;
+      for (let i = 0; i < pop.length; i++) pop[i]! *= m;
       this.popular.scale(m);
       for (const seg of this.segments.values()) for (const [k, v] of seg) seg.set(k, v * m);
       f = this.popClock.factor(t)!;
@@ -292,7 +278,8 @@ export class RecommenderModel {
     let f = this.trendClock.factor(t);
     if (f === null) {
       const m = this.trendClock.rebase(t);
-      for (const s of this.stats.values()) s.trend *= m;
+      const trend = this.stats.trend;
+      for (let i = 0; i < trend.length; i++) trend[i]! *= m;
       this.trending.scale(m);
       f = this.trendClock.factor(t)!;
     }
@@ -308,28 +295,29 @@ export class RecommenderModel {
   observe(event: BehaviorEvent, ctx?: { userAttributes?: Record<string, unknown> }): void {
     const user = this.userState(event.userId);
     if (ctx?.userAttributes) user.segments = this.segmentKeys(ctx.userAttributes);
-    const itemId = event.itemId;
-    if (!itemId) return;
+    if (!event.itemId) return;
+    const item = this.ids.id(event.itemId);
     const t = event.occurredAt;
     if (t > this.lastEventAt) this.lastEventAt = t;
     const w = this.eventWeight(event);
-    const st = this.itemStats(itemId);
-    st.events++;
+    const st = this.stats;
+    st.ensure(item);
+    st.events[item]!++;
     if (w < 0) {
-      st.neg++;
+      st.neg[item]!++;
       // Pushing an item away removes it from the user's co-visitation buffer.
-      const at = user.buffer.findIndex((b) => b.itemId === itemId);
+      const at = user.buffer.findIndex((b) => b.item === item);
       if (at >= 0) user.buffer.splice(at, 1);
       return;
     }
     if (w === 0) return;
-    st.pos++;
+    st.pos[item]!++;
 
     const pf = this.popFactor(t);
-    st.pop += w * pf;
-    this.popular.update(itemId, st.pop);
-    st.trend += w * this.trendFactor(t);
-    this.trending.update(itemId, st.trend);
+    st.pop[item]! += w * pf;
+    this.popular.update(item, st.pop[item]!);
+    st.trend[item]! += w * this.trendFactor(t);
+    this.trending.update(item, st.trend[item]!);
     if (user.segments) {
       const cap = this.config.segment.itemsPerSegment;
       for (const key of user.segments) {
@@ -339,18 +327,19 @@ export class RecommenderModel {
           seg = new Map();
           this.segments.set(key, seg);
         }
-        seg.set(itemId, (seg.get(itemId) ?? 0) + w * pf);
+        seg.set(item, (seg.get(item) ?? 0) + w * pf);
         if (seg.size > 2 * cap) pruneRow(seg, cap);
       }
     }
 
     const buf = user.buffer;
-    const existing = buf.findIndex((b) => b.itemId === itemId);
+    let existing = -1;
+    for (let i = 0; i < buf.length; i++) if (buf[i]!.item === item) existing = i;
     if (existing >= 0) {
       // A repeat: refresh the entry, no new pairs (avoids inflating counts by re-views).
       const e = buf[existing]!;
       buf.splice(existing, 1);
-      this.insertBuffer(buf, { itemId, t: Math.max(e.t, t), w: Math.max(e.w, w) });
+      this.insertBuffer(buf, { item, t: Math.max(e.t, t), w: Math.max(e.w, w) });
       return;
     }
 
@@ -359,8 +348,8 @@ export class RecommenderModel {
     for (const b of buf) {
       if (Math.abs(t - b.t) > cv.windowMs) continue;
       const inc = Math.min(w, b.w) * cf;
-      this.covis.add(b.itemId, itemId, inc);
-      this.covis.add(itemId, b.itemId, inc);
+      this.covis.add(b.item, item, inc);
+      this.covis.add(item, b.item, inc);
     }
 
     // Transition from the latest buffered item not after this event.
@@ -372,10 +361,10 @@ export class RecommenderModel {
       }
     }
     if (prev && t - prev.t <= this.config.sequential.maxGapMs) {
-      this.transitions.add(prev.itemId, itemId, w * this.transitions.factor(t));
+      this.transitions.add(prev.item, item, w * this.transitions.factor(t));
     }
 
-    this.insertBuffer(buf, { itemId, t, w });
+    this.insertBuffer(buf, { item, t, w });
     if (buf.length > cv.windowItems) buf.shift();
   }
 
@@ -558,13 +547,15 @@ export class RecommenderModel {
     const acc = new Map<string, { miss: number; seed: string; best: number }>();
     const shrink = this.covis.clock.storedFor(this.config.coVisitation.shrinkage, now);
     const wMax = seeds.reduce((m, s) => Math.max(m, s.weight), 0) || 1;
+    const names = this.ids.names;
     for (const s of seeds) {
-      const row = this.covis.row(s.itemId);
-      if (!row) continue;
-      const ni = this.covis.total(s.itemId);
-      for (const [j, co] of row) {
-        if (!accept(j)) continue;
-        const nj = this.covis.total(j);
+      const si = this.ids.get(s.itemId);
+      if (si === undefined || !this.covis.has(si)) continue;
+      const ni = this.covis.total(si);
+      this.covis.forEach(si, (jn, co) => {
+        const j = names[jn]!;
+        if (!accept(j)) return;
+        const nj = this.covis.total(jn);
         const sim = Math.min(1, co / (Math.sqrt(ni * nj) + shrink));
         const contrib = (s.weight / wMax) * sim;
         const a = acc.get(j);
@@ -576,7 +567,7 @@ export class RecommenderModel {
             a.seed = s.itemId;
           }
         }
-      }
+      });
     }
     return [...acc].map(([id, a]) => ({
       id,
@@ -594,14 +585,16 @@ export class RecommenderModel {
     const acc = new Map<string, { miss: number; seed: string; best: number }>();
     const seeds = this.positiveRecent(signals).slice(0, this.config.sequential.seedItems);
     const shrink = this.transitions.clock.storedFor(this.config.sequential.shrinkage, now);
+    const names = this.ids.names;
     seeds.forEach((s, rank) => {
-      const row = this.transitions.row(s.itemId);
-      if (!row) return;
-      const out = this.transitions.total(s.itemId);
+      const si = this.ids.get(s.itemId);
+      if (si === undefined || !this.transitions.has(si)) return;
+      const out = this.transitions.total(si);
       if (!(out > 0)) return;
       const w = Math.pow(0.5, rank);
-      for (const [j, c] of row) {
-        if (!accept(j)) continue;
+      this.transitions.forEach(si, (jn, c) => {
+        const j = names[jn]!;
+        if (!accept(j)) return;
         const contrib = Math.min(1, (w * c) / (out + shrink));
         const a = acc.get(j);
         if (!a) acc.set(j, { miss: 1 - contrib, seed: s.itemId, best: contrib });
@@ -612,7 +605,7 @@ export class RecommenderModel {
             a.seed = s.itemId;
           }
         }
-      }
+      });
     });
     return [...acc].map(([id, a]) => ({
       id,
@@ -624,8 +617,9 @@ export class RecommenderModel {
   private popularCandidates(accept: (id: string) => boolean): Array<{ id: string; raw: number; reason: Reason }> {
     const out: Array<{ id: string; raw: number; reason: Reason }> = [];
     const limit = this.config.candidates.popularity;
-    for (const [id, s] of this.popular.sorted()) {
+    for (const [n, s] of this.popular.sorted()) {
       if (out.length >= limit) break;
+      const id = this.ids.name(n);
       if (accept(id)) out.push({ id, raw: s, reason: { kind: 'POPULAR', text: 'Popular with everyone lately' } });
     }
     return out;
@@ -634,15 +628,14 @@ export class RecommenderModel {
   private trendingCandidates(now: number, accept: (id: string) => boolean): Array<{ id: string; raw: number; reason: Reason }> {
     const p = this.config.popularity;
     const out: Array<{ id: string; raw: number; reason: Reason }> = [];
-    for (const [id, stored] of this.trending.entries()) {
+    for (const [n, stored] of this.trending.entries()) {
+      const id = this.ids.name(n);
       if (!accept(id)) continue;
-      const st = this.stats.get(id);
-      if (!st) continue;
       const shortRate = this.trendClock.valueAt(stored, now) / p.trendingHalfLifeMs;
-      const longRate = this.popClock.valueAt(st.pop, now) / p.halfLifeMs;
+      const longRate = this.popClock.valueAt(this.stats.pop[n]!, now) / p.halfLifeMs;
       const lift = shortRate / (longRate + 1e-12);
       // Trending = a short-term rate well above the long-term one, and at least a couple of events.
-      if (lift >= p.trendingMinLift && st.pos >= 2) {
+      if (lift >= p.trendingMinLift && this.stats.pos[n]! >= 2) {
         out.push({ id, raw: shortRate * Math.log1p(lift), reason: { kind: 'TRENDING', text: 'Trending now' } });
       }
     }
@@ -666,7 +659,8 @@ export class RecommenderModel {
       const eq = key.indexOf('=');
       const facet = key.slice(0, eq);
       const value = key.slice(eq + 1);
-      for (const [id, v] of seg) {
+      for (const [n, v] of seg) {
+        const id = this.ids.name(n);
         if (!accept(id)) continue;
         const raw = v / max;
         const prev = best.get(id);
@@ -846,7 +840,11 @@ export class RecommenderModel {
   ): Candidate[] {
     const ec = this.config.explore;
     const pool = new Map<string, Candidate>();
-    const lowExposure = (id: string) => (this.stats.get(id)?.events ?? 0) <= ec.maxExposure;
+    const statOf = (id: string, arr: Float64Array) => {
+      const n = this.ids.get(id);
+      return n === undefined || n >= arr.length ? 0 : arr[n]!;
+    };
+    const lowExposure = (id: string) => statOf(id, this.stats.events) <= ec.maxExposure;
     // Relevant-but-unranked low-exposure candidates first...
     for (const c of ranked) {
       if (pool.size >= 4 * ec.randomPool) break;
@@ -863,8 +861,9 @@ export class RecommenderModel {
     const sampled = [...pool.values()]
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .map((c) => {
-        const st = this.stats.get(c.id);
-        return { c, s: sampleBeta(ec.priorAlpha + (st?.pos ?? 0), ec.priorBeta + (st?.neg ?? 0), rand) };
+        const pos = statOf(c.id, this.stats.pos);
+        const neg = statOf(c.id, this.stats.neg);
+        return { c, s: sampleBeta(ec.priorAlpha + pos, ec.priorBeta + neg, rand) };
       })
       .sort((a, b) => b.s - a.s || (a.c.id < b.c.id ? -1 : 1));
     const out: Candidate[] = [];

@@ -40,14 +40,45 @@ export class DecayClock {
   }
 }
 
+/** Dense integer ids for item ids (never reused; removed items keep theirs). */
+export class Interner {
+  private readonly map = new Map<string, number>();
+  readonly names: string[] = [];
+
+  id(name: string): number {
+    let i = this.map.get(name);
+    if (i === undefined) {
+      i = this.names.length;
+      this.names.push(name);
+      this.map.set(name, i);
+    }
+    return i;
+  }
+
+  get(name: string): number | undefined {
+    return this.map.get(name);
+  }
+
+  name(i: number): string {
+    return this.names[i]!;
+  }
+
+  get size(): number {
+    return this.names.length;
+  }
+}
+
 /**
- * For each item, a bounded map of neighbour -> decayed weight. Each map may hold up to 2*cap entries and
- * is pruned back to its cap best entries when it overflows (amortised O(log cap) per add).
+ * For each item (dense int id), a bounded row of neighbour -> decayed weight in parallel typed arrays.
+ * A row may hold up to 2*cap entries and is pruned back to its cap best when it fills (amortised
+ * O(log cap) per add); lookups are a linear scan over at most 2*cap ints, which beats hashing at this
+ * size and allocates nothing.
  */
 export class NeighbourStore {
-  readonly rows = new Map<string, Map<string, number>>();
-  /** Decayed total outgoing weight per item (for conditional probabilities). */
-  readonly totals = new Map<string, number>();
+  private keys: Array<Int32Array | undefined> = [];
+  private vals: Array<Float64Array | undefined> = [];
+  private counts = new Int32Array(1024);
+  private totals = new Float64Array(1024);
   readonly clock: DecayClock;
 
   constructor(
@@ -57,52 +88,130 @@ export class NeighbourStore {
     this.clock = new DecayClock(halfLifeMs);
   }
 
+  private ensure(i: number): void {
+    if (i < this.counts.length) return;
+    let n = this.counts.length;
+    while (n <= i) n *= 2;
+    const c = new Int32Array(n);
+    c.set(this.counts);
+    this.counts = c;
+    const t = new Float64Array(n);
+    t.set(this.totals);
+    this.totals = t;
+  }
+
   /** Decay multiplier for time t (rescaling everything first when needed). */
   factor(t: number): number {
     let f = this.clock.factor(t);
     if (f === null) {
       const m = this.clock.rebase(t);
-      for (const row of this.rows.values()) for (const [k, v] of row) row.set(k, v * m);
-      for (const [k, v] of this.totals) this.totals.set(k, v * m);
+      for (let i = 0; i < this.vals.length; i++) {
+        const v = this.vals[i];
+        if (!v) continue;
+        for (let j = 0; j < this.counts[i]!; j++) v[j]! *= m;
+      }
+      for (let i = 0; i < this.totals.length; i++) this.totals[i]! *= m;
       f = this.clock.factor(t)!;
     }
     return f;
   }
 
-  add(from: string, to: string, w: number): void {
-    let row = this.rows.get(from);
-    if (!row) {
-      row = new Map();
-      this.rows.set(from, row);
+  add(from: number, to: number, w: number): void {
+    this.ensure(from);
+    let keys = this.keys[from];
+    let vals = this.vals[from]!;
+    let n = this.counts[from]!;
+    this.totals[from]! += w;
+    if (keys) {
+      for (let j = 0; j < n; j++) {
+        if (keys[j] === to) {
+          vals[j]! += w;
+          return;
+        }
+      }
     }
-    row.set(to, (row.get(to) ?? 0) + w);
-    this.totals.set(from, (this.totals.get(from) ?? 0) + w);
-    if (row.size > 2 * this.cap) pruneRow(row, this.cap);
+    if (!keys || n === keys.length) {
+      const size = keys ? Math.min(keys.length * 2, 2 * this.cap) : Math.min(8, 2 * this.cap);
+      if (keys && n >= 2 * this.cap) {
+        n = this.prune(from);
+      } else {
+        const k2 = new Int32Array(size);
+        const v2 = new Float64Array(size);
+        if (keys) {
+          k2.set(keys);
+          v2.set(vals);
+        }
+        this.keys[from] = keys = k2;
+        this.vals[from] = vals = v2;
+      }
+    }
+    keys = this.keys[from]!;
+    vals = this.vals[from]!;
+    keys[n] = to;
+    vals[n] = w;
+    this.counts[from] = n + 1;
   }
 
-  row(from: string): Map<string, number> | undefined {
-    return this.rows.get(from);
+  /** Keep the cap best entries of a row (in place); returns the new count. */
+  private prune(from: number): number {
+    const keys = this.keys[from]!;
+    const vals = this.vals[from]!;
+    const n = this.counts[from]!;
+    const sorted = Float64Array.from(vals.subarray(0, n)).sort();
+    const threshold = sorted[n - this.cap]!;
+    let above = 0;
+    for (let j = n - 1; j >= 0 && sorted[j]! > threshold; j--) above++;
+    let atThreshold = this.cap - above;
+    let w = 0;
+    for (let j = 0; j < n; j++) {
+      const v = vals[j]!;
+      if (v > threshold || (v === threshold && atThreshold-- > 0)) {
+        keys[w] = keys[j]!;
+        vals[w] = v;
+        w++;
+      }
+    }
+    this.counts[from] = w;
+    return w;
   }
 
-  total(from: string): number {
-    return this.totals.get(from) ?? 0;
+  /** Calls fn(neighbour, weight) for each neighbour of `from`. */
+  forEach(from: number, fn: (to: number, w: number) => void): void {
+    const keys = this.keys[from];
+    if (!keys) return;
+    const vals = this.vals[from]!;
+    const n = this.counts[from]!;
+    for (let j = 0; j < n; j++) fn(keys[j]!, vals[j]!);
   }
 
-  deleteItem(id: string): void {
-    this.rows.delete(id);
-    this.totals.delete(id);
+  has(from: number): boolean {
+    return from < this.counts.length && this.counts[from]! > 0;
+  }
+
+  total(from: number): number {
+    return from < this.totals.length ? this.totals[from]! : 0;
+  }
+
+  deleteItem(id: number): void {
+    if (id >= this.counts.length) return;
+    this.keys[id] = undefined;
+    this.vals[id] = undefined;
+    this.counts[id] = 0;
+    this.totals[id] = 0;
   }
 
   clear(): void {
-    this.rows.clear();
-    this.totals.clear();
+    this.keys = [];
+    this.vals = [];
+    this.counts = new Int32Array(1024);
+    this.totals = new Float64Array(1024);
     this.clock.t0 = null;
   }
 
   /** Entries held (for memory accounting). */
   get entryCount(): number {
     let n = 0;
-    for (const row of this.rows.values()) n += row.size;
+    for (let i = 0; i < this.counts.length; i++) n += this.counts[i]!;
     return n;
   }
 }
@@ -112,10 +221,10 @@ export class NeighbourStore {
  * incremented never change, the k best can be maintained incrementally: an incremented item enters when
  * it beats the current minimum. An indexed min-heap makes every update O(log k).
  */
-export class TopTracker {
-  private ids: string[] = [];
+export class TopTracker<K = string> {
+  private ids: K[] = [];
   private scores: number[] = [];
-  private readonly pos = new Map<string, number>();
+  private readonly pos = new Map<K, number>();
 
   constructor(readonly k: number) {}
 
@@ -124,7 +233,7 @@ export class TopTracker {
   }
 
   /** Report the new stored score of `id` (scores only grow between rescales). */
-  update(id: string, score: number): void {
+  update(id: K, score: number): void {
     const i = this.pos.get(id);
     if (i !== undefined) {
       const old = this.scores[i]!;
@@ -182,11 +291,11 @@ export class TopTracker {
     }
   }
 
-  has(id: string): boolean {
+  has(id: K): boolean {
     return this.pos.has(id);
   }
 
-  get(id: string): number | undefined {
+  get(id: K): number | undefined {
     const i = this.pos.get(id);
     return i === undefined ? undefined : this.scores[i];
   }
@@ -196,7 +305,7 @@ export class TopTracker {
     for (let i = 0; i < this.scores.length; i++) this.scores[i]! *= m;
   }
 
-  delete(id: string): void {
+  delete(id: K): void {
     const i = this.pos.get(id);
     if (i === undefined) return;
     const last = this.ids.length - 1;
@@ -217,19 +326,19 @@ export class TopTracker {
   }
 
   /** Entries in no particular order. */
-  entries(): Array<[string, number]> {
+  entries(): Array<[K, number]> {
     return this.ids.map((id, i) => [id, this.scores[i]!]);
   }
 
   /** Entries sorted by descending score. */
-  sorted(): Array<[string, number]> {
+  sorted(): Array<[K, number]> {
     return this.entries().sort((a, b) => b[1] - a[1]);
   }
 }
 
 /** Keep the `cap` largest values of `row` (ties at the threshold may keep a few more). Reuses one scratch buffer. */
 let scratch = new Float64Array(256);
-export function pruneRow(row: Map<string, number>, cap: number): void {
+export function pruneRow<K>(row: Map<K, number>, cap: number): void {
   if (row.size <= cap) return;
   if (scratch.length < row.size) scratch = new Float64Array(row.size * 2);
   let n = 0;
@@ -252,4 +361,50 @@ function countAbove(sorted: Float64Array, threshold: number): number {
   let c = 0;
   for (let i = sorted.length - 1; i >= 0 && sorted[i]! > threshold; i--) c++;
   return c;
+}
+
+/** Per-item behaviour statistics in growable typed arrays, indexed by interned id. */
+export class StatsTable {
+  /** Forward-decayed positive weight on the popularity clock. */
+  pop = new Float64Array(1024);
+  /** Forward-decayed positive weight on the trending clock. */
+  trend = new Float64Array(1024);
+  /** Events observed (exposure proxy). */
+  events = new Float64Array(1024);
+  /** Positive / negative feedback counts (Thompson sampling). */
+  pos = new Float64Array(1024);
+  neg = new Float64Array(1024);
+
+  ensure(i: number): void {
+    if (i < this.pop.length) return;
+    let n = this.pop.length;
+    while (n <= i) n *= 2;
+    const grow = (a: Float64Array) => {
+      const b = new Float64Array(n);
+      b.set(a);
+      return b;
+    };
+    this.pop = grow(this.pop);
+    this.trend = grow(this.trend);
+    this.events = grow(this.events);
+    this.pos = grow(this.pos);
+    this.neg = grow(this.neg);
+  }
+
+  reset(i: number): void {
+    if (i >= this.pop.length) return;
+    this.pop[i] = 0;
+    this.trend[i] = 0;
+    this.events[i] = 0;
+    this.pos[i] = 0;
+    this.neg[i] = 0;
+  }
+
+  clear(): void {
+    this.pop.fill(0);
+    this.trend.fill(0);
+    this.events.fill(0);
+    this.pos.fill(0);
+    this.neg.fill(0);
+  }
 }
