@@ -1,0 +1,331 @@
+// npm run eval -- --dataset ml-100k --data ../shared/data/ml-100k [--encoder lexical|catalog|<modelDir>] [--users N]
+//   [--no-tune] [--tune-users N] [--ablation-users N] [--depth 20] [--graphql URL --sample N] [--out eval/results]
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ContentOnly, ItemKnn, MostPopular } from './baselines.js';
+import { loadDataset, DATASETS } from './datasets/index.js';
+import { DatasetMissingError } from './datasets/io.js';
+import type { LoadedDataset } from './datasets/types.js';
+import { evaluateMethod, type Method, type MethodResult, type PhaseData } from './method.js';
+import { ablationSpec, halfLifeSpec, renderPng } from './plot.js';
+import { fmt } from './progress.js';
+import { LeakGuard, MIN_INTERACTIONS, planSplit, type Phase, type SplitPlan } from './protocol.js';
+import { writeReport, type EvalReport, type TuningStep } from './report.js';
+import { DEFAULT_SETTINGS, mergeSettings, TastegraphContext, TastegraphMethod, type TastegraphSettings } from './tastegraph.js';
+import { itemVectors, type ItemVectors } from './vectors.js';
+
+const HALF_LIVES = [0.25, 1, 4, 30, 365];
+const NO_DECAY_DAYS = 1e6;
+
+interface Options {
+  dataset: string;
+  data: string;
+  encoder: string;
+  users?: number;
+  tune: boolean;
+  tuneUsers?: number;
+  ablationUsers?: number;
+  depth: number;
+  graphql?: string;
+  sample: number;
+  out: string;
+  plots?: string;
+  compareEncoder: boolean;
+}
+
+function parseCli(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      dataset: { type: 'string' },
+      data: { type: 'string' },
+      encoder: { type: 'string', default: 'lexical' },
+      users: { type: 'string' },
+      'no-tune': { type: 'boolean', default: false },
+      'tune-users': { type: 'string' },
+      'ablation-users': { type: 'string' },
+      depth: { type: 'string', default: '20' },
+      graphql: { type: 'string' },
+      sample: { type: 'string', default: '20' },
+      out: { type: 'string', default: resolve(import.meta.dirname, 'results') },
+      plots: { type: 'string' },
+      'no-compare-encoder': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    allowPositionals: false,
+  });
+  if (values.help || !values.dataset) {
+    process.stderr.write(
+      `usage: npm run eval -- --dataset <${DATASETS.join('|')}> --data <dir> [--encoder lexical|catalog|<modelDir>] [--users N]\n` +
+        `       [--no-tune] [--tune-users N] [--ablation-users N] [--depth 20] [--graphql URL --sample N] [--out dir] [--plots <ml-1m dir>]\n`,
+    );
+    process.exit(values.help ? 0 : 2);
+  }
+  const int = (v: string | undefined) => (v === undefined ? undefined : Math.max(1, Number.parseInt(v, 10)));
+  return {
+    dataset: values.dataset,
+    data: values.data ?? resolve(import.meta.dirname, '../../shared/data', values.dataset),
+    encoder: values.encoder!,
+    users: int(values.users),
+    tune: !values['no-tune'],
+    tuneUsers: int(values['tune-users']),
+    ablationUsers: int(values['ablation-users']),
+    depth: Math.max(20, int(values.depth) ?? 20),
+    graphql: values.graphql,
+    sample: int(values.sample) ?? 20,
+    out: values.out!,
+    plots: values.plots,
+    compareEncoder: !values['no-compare-encoder'],
+  };
+}
+
+function subPlan(plan: SplitPlan, n: number | undefined): SplitPlan {
+  if (n === undefined || n >= plan.users.length) return plan;
+  const step = plan.users.length / n;
+  return { ...plan, users: Array.from({ length: n }, (_, k) => plan.users[Math.floor(k * step)]!), sampledOut: plan.sampledOut + plan.users.length - n };
+}
+
+function log(msg: string): void {
+  process.stderr.write(`${msg}\n`);
+}
+
+export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
+  const opts = parseCli(argv);
+  const tStart = performance.now();
+  const timings: Record<string, number | string> = {};
+  const lap = (name: string, t0: number) => (timings[name] = Number(((performance.now() - t0) / 1000).toFixed(1)));
+  const missing: string[] = [];
+
+  let t0 = performance.now();
+  const ds: LoadedDataset = loadDataset(opts.dataset, opts.data, opts.plots ? { plotsDir: opts.plots } : {});
+  lap('loadSeconds', t0);
+  log(`${ds.name}: ${ds.users.length} users, ${ds.items.length} items, ${ds.stats.interactions} interactions (${ds.timing})`);
+  const plan = planSplit(ds, opts.users !== undefined ? { maxUsers: opts.users } : {});
+  const tunePlan = subPlan(plan, opts.tuneUsers);
+  const ablPlan = subPlan(plan, opts.ablationUsers);
+
+  t0 = performance.now();
+  const vec: ItemVectors = await itemVectors(opts.encoder, ds);
+  lap('encodeSeconds', t0);
+  log(`encoder ${vec.encoderId} (dim ${vec.dim})${vec.fromCache ? ' from cache' : ''}`);
+
+  const phaseData = (phase: Phase, p: SplitPlan, quick = false): PhaseData => ({
+    ds, plan: p, phase, guard: new LeakGuard(ds, phase), vectors: vec.matrix, dim: vec.dim, depth: opts.depth, quick,
+  });
+  const leakTotals = { profileEvents: 0, modelEvents: 0 };
+  const run = async (m: Method, phase: Phase, p: SplitPlan, quick = false): Promise<MethodResult> => {
+    const pd = phaseData(phase, p, quick);
+    const r = await evaluateMethod(m, pd);
+    leakTotals.profileEvents += pd.guard.profileEvents;
+    leakTotals.modelEvents += pd.guard.modelEvents;
+    return r;
+  };
+
+  // ---------------------------------------------------------------- baselines
+  t0 = performance.now();
+  const baselines: Method[] = [new MostPopular(), new ItemKnn(), new ContentOnly()];
+  const testResults: MethodResult[] = [];
+  const valResults: MethodResult[] = [];
+  for (const b of baselines) {
+    valResults.push(await run(b, 'val', plan));
+    testResults.push(await run(b, 'test', plan));
+  }
+  lap('baselinesSeconds', t0);
+
+  // ---------------------------------------------------------------- tuning on validation targets
+  const ctx = new TastegraphContext(ds, vec.rows, vec.dim, [...new Set([...plan.users])]);
+  const tuneCtx = tunePlan === plan ? ctx : new TastegraphContext(ds, vec.rows, vec.dim, tunePlan.users);
+  const steps: TuningStep[] = [];
+  let best: TastegraphSettings = DEFAULT_SETTINGS;
+  let bestScore = -1;
+  const halfLifeCurve: Array<{ halfLifeDays: number; ndcg10: number; chosen: boolean }> = [];
+  const tryOne = async (step: string, setting: Record<string, unknown>, s: TastegraphSettings): Promise<number> => {
+    const r = await run(new TastegraphMethod(`tune ${step}`, 'tastegraph', '', s, tuneCtx), 'val', tunePlan, true);
+    steps.push({ step, setting, ndcg10: r.metrics['NDCG@10'], hr10: r.metrics['HR@10'] });
+    if (r.metrics['NDCG@10'] > bestScore) {
+      bestScore = r.metrics['NDCG@10'];
+      best = s;
+    }
+    return r.metrics['NDCG@10'];
+  };
+  t0 = performance.now();
+  if (opts.tune) {
+    await tryOne('defaults', { eventMode: 'native' }, DEFAULT_SETTINGS);
+    if (ds.users.some((u) => u.ratings)) {
+      await tryOne('event mapping', { eventMode: 'implicit' }, mergeSettings(DEFAULT_SETTINGS, { eventMode: 'implicit' }));
+    }
+    const halfLifeSweep = async (label: string, record: boolean) => {
+      const center = best;
+      const centerScore = bestScore;
+      const current = center.profile.longHalfLifeDays ?? 30;
+      for (const h of HALF_LIVES) {
+        const score = h === current ? centerScore : await tryOne(label, { longHalfLifeDays: h }, mergeSettings(center, { profile: { longHalfLifeDays: h } }));
+        if (record) halfLifeCurve.push({ halfLifeDays: h, ndcg10: score, chosen: false });
+      }
+    };
+    await halfLifeSweep('long half-life', false);
+    const grid: Array<[string, number[]]> = [
+      ['content', [0, 0.1, 0.25, 0.5, 2]],
+      ['collaborative', [0.5, 2, 4, 8]],
+      ['sequential', [0, 0.25, 1, 2]],
+      ['popularity', [0, 0.5]],
+    ];
+    for (const [source, values] of grid) {
+      const center = best;
+      const current = (center.recommend.weights as Record<string, number> | undefined)?.[source];
+      for (const w of values) {
+        if (w === current) continue;
+        await tryOne('blend weight', { [source]: w }, mergeSettings(center, { recommend: { weights: { ...(center.recommend.weights ?? {}), [source]: w } } }));
+      }
+    }
+    // Half-life again around the tuned blend: this sweep is the plotted curve.
+    await halfLifeSweep('long half-life (tuned blend)', true);
+    const center = best;
+    await tryOne('diversity', { lambda: 1, maxCategoryShare: 1 }, mergeSettings(center, { recommend: { diversity: { lambda: 1, maxCategoryShare: 1 } } }));
+    const chosenHl = best.profile.longHalfLifeDays ?? 30;
+    for (const pt of halfLifeCurve) pt.chosen = pt.halfLifeDays === chosenHl;
+    const chosenStep = [...steps].reverse().find((s) => s.ndcg10 === bestScore);
+    if (chosenStep) chosenStep.chosen = true;
+  }
+  lap('tuningSeconds', t0);
+
+  // ---------------------------------------------------------------- test: chosen setting once, defaults, ablations
+  t0 = performance.now();
+  const chosen = best;
+  const tg = new TastegraphMethod('Tastegraph (tuned)', 'tastegraph', `Living profile + blended sources, setting chosen on validation: ${JSON.stringify(chosen)}`, chosen, ctx);
+  testResults.push(await run(tg, 'test', plan));
+  valResults.push(await run(new TastegraphMethod('Tastegraph (tuned)', 'tastegraph', '', chosen, ctx), 'val', plan));
+  if (opts.tune) {
+    testResults.push(await run(new TastegraphMethod('Tastegraph (product defaults)', 'tastegraph', 'DEFAULT_PROFILE_CONFIG + DEFAULT_RECOMMEND_CONFIG, exploration off', DEFAULT_SETTINGS, ctx), 'test', plan));
+  }
+  lap('testSeconds', t0);
+
+  t0 = performance.now();
+  const ablCtx = ablPlan === plan ? ctx : new TastegraphContext(ds, vec.rows, vec.dim, ablPlan.users);
+  const ablations: Array<[string, string, Partial<TastegraphSettings>]> = [
+    ['no decay', 'profile half-lives (long, short, facets) set to 1e6 days', { profile: { longHalfLifeDays: NO_DECAY_DAYS, shortHalfLifeDays: NO_DECAY_DAYS, facetHalfLifeDays: NO_DECAY_DAYS } }],
+    ['single interest', 'one interest cluster (maxInterests 1)', { profile: { maxInterests: 1 }, recommend: { content: { maxInterests: 1 } } }],
+    ['no sequential', 'sequential source off', { sourcesOff: ['sequential'] }],
+    ['no content', 'content source off', { sourcesOff: ['content'] }],
+    ['no collaborative', 'collaborative source off', { sourcesOff: ['collaborative'] }],
+  ];
+  const ablRows: MethodResult[] = [];
+  if (ablPlan !== plan) {
+    const ref = await run(new TastegraphMethod(`Tastegraph (tuned), ${ablPlan.users.length}-user sample`, 'ablation', 'reference row for the ablations below', chosen, ablCtx), 'test', ablPlan);
+    ablRows.push(ref);
+  }
+  for (const [name, desc, over] of ablations) {
+    const s = mergeSettings(chosen, {
+      ...over,
+      sourcesOff: [...chosen.sourcesOff, ...(over.sourcesOff ?? [])],
+      profile: { ...chosen.profile, ...(over.profile ?? {}) },
+    });
+    ablRows.push(await run(new TastegraphMethod(`- ${name}`, 'ablation', desc, s, ablCtx), 'test', ablPlan));
+  }
+  // Encoder ablation: the same chosen setting with the other built-in encoder.
+  if (opts.compareEncoder) {
+    const other = opts.encoder === 'lexical' ? 'catalog' : 'lexical';
+    try {
+      const v2 = await itemVectors(other, ds);
+      const ctx2 = new TastegraphContext(ds, v2.rows, v2.dim, ablPlan.users);
+      ablRows.push(await run(new TastegraphMethod(`- encoder ${other} (${v2.encoderId})`, 'ablation', `items and profiles through the ${other} encoder`, chosen, ctx2), 'test', ablPlan));
+    } catch (err) {
+      missing.push(`encoder ablation (${other}) not run: ${(err as Error).message.split('\n')[0]}`);
+      log(`encoder ablation skipped: ${(err as Error).message}`);
+    }
+  }
+  testResults.push(...ablRows);
+  lap('ablationSeconds', t0);
+
+  // ---------------------------------------------------------------- GraphQL path
+  let graphql: Record<string, unknown> | undefined;
+  if (opts.graphql) {
+    const { compareWithGraphql } = await import('./graphql.js');
+    graphql = await compareWithGraphql({ url: opts.graphql, sample: opts.sample, ds, vec, ctx: new TastegraphContext(ds, vec.rows, vec.dim, plan.users), plan });
+  }
+
+  // ---------------------------------------------------------------- report
+  const tgTest = testResults.find((r) => r.name === 'Tastegraph (tuned)')!;
+  const bestBaseline = testResults.filter((r) => r.group === 'baseline').sort((a, b) => b.metrics['NDCG@10'] - a.metrics['NDCG@10'])[0]!;
+  const ratio = tgTest.metrics['NDCG@10'] / Math.max(1e-12, bestBaseline.metrics['NDCG@10']);
+  const target: Record<string, unknown> = {
+    'Tastegraph (tuned) NDCG@10': tgTest.metrics['NDCG@10'],
+    'best baseline': `${bestBaseline.name} (${bestBaseline.metrics['NDCG@10'].toFixed(4)})`,
+    'ratio to best baseline': Number(ratio.toFixed(3)),
+    'target (>= 1.20x every baseline) met': ratio >= 1.2 ? 'yes' : `no: ${((1.2 - ratio) * bestBaseline.metrics['NDCG@10']).toFixed(4)} NDCG@10 short (needs ${(1.2 * bestBaseline.metrics['NDCG@10']).toFixed(4)})`,
+  };
+  const tc = ctx.stats;
+  const totalSeconds = (performance.now() - tStart) / 1000;
+  timings.totalSeconds = Number(totalSeconds.toFixed(1));
+  timings.total = fmt(totalSeconds);
+  timings.profileFoldSeconds = Number((ctx.stats.profileSeconds + (tuneCtx !== ctx ? tuneCtx.stats.profileSeconds : 0) + (ablCtx !== ctx ? ablCtx.stats.profileSeconds : 0)).toFixed(1));
+  timings.modelBuildSeconds = Number((tc.modelSeconds + (tuneCtx !== ctx ? tuneCtx.stats.modelSeconds : 0) + (ablCtx !== ctx ? ablCtx.stats.modelSeconds : 0)).toFixed(1));
+  timings.recommendSeconds = Number((tc.recommendSeconds + (tuneCtx !== ctx ? tuneCtx.stats.recommendSeconds : 0) + (ablCtx !== ctx ? ablCtx.stats.recommendSeconds : 0)).toFixed(1));
+  const parts = { 'profile folds (applyBehavior)': timings.profileFoldSeconds as number, 'RecommenderModel.recommend': timings.recommendSeconds as number, 'model builds (observe)': timings.modelBuildSeconds as number, baselines: timings.baselinesSeconds as number };
+  timings.dominatedBy = Object.entries(parts).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v} s`).join(', ');
+
+  const report: EvalReport = {
+    dataset: ds.name,
+    generatedAt: new Date().toISOString(),
+    command: `npm run eval -- ${argv.join(' ')}`,
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform },
+    data: { dir: opts.data, files: ds.files, timing: ds.timing, syntheticSpacingMs: ds.syntheticSpacingMs, notes: ds.notes, stats: ds.stats },
+    protocol: {
+      summary:
+        `Chronological leave-one-out: each user's interactions in time order${ds.timing === 'order-only' ? ` (order only: synthetic clock, ${(ds.syntheticSpacingMs ?? 0) / 3_600_000} h between a user's consecutive events, so time decay acts on positions)` : ''}; ` +
+        `the last is the test target, the second to last the validation target, the rest history; users with fewer than ${MIN_INTERACTIONS} interactions dropped. ` +
+        `Every method ranks the full catalogue (${ds.items.length} items, no sampled negatives) with the user's history excluded. ` +
+        `Shared models (Tastegraph's co-visitation/sequential/popularity, item-kNN, most-popular) are fed every user's events before their held-out items only: for validation neither the validation nor the test item, for test the validation item but never the test item. ` +
+        `Profiles are folded through applyBehavior once per setting; recommendations come from RecommenderModel.recommend with exploration off, at now = the time of the user's last history event, ` +
+        `with first = 10 for the @10 metrics, coverage and diversity, and first = ${opts.depth} for @20 and MRR.`,
+      minInteractions: plan.minInteractions,
+      usersEvaluated: plan.users.length,
+      droppedUsers: plan.droppedUsers,
+      sampledOut: plan.sampledOut,
+      tuneUsers: tunePlan.users.length,
+      ablationUsers: ablPlan.users.length,
+      excludeHistory: true,
+      repeatsAreTargets: ds.repeatsAreTargets,
+      depth: opts.depth,
+      now: 'time of the last history event',
+      exploration: 0,
+      leakCheck: `every event fed to a profile or shared model passed the guard (${leakTotals.profileEvents + ctx.leak.profileEvents + (tuneCtx !== ctx ? tuneCtx.leak.profileEvents : 0) + (ablCtx !== ctx ? ablCtx.leak.profileEvents : 0)} profile events, ${leakTotals.modelEvents + ctx.leak.modelEvents + (tuneCtx !== ctx ? tuneCtx.leak.modelEvents : 0) + (ablCtx !== ctx ? ablCtx.leak.modelEvents : 0)} shared-model events checked; a held-out event throws); no target item was in the fed history except genuine earlier repeats.`,
+    },
+    encoder: { id: vec.encoderId, kind: vec.encoderKind, spec: opts.encoder, dim: vec.dim, fromCache: vec.fromCache, seconds: Number(vec.seconds.toFixed(1)), modelDir: vec.modelDir ? 'eval/.cache/encoders/…' : null },
+    tuning: {
+      performed: opts.tune,
+      tunedOnUsers: tunePlan.users.length,
+      steps,
+      chosen: chosen as unknown as Record<string, unknown>,
+      note: opts.tune
+        ? `Greedy search on validation NDCG@10 (${tunePlan.users.length} users): event mapping (native RATE events vs every rating as a positive CLICK), then long-term half-life (${HALF_LIVES.join(', ')} days), then blend weights one source at a time (content, collaborative, sequential, popularity), then the half-life again around the tuned blend (the plotted curve), then diversity re-ranking off. Each step keeps the best setting so far. Test figures were computed once, with the chosen setting.`
+        : 'No tuning (--no-tune): product defaults.',
+    },
+    results: { test: testResults, val: valResults },
+    target,
+    timings,
+    ...(graphql ? { graphql } : {}),
+    missing,
+  };
+  const { json, md } = writeReport(opts.out, report);
+
+  const bars = testResults.filter((r) => r.group !== 'ablation' || ablPlan === plan).map((r) => ({ name: r.name, group: r.group, value: r.metrics['NDCG@10'] }));
+  if (ablPlan !== plan) for (const r of ablRows) bars.push({ name: r.name, group: 'ablation', value: r.metrics['NDCG@10'] });
+  await renderPng(ablationSpec(`${ds.name}: NDCG@10 on test (${plan.users.length} users)`, bars), join(opts.out, `${ds.name}-ablation.png`));
+  if (halfLifeCurve.length) await renderPng(halfLifeSpec(`${ds.name}: NDCG@10 (validation) vs long-term half-life`, halfLifeCurve), join(opts.out, `${ds.name}-halflife.png`));
+  log(`wrote ${json}, ${md} in ${fmt(totalSeconds)}`);
+  return report;
+}
+
+const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename);
+if (isMain) {
+  main().catch((err: unknown) => {
+    if (err instanceof DatasetMissingError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  });
+}
