@@ -12,6 +12,7 @@ import { createProfileEvents, type ProfileEvents } from './events.js';
 import { ProfileService } from './profileService.js';
 import type { LabelVocabulary } from './profileView.js';
 import { RecommendationService } from './recommendationService.js';
+import { SummaryRewriter } from './summaryRewriter.js';
 
 export interface ReadyReport {
   ready: boolean;
@@ -31,6 +32,8 @@ export interface Services {
   recommendations: RecommendationService;
   events: ProfileEvents;
   model: RecommenderModel;
+  /** LLM summary rewriter, when LLM_BASE_URL is set. */
+  summaries: SummaryRewriter | null;
   log: (msg: string) => void;
   readiness(): Promise<ReadyReport>;
   /** Resolves when background start-up work (re-embedding) is done; for jobs and tests. */
@@ -80,8 +83,11 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
   const catalog = new CatalogService({ store, encoder, model, limits: config.limits, log });
   const recommendations = new RecommendationService({ store, model, encoder, explore: config.recommend.explore });
   const vocabulary = await loadVocabulary(config.profile.labelVocabularyFile, encoder);
+  const summaries = config.llm.baseUrl
+    ? new SummaryRewriter({ baseUrl: config.llm.baseUrl, model: config.llm.model, apiKey: config.llm.apiKey, timeoutMs: config.llm.timeoutMs, store, log })
+    : null;
   const profiles = new ProfileService({
-    store, encoder, catalog, recommendations, events, config: profileConfig, limits: config.limits, vocabulary: () => vocabulary, log,
+    store, encoder, catalog, recommendations, events, config: profileConfig, limits: config.limits, vocabulary: () => vocabulary, summaries, log,
   });
 
   const { items, stale } = await catalog.loadAll();
@@ -113,7 +119,7 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
   }
 
   return {
-    config, profileConfig, store, encoder, catalog, profiles, recommendations, events, model, log, backgroundWork,
+    config, profileConfig, store, encoder, catalog, profiles, recommendations, events, model, summaries, log, backgroundWork,
     async readiness() {
       let reachable = true;
       let pending: string[] = [];
@@ -134,6 +140,7 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
     async close() {
       if (consolidateTimer) clearInterval(consolidateTimer);
       await backgroundWork;
+      await summaries?.idle();
       await events.close();
       await loaded.close?.();
       await store.close();

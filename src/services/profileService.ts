@@ -14,6 +14,7 @@ import type { ProfileEvents, ProfileUpdatePayload } from './events.js';
 import { KeyedMutex } from './keyedMutex.js';
 import { ProfileView, type LabelVocabulary } from './profileView.js';
 import type { RecommendationService } from './recommendationService.js';
+import type { SummaryRewriter } from './summaryRewriter.js';
 import { validateBehavior, validateUser, type BehaviorInputData, type UserInputData, type ValidBehavior } from './validation.js';
 
 export interface RecordResult {
@@ -31,6 +32,7 @@ interface Deps {
   config: ProfileConfig;
   limits: Limits;
   vocabulary: () => LabelVocabulary | null;
+  summaries: SummaryRewriter | null;
   log: (msg: string) => void;
 }
 
@@ -230,7 +232,12 @@ export class ProfileService {
           return { row, versioned, attributes: out.state.attributes, state: out.state };
         });
         const view = new ProfileView(result.row, result.state, this.deps.config, this.deps.vocabulary(), Date.now());
-        if (result.versioned) this.publish(result.row);
+        if (result.versioned) {
+          this.publish(result.row);
+          this.deps.summaries?.enqueue({
+            userId, version: result.row.version, template: result.row.summary, interests: view.interests(), facets: view.facets(),
+          });
+        }
         return { view, attributes: result.attributes };
       } catch (err) {
         if (err instanceof VersionConflict && attempt < MAX_ATTEMPTS) {

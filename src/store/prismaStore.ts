@@ -274,6 +274,10 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
       const map = new Map(rows.map((r) => [r.userId, toProfile(r)]));
       return ids.map((id) => map.get(id) ?? null);
     },
+    async setProfileSummary(userId, version, summary) {
+      const r = await prisma.profile.updateMany({ where: { userId, version }, data: { summary } });
+      return r.count === 1;
+    },
     async listProfileVersions(userId, first, afterVersion) {
       // Newest first: history reads backwards from the current version.
       const rows = await prisma.profileVersion.findMany({

@@ -135,6 +135,8 @@ export interface Store extends Omit<StoreTx, 'insertBehavior' | 'saveProfile' | 
   iterateBehaviors(pageSize?: number): AsyncGenerator<BehaviorRow[]>;
 
   profilesByUserIds(ids: readonly string[]): Promise<Array<ProfileRow | null>>;
+  /** Replaces the summary of the current profile if it is still at `version` (LLM rewrites arrive later). */
+  setProfileSummary(userId: string, version: number, summary: string): Promise<boolean>;
   listProfileVersions(userId: string, first: number, afterVersion: number | null): Promise<Page<ProfileVersionRow>>;
   countProfileVersions(userId: string): Promise<number>;
   profileVersionAt(userId: string, asOf: Date): Promise<ProfileVersionRow | null>;
