@@ -9,6 +9,9 @@ import { createSession, ort, type SessionOpts } from './ort.js';
 import { parseSafetensors, tensorToFloat32 } from './safetensors.js';
 import { HfTokenizer } from './tokenize.js';
 
+/** Tokens kept per text (the mean of the first MAX_TOKENS token vectors). */
+export const MAX_TOKENS = 4096;
+
 export interface StaticModelFiles {
   vocabSize: number;
   dim: number;
@@ -107,7 +110,10 @@ export class StaticEncoder implements Encoder {
   }
 
   async encodeBatch(texts: string[]): Promise<Float32Array[]> {
-    const toks = texts.map((t) => this.tokenizer.encode(t, false).ids.filter((id) => id >= 0 && id < this.vocabSize));
+    // No positions, so no model max length; MAX_TOKENS only bounds the tensor size for pathological inputs.
+    const toks = texts.map((t) =>
+      this.tokenizer.encode(t, false, MAX_TOKENS).ids.filter((id) => id >= 0 && id < this.vocabSize),
+    );
     return runBucketed(
       toks.map((t) => t.length),
       this.dim,
