@@ -53,6 +53,8 @@ interface UserState {
   /** Positive interactions, sorted by time ascending, at most windowItems. */
   buffer: BufferEntry[];
   segments: string[] | null;
+  /** The attributes object the segments were derived from (skips re-deriving for the same object). */
+  attributesRef: Record<string, unknown> | null;
 }
 
 interface Candidate {
@@ -211,7 +213,9 @@ export class RecommenderModel {
 
   /** Remember a user's attributes (for segment popularity) without an event. */
   setUserAttributes(userId: string, attributes: Record<string, unknown>): void {
-    this.userState(userId).segments = this.segmentKeys(attributes);
+    const u = this.userState(userId);
+    u.segments = this.segmentKeys(attributes);
+    u.attributesRef = attributes;
   }
 
   // ---------------------------------------------------------------- behaviour
@@ -234,7 +238,7 @@ export class RecommenderModel {
       this.users.set(userId, u);
       return u;
     }
-    u = { buffer: [], segments: null };
+    u = { buffer: [], segments: null, attributesRef: null };
     this.users.set(userId, u);
     if (this.users.size > this.config.users.maxTracked) {
       const oldest = this.users.keys().next().value as string;
@@ -294,7 +298,10 @@ export class RecommenderModel {
    */
   observe(event: BehaviorEvent, ctx?: { userAttributes?: Record<string, unknown> }): void {
     const user = this.userState(event.userId);
-    if (ctx?.userAttributes) user.segments = this.segmentKeys(ctx.userAttributes);
+    if (ctx?.userAttributes && ctx.userAttributes !== user.attributesRef) {
+      user.segments = this.segmentKeys(ctx.userAttributes);
+      user.attributesRef = ctx.userAttributes;
+    }
     if (!event.itemId) return;
     const item = this.ids.id(event.itemId);
     const t = event.occurredAt;
@@ -816,6 +823,7 @@ export class RecommenderModel {
       chosen.push(c);
       const cat = cats[pick];
       if (cat !== null) catCount.set(cat, (catCount.get(cat) ?? 0) + 1);
+      if (lambda >= 1) continue; // pure relevance: similarities are not needed
       const pv = vecs[pick];
       for (let i = 0; i < remaining.length; i++) {
         if (!alive[i]) continue;
