@@ -182,7 +182,7 @@ export function randomizedSvd(
   const l = Math.min(k + (opts.oversample ?? 10), a.rows, a.cols);
   k = Math.min(k, l);
   const q = opts.powerIters ?? 3;
-  const total = 2 * q + 3;
+  const total = 2 * q + 4;
   let step = 0;
   const tick = () => opts.onStep?.(++step, total);
   const rnd = gaussian(opts.seed ?? 42);
