@@ -74,6 +74,7 @@ export async function evaluateMethod(method: Method, p: PhaseData, opts: { quiet
   progress?.tick();
   const acc = new MetricAccumulator(p.ds.items.length, p.vectors, p.dim);
   let historyItemsReturned = 0;
+  let only10 = false;
   const seen = new Uint8Array(p.ds.items.length);
   for (const ui of p.plan.users) {
     const u = p.ds.users[ui]!;
@@ -92,6 +93,7 @@ export async function evaluateMethod(method: Method, p: PhaseData, opts: { quiet
       acc.add(ranked, ranked, ranked, targetOf(u, p.phase));
     } else {
       const top10 = clean(out.top10);
+      if (!out.top20) only10 = true;
       const top20 = out.top20 ? clean(out.top20) : top10;
       const deep = out.deep ? clean(out.deep) : top20;
       acc.add(top10, top20, deep, targetOf(u, p.phase));
@@ -101,12 +103,19 @@ export async function evaluateMethod(method: Method, p: PhaseData, opts: { quiet
   }
   progress?.done();
   method.release?.();
+  const metrics = acc.result();
+  if (only10) {
+    // Only the first-10 list was asked for: @20 and MRR@depth are not measured (NaN -> null in JSON, "–" in tables).
+    metrics['HR@20'] = Number.NaN;
+    metrics['NDCG@20'] = Number.NaN;
+    metrics.MRR = Number.NaN;
+  }
   return {
     name: method.name,
     group: method.group,
     description: method.description,
     phase: p.phase,
-    metrics: acc.result(),
+    metrics,
     seconds: (performance.now() - t0) / 1000,
     historyItemsReturned,
   };

@@ -35,7 +35,7 @@ export interface EvalReport {
   missing: string[];
 }
 
-const f4 = (x: number) => x.toFixed(4);
+const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : '–');
 
 export function markdownTable(rows: MethodResult[]): string {
   const head = `| method | kind | ${METRIC_KEYS.join(' | ')} | users | time (s) |`;
