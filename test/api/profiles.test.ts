@@ -113,13 +113,16 @@ describe.skipIf(!(await postgresAvailable()))('two server processes on one Postg
   let childUrl: string;
   const db = freshDatabase('postgresql');
 
+  // Live updates cross processes through Redis.
+  const redisEnv = { REDIS_URL: process.env.REDIS_TEST_URL || 'redis://127.0.0.1:6379' };
+
   beforeAll(async () => {
-    server = await startTestServer('postgresql', {}, db);
+    server = await startTestServer('postgresql', redisEnv, db);
     await server.gql(`mutation($items: [ItemInput!]!) { upsertItems(items: $items) { count } }`, { items: SCI_FI });
     const root = path.resolve(import.meta.dirname, '../..');
     child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1' },
+      env: { ...process.env, ...redisEnv, DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     childUrl = await new Promise<string>((resolve, reject) => {
@@ -141,6 +144,18 @@ describe.skipIf(!(await postgresAvailable()))('two server processes on one Postg
   afterAll(async () => {
     child?.kill('SIGTERM');
     await server?.stop();
+  });
+
+  it('deliver an update written by one process to a subscriber of the other (Redis)', async () => {
+    const sub = collect<{ profileUpdated: { userId: string; version: number } }>(server.ws(), `subscription { profileUpdated(userId: "cross") { userId version } }`, {}, 1, 5000);
+    await sub.ready;
+    const res = await fetch(childUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: RECORD, variables: { input: { userId: 'cross', itemId: SCI_FI[0]!.id, type: 'VIEW' } } }),
+    });
+    expect(((await res.json()) as { errors?: unknown }).errors).toBeUndefined();
+    expect(await sub.done()).toEqual([{ profileUpdated: { userId: 'cross', version: 1 } }]);
   });
 
   it('lose no update when both write the same user at once', async () => {
