@@ -16,15 +16,35 @@ export interface FitCliArgs {
   window?: number;
 }
 
-const USAGE = `usage: npm run encoder:fit -- --out <dir> (--text <file> | --jsonl <file> --field <name>)
+const USAGE = `usage: npm run encoder:fit -- --out <dir> [--text <file> | --jsonl <file> --field <name>]
          [--dim 128] [--min-count 2] [--window 8]
+  (default) the items in the database named by DATABASE_URL, through the same item text template as the server
   --text   a UTF-8 file with one item text per line
   --jsonl  a JSON-lines file; --field names the string field holding the item text
   Then set ENCODER_MODEL_DIR=<dir> to use the fitted encoder.`;
 
 export class UsageError extends Error {}
 
-/** Where the texts come from. (A database branch, the future default, goes here.) */
+/** Item texts of every item in the database (DATABASE_URL), as the server encodes them. */
+async function readDatabaseTexts(): Promise<string[]> {
+  const { DEFAULT_DATABASE_URL, openStore, parseDatabaseUrl, pendingMigrations } = await import('../store/index.js');
+  const { itemText } = await import('./itemText.js');
+  const target = parseDatabaseUrl(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
+  if ((await pendingMigrations(target)).length) {
+    throw new UsageError(`the database at DATABASE_URL has no items yet (not migrated); start the server and upsert items, or give --text`);
+  }
+  const store = await openStore(target);
+  try {
+    const texts: string[] = [];
+    for await (const page of store.iterateItems(5000)) texts.push(...page.map((r) => itemText(r)));
+    if (!texts.length) throw new UsageError('the database has no items; upsert items first, or give --text');
+    return texts;
+  } finally {
+    await store.close();
+  }
+}
+
+/** Where the texts come from: a text file, a JSON-lines file, or by default the items in the database. */
 export async function readTexts(args: FitCliArgs): Promise<string[]> {
   if (args.text) {
     const raw = await readFile(args.text, 'utf8');
@@ -47,7 +67,7 @@ export async function readTexts(args: FitCliArgs): Promise<string[]> {
     });
     return out;
   }
-  throw new UsageError('give --text <file> or --jsonl <file> --field <name>');
+  return readDatabaseTexts();
 }
 
 export function parseFitArgs(argv: string[]): FitCliArgs {
