@@ -3,7 +3,7 @@ import { checkFirst, checkBatch } from '../services/validation.js';
 import type { ItemRow } from '../store/types.js';
 import type { Context } from './context.js';
 import { ItemConnection, toConnection, type Connection } from './connections.js';
-import { ItemInput, UpsertItemsPayload } from './inputs.js';
+import { DeleteItemsPayload, ItemInput, UpsertItemsPayload } from './inputs.js';
 import { Item, Recommendation } from './types.js';
 import { afterKey } from './paging.js';
 
@@ -45,6 +45,12 @@ export class ItemResolver {
     checkBatch('items', items, services.config.limits);
     const rows = await services.catalog.upsertItems(items);
     return { items: rows, count: rows.length };
+  }
+
+  @Mutation(() => DeleteItemsPayload, { description: 'Removes items from the catalogue and the index; behaviours about them stay in the log.' })
+  async deleteItems(@Arg('ids', () => [ID]) ids: string[], @Ctx() { services }: Context): Promise<DeleteItemsPayload> {
+    const deletedIds = await services.catalog.deleteItems(ids);
+    return { deletedIds, count: deletedIds.length };
   }
 
   @FieldResolver(() => [Float], { nullable: true, description: 'The stored vector; only sent when asked for.' })

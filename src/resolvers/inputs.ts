@@ -52,6 +52,12 @@ export class UpsertItemsPayload {
 }
 
 @ObjectType()
+export class DeleteItemsPayload {
+  @Field(() => [ID], { description: 'Ids that existed and were deleted (unknown ids are ignored).' }) deletedIds!: string[];
+  @Field(() => Int) count!: number;
+}
+
+@ObjectType()
 export class RecordBehaviorPayload {
   @Field(() => Behavior) behavior!: Behavior;
   @Field(() => Profile) profile!: Profile;

@@ -6,7 +6,7 @@ import type { EncoderService } from '../inference/encoderService.js';
 import { itemText } from '../inference/itemText.js';
 import type { Limits } from '../server/config.js';
 import type { ItemRow, ItemWrite, Store } from '../store/types.js';
-import { validateItem, type ItemInputData } from './validation.js';
+import { checkBatch, checkId, validateItem, type ItemInputData } from './validation.js';
 
 interface Deps {
   store: Store;
@@ -54,6 +54,15 @@ export class CatalogService {
     for (const w of writes) this.deps.model.upsertItem({ ...itemFeatures(w), vector: w.embedding });
     const rows = await this.deps.store.itemsByIds(writes.map((w) => w.id));
     return rows.filter((r): r is ItemRow => r !== null);
+  }
+
+  /** Deletes items from the catalogue and the index at once; events about them stay in the log. */
+  async deleteItems(ids: string[]): Promise<string[]> {
+    checkBatch('ids', ids, this.deps.limits);
+    ids.forEach((id, i) => checkId(`ids[${i}]`, id, this.deps.limits));
+    const deleted = await this.deps.store.deleteItems(ids);
+    for (const id of deleted) this.deps.model.removeItem(id);
+    return deleted;
   }
 
   /** Fills the in-memory model from the store at start. Vectors from another encoder are left out until re-embedded. */

@@ -202,6 +202,13 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
         }),
       );
     },
+    async deleteItems(ids) {
+      return prisma.$transaction(async (tx) => {
+        const existing = (await tx.item.findMany({ where: { id: { in: [...ids] } }, select: { id: true } })).map((r) => r.id);
+        await tx.item.deleteMany({ where: { id: { in: existing } } });
+        return existing;
+      });
+    },
     async itemsByIds(ids) {
       return byIds(ids, (await prisma.item.findMany({ where: { id: { in: [...ids] } } })).map(toItem));
     },

@@ -118,6 +118,8 @@ export interface Store extends Omit<StoreTx, 'insertBehavior' | 'saveProfile' | 
   countUsers(): Promise<number>;
 
   upsertItems(items: ItemWrite[]): Promise<void>;
+  /** Deletes items (their behaviours stay in the log); returns the ids that existed. */
+  deleteItems(ids: readonly string[]): Promise<string[]>;
   itemsByIds(ids: readonly string[]): Promise<Array<ItemRow | null>>;
   listItems(first: number, after: string | null, category: string | null): Promise<Page<ItemRow>>;
   countItems(category: string | null): Promise<number>;

@@ -133,6 +133,23 @@ describe.each(await providers())('GraphQL API on %s', (provider) => {
     expect(res.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
   });
 
+  it('deletes items: gone from reads, recommendations and new events, while the log keeps their events', async () => {
+    await server.gql(UPSERT, { items: [{ id: 'doomed', title: 'Doomed Voyage', category: 'Sci-Fi', tags: ['space'] }] });
+    await server.gql(RECORD, { input: { userId: 'deleter', itemId: 'doomed', type: 'VIEW', eventId: 'd1' } });
+    const res = await server.gql<{ deleteItems: { deletedIds: string[]; count: number } }>(`mutation { deleteItems(ids: ["doomed", "never-existed"]) { deletedIds count } }`);
+    expect(res.data!.deleteItems).toEqual({ deletedIds: ['doomed'], count: 1 });
+    expect((await server.gql<{ item: unknown }>(`{ item(id: "doomed") { id } }`)).data!.item).toBeNull();
+    const again = await server.gql(RECORD, { input: { userId: 'deleter', itemId: 'doomed', type: 'VIEW', eventId: 'd2' } });
+    expect(again.errors![0]!.extensions!.code).toBe('NOT_FOUND');
+    const recs = await server.gql<{ user: { recommendations: Array<{ item: { id: string } }>; behaviors: { totalCount: number } } }>(
+      `{ user(id: "deleter") { recommendations(first: 20) { item { id } } behaviors { totalCount } } }`,
+    );
+    expect(recs.data!.user.recommendations.map((r) => r.item.id)).not.toContain('doomed');
+    expect(recs.data!.user.behaviors.totalCount).toBe(1);
+    const similar = await server.gql(`{ similarItems(itemId: "doomed") { score } }`);
+    expect(similar.errors![0]!.extensions!.code).toBe('NOT_FOUND');
+  });
+
   it('reports the encoder honestly', async () => {
     const res = await server.gql<{ encoder: { kind: string; dim: number } }>(`{ encoder { id kind dim } }`);
     expect(res.data!.encoder).toMatchObject({ kind: 'lexical', dim: 512 });
