@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { checkBatch } from '../services/validation.js';
 import type { ProfileView } from '../services/profileView.js';
 import type { BehaviorRow, ItemRow } from '../store/types.js';
@@ -8,11 +8,13 @@ import { Behavior, Item, Profile } from './types.js';
 
 @Resolver(() => Behavior)
 export class BehaviorResolver {
+  @Authorized()
   @Mutation(() => RecordBehaviorPayload, { description: 'Appends one event to the log, updates the profile at once and pushes profileUpdated.' })
   async recordBehavior(@Arg('input', () => BehaviorInput) input: BehaviorInput, @Ctx() { services }: Context) {
     return services.profiles.recordBehavior(input);
   }
 
+  @Authorized()
   @Mutation(() => RecordBehaviorsPayload, { description: 'Records several events; all are validated before any is written.' })
   async recordBehaviors(@Arg('inputs', () => [BehaviorInput]) inputs: BehaviorInput[], @Ctx() { services }: Context) {
     checkBatch('inputs', inputs, services.config.limits);
@@ -20,6 +22,7 @@ export class BehaviorResolver {
     return { results, count: results.length, duplicates: results.filter((r) => r.duplicate).length };
   }
 
+  @Authorized()
   @Mutation(() => Profile, { description: 'Recomputes a profile from the event log alone and stores it as a new version.' })
   async rebuildProfile(@Arg('userId', () => ID) userId: string, @Ctx() { services }: Context): Promise<ProfileView> {
     return services.profiles.rebuildProfile(userId);

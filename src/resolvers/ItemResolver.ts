@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { checkFirst, checkBatch } from '../services/validation.js';
 import type { ItemRow } from '../store/types.js';
 import type { Context } from './context.js';
@@ -40,6 +40,7 @@ export class ItemResolver {
     return services.recommendations.similarItems(itemId, n);
   }
 
+  @Authorized()
   @Mutation(() => UpsertItemsPayload, { description: 'Creates or replaces items; their vectors are computed in batches.' })
   async upsertItems(@Arg('items', () => [ItemInput]) items: ItemInput[], @Ctx() { services }: Context): Promise<{ items: ItemRow[]; count: number }> {
     checkBatch('items', items, services.config.limits);
@@ -47,6 +48,7 @@ export class ItemResolver {
     return { items: rows, count: rows.length };
   }
 
+  @Authorized()
   @Mutation(() => DeleteItemsPayload, { description: 'Removes items from the catalogue and the index; behaviours about them stay in the log.' })
   async deleteItems(@Arg('ids', () => [ID]) ids: string[], @Ctx() { services }: Context): Promise<DeleteItemsPayload> {
     const deletedIds = await services.catalog.deleteItems(ids);

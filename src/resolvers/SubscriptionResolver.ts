@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from 'type-graphql';
 import { ALL_USERS, PROFILE_UPDATED, type ProfileUpdatePayload } from '../services/events.js';
 import { ProfileView } from '../services/profileView.js';
 import type { Context } from './context.js';
@@ -6,6 +6,7 @@ import { Profile, ProfileUpdate } from './types.js';
 
 @Resolver(() => ProfileUpdate)
 export class SubscriptionResolver {
+  @Authorized()
   @Subscription(() => ProfileUpdate, {
     topics: PROFILE_UPDATED,
     // One topic id per user, plus ALL_USERS for admin consoles: no per-message filtering of every user's stream.

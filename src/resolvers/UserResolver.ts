@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { checkFirst, validateFilter, validateUser } from '../services/validation.js';
 import type { ProfileView } from '../services/profileView.js';
@@ -27,6 +27,7 @@ export class UserResolver {
     return toConnection(page.rows, page.hasNextPage, total, (r) => r.id, (r) => r);
   }
 
+  @Authorized()
   @Mutation(() => User, { description: 'Creates or updates a user; attributes and onboarding text feed cold-start recommendations.' })
   async upsertUser(@Arg('input', () => UserInput) input: UserInput, @Ctx() { services }: Context): Promise<UserRow> {
     return services.profiles.upsertUser(validateUser(input, services.config.limits));

@@ -1,5 +1,6 @@
 // Per-request context: the process-wide services plus request-scoped DataLoaders, so a page of users resolving
 // `profile` issues one query, not one per user.
+import { timingSafeEqual } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { Services } from '../services/index.js';
 import type { ProfileView } from '../services/profileView.js';
@@ -14,11 +15,23 @@ export interface Loaders {
 export interface Context {
   services: Services;
   loaders: Loaders;
+  /** Whether the request carried the API key (always true when no API_KEY is configured). */
+  admin: boolean;
 }
 
-export function createContext(services: Services): Context {
+/** Compares `Authorization: Bearer <key>` with API_KEY in constant time. */
+export function isAdmin(apiKey: string | null, authorization: unknown): boolean {
+  if (!apiKey) return true;
+  if (typeof authorization !== 'string') return false;
+  const given = Buffer.from(authorization.replace(/^Bearer\s+/i, ''));
+  const wanted = Buffer.from(apiKey);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+export function createContext(services: Services, authorization?: unknown): Context {
   return {
     services,
+    admin: isAdmin(services.config.apiKey, authorization),
     loaders: {
       user: new DataLoader((ids) => services.store.usersByIds(ids)),
       item: new DataLoader((ids) => services.catalog.itemsByIds(ids)),

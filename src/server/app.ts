@@ -52,7 +52,11 @@ export async function startServer(config: AppConfig, log: (m: string) => void = 
   const httpServer = createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const wsCleanup = useServer<Record<string, unknown>, Record<string, unknown>>(
-    { schema, context: () => createContext(services) as unknown as Record<string, unknown> },
+    {
+      schema,
+      // The API key comes as connectionParams.authorization (browsers cannot set WebSocket headers) or a header.
+      context: (ctx) => createContext(services, ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization) as unknown as Record<string, unknown>,
+    },
     wsServer,
   );
   const apollo = new ApolloServer<Context>({
@@ -73,7 +77,7 @@ export async function startServer(config: AppConfig, log: (m: string) => void = 
     res.status(report.ready ? 200 : 503).json({ status: report.ready ? 'ready' : 'not ready', ...report });
   });
   mountGraphiQL(app);
-  app.use('/graphql', express.json({ limit: '5mb' }), expressMiddleware(apollo, { context: async () => createContext(services) }));
+  app.use('/graphql', express.json({ limit: '5mb' }), expressMiddleware(apollo, { context: async ({ req }) => createContext(services, req.headers.authorization) }));
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const port = (httpServer.address() as AddressInfo).port;

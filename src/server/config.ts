@@ -25,6 +25,8 @@ export interface AppConfig {
   host: string;
   databaseUrl: string;
   redisUrl: string | null;
+  /** When set, writes and live streams need `Authorization: Bearer <apiKey>`. */
+  apiKey: string | null;
   encoder: LoadEncoderOptions & {
     maxBatchSize: number;
     maxWaitMs: number;
@@ -85,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
     redisUrl: env.REDIS_URL || null,
+    apiKey: env.API_KEY || null,
     encoder: {
       // ENCODER_MODEL_DIR, ENCODER_DEVICE, ENCODER_THREADS, ENCODER_POOLING, ENCODER_MAX_LENGTH
       ...encoderOptionsFromEnv(env),

@@ -56,12 +56,12 @@ function page(): string {
   const httpUrl = location.origin + '/graphql';
   const wsUrl = httpUrl.replace(/^http/, 'ws');
   // A minimal graphql-transport-ws client: one socket per subscription, enough for a playground.
-  function subscribe(params) {
+  function subscribe(params, headers) {
     const queue = [];
     let notify = null, done = false;
     const push = (v) => { queue.push(v); if (notify) { notify(); notify = null; } };
     const ws = new WebSocket(wsUrl, 'graphql-transport-ws');
-    ws.onopen = () => ws.send(JSON.stringify({ type: 'connection_init' }));
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'connection_init', payload: headers && headers.Authorization ? { authorization: headers.Authorization } : {} }));
     ws.onmessage = (m) => {
       const msg = JSON.parse(m.data);
       if (msg.type === 'connection_ack') ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: params }));
@@ -80,11 +80,13 @@ function page(): string {
       async return() { ws.close(); return { done: true, value: undefined }; },
     };
   }
-  async function fetcher(params) {
+  // Headers from GraphiQL's headers pane, e.g. {"Authorization": "Bearer <API_KEY>"} when the server has API_KEY.
+  async function fetcher(params, opts) {
+    const headers = (opts && opts.headers) || {};
     if (/^\\s*subscription\\b/m.test(params.query) && (!params.operationName || new RegExp('subscription\\\\s+' + params.operationName + '\\\\b').test(params.query))) {
-      return subscribe(params);
+      return subscribe(params, headers);
     }
-    const res = await fetch(httpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
+    const res = await fetch(httpUrl, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(params) });
     return res.json();
   }
   ReactDOM.createRoot(document.getElementById('graphiql')).render(
