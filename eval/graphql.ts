@@ -12,7 +12,12 @@ import {
 import { RecommenderModel } from '../src/domain/recommend/index.js';
 import type { LoadedDataset } from './datasets/types.js';
 import { trainingEvents } from './method.js';
+import { MetricAccumulator, type Metrics } from './metrics.js';
 import { Progress } from './progress.js';
+
+function pick10(m: Metrics): Record<string, number> {
+  return { users: m.users, 'HR@10': Number(m['HR@10'].toFixed(4)), 'NDCG@10': Number(m['NDCG@10'].toFixed(4)) };
+}
 import { LeakGuard, type SplitPlan } from './protocol.js';
 import type { TastegraphContext } from './tastegraph.js';
 import type { ItemVectors } from './vectors.js';
@@ -89,6 +94,8 @@ export async function compareWithGraphql(args: { url: string; sample: number; ds
 
   const step = plan.users.length / Math.min(args.sample, plan.users.length);
   const sample = Array.from({ length: Math.min(args.sample, plan.users.length) }, (_, k) => plan.users[Math.floor(k * step)]!);
+  const remoteAcc = new MetricAccumulator(ds.items.length, vec.matrix, vec.dim);
+  const localAcc = new MetricAccumulator(ds.items.length, vec.matrix, vec.dim);
   let identical = 0;
   let overlapSum = 0;
   const diffs: Array<{ user: string; firstDifference: number }> = [];
@@ -102,11 +109,14 @@ export async function compareWithGraphql(args: { url: string; sample: number; ds
     const now = Date.now();
     const served = await gql<{ user: { recommendations: Array<{ item: { id: string }; score: number }> } | null }>(
       url,
-      `query($id: ID!) { user(id: $id) { recommendations(first: 10) { item { id } score } } }`,
+      `query($id: ID!) { user(id: $id) { recommendations(first: 10, explore: 0) { item { id } score } } }`,
       { id: user.id },
     );
     const remote = served.user?.recommendations.map((r) => r.item.id) ?? [];
-    const local = model.recommend({ signals: profileSignals(state, now, cfg), first: 10, now }).map((r) => r.itemId);
+    const local = model.recommend({ signals: profileSignals(state, now, cfg), first: 10, now, explore: 0 }).map((r) => r.itemId);
+    const target = ds.items[user.items[user.items.length - 1]!]!.id;
+    remoteAcc.add(remote.map((id) => ctx.indexOf(id)), remote.map((id) => ctx.indexOf(id)), remote.map((id) => ctx.indexOf(id)), ctx.indexOf(target));
+    localAcc.add(local.map((id) => ctx.indexOf(id)), local.map((id) => ctx.indexOf(id)), local.map((id) => ctx.indexOf(id)), ctx.indexOf(target));
     const same = remote.length === local.length && remote.every((id, i) => id === local[i]);
     if (same) identical++;
     else diffs.push({ user: user.id, firstDifference: remote.findIndex((id, i) => id !== local[i]) });
@@ -119,13 +129,15 @@ export async function compareWithGraphql(args: { url: string; sample: number; ds
     identicalRankedLists: identical,
     meanOverlapAt10: Number((overlapSum / Math.max(1, sample.length)).toFixed(4)),
     firstDifferences: diffs.slice(0, 10),
+    testMetricsGraphql: pick10(remoteAcc.result()),
+    testMetricsInProcess: pick10(localAcc.result()),
     eventsUploaded: events.length,
     itemsUploaded: items.length,
     clockShiftMs: shift,
     note:
-      'Both paths use the product defaults (DEFAULT_PROFILE_CONFIG, DEFAULT_RECOMMEND_CONFIG, default exploration seeded by user and hour). ' +
+      'Both paths use the product defaults (DEFAULT_PROFILE_CONFIG, DEFAULT_RECOMMEND_CONFIG) with exploration 0, the server at its wall clock and the in-process twin at Date.now() of the same request. ' +
       'Profile vectors are stored as float16 with stochastic rounding seeded by the store sequence number, so tiny score differences can reorder near-ties.',
     seconds: Number(((performance.now() - t0) / 1000).toFixed(1)),
-    defaultProfileConfigUsed: DEFAULT_PROFILE_CONFIG === undefined ? 'no' : 'yes',
+    profileConfig: DEFAULT_PROFILE_CONFIG === cfg ? 'default' : 'validateProfileConfig({}) (the defaults)',
   };
 }

@@ -1,5 +1,6 @@
 // npm run eval -- --dataset ml-100k --data ../shared/data/ml-100k [--encoder lexical|catalog|<modelDir>] [--users N]
 //   [--no-tune] [--tune-users N] [--ablation-users N] [--depth 20] [--graphql URL --sample N] [--out eval/results]
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -114,6 +115,17 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
   const vec: ItemVectors = await itemVectors(opts.encoder, ds);
   lap('encodeSeconds', t0);
   log(`encoder ${vec.encoderId} (dim ${vec.dim})${vec.fromCache ? ' from cache' : ''}`);
+
+  if (opts.graphql) {
+    // GraphQL mode: only the comparison (the full evaluation runs in-process without it).
+    const { compareWithGraphql } = await import('./graphql.js');
+    const g = await compareWithGraphql({ url: opts.graphql, sample: opts.sample, ds, vec, ctx: new TastegraphContext(ds, vec.rows, vec.dim, plan.users), plan });
+    mkdirSync(opts.out, { recursive: true });
+    const file = join(opts.out, `${ds.name}-graphql.json`);
+    writeFileSync(file, JSON.stringify({ dataset: ds.name, generatedAt: new Date().toISOString(), command: `npm run eval -- ${argv.join(' ')}`, encoder: vec.encoderId, ...g }, null, 2) + '\n');
+    log(`GraphQL vs in-process: ${String(g.identicalRankedLists)}/${String(g.usersCompared)} identical top-10 lists; wrote ${file}`);
+    return { graphql: g } as unknown as EvalReport;
+  }
 
   const phaseData = (phase: Phase, p: SplitPlan, quick = false): PhaseData => ({
     ds, plan: p, phase, guard: new LeakGuard(ds, phase), vectors: vec.matrix, dim: vec.dim, depth: opts.depth, quick,
@@ -252,12 +264,7 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
   testResults.push(...ablRows);
   lap('ablationSeconds', t0);
 
-  // ---------------------------------------------------------------- GraphQL path
-  let graphql: Record<string, unknown> | undefined;
-  if (opts.graphql) {
-    const { compareWithGraphql } = await import('./graphql.js');
-    graphql = await compareWithGraphql({ url: opts.graphql, sample: opts.sample, ds, vec, ctx: new TastegraphContext(ds, vec.rows, vec.dim, plan.users), plan });
-  }
+  const graphql: Record<string, unknown> | undefined = undefined;
 
   // ---------------------------------------------------------------- report
   const tgTest = testResults.find((r) => r.name === 'Tastegraph (tuned)')!;
