@@ -31,7 +31,7 @@ export function ablationSpec(title: string, bars: Bar[]): TopLevelSpec {
       {
         mark: { type: 'bar' },
         encoding: {
-          y: { field: 'name', type: 'nominal', sort: null, title: null },
+          y: { field: 'name', type: 'nominal', sort: null, title: null, axis: { labelLimit: 360 } },
           x: { field: 'value', type: 'quantitative', title: 'NDCG@10 (test)' },
           color: { field: 'group', type: 'nominal', title: null, scale: { domain: ['tastegraph', 'ablation', 'baseline'], range: ['#2b6cb0', '#90cdf4', '#a0aec0'] } },
         },

@@ -255,7 +255,7 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
     try {
       const v2 = await itemVectors(other, ds);
       const ctx2 = new TastegraphContext(ds, v2.rows, v2.dim, ablPlan.users);
-      ablRows.push(await run(new TastegraphMethod(`- encoder ${other} (${v2.encoderId})`, 'ablation', `items and profiles through the ${other} encoder`, chosen, ctx2), 'test', ablPlan, quickAblations));
+      ablRows.push(await run(new TastegraphMethod(`- encoder ${other}`, 'ablation', `items and profiles through the ${other} encoder ${v2.encoderId} (dim ${v2.dim})`, chosen, ctx2), 'test', ablPlan, quickAblations));
     } catch (err) {
       missing.push(`encoder ablation (${other}) not run: ${(err as Error).message.split('\n')[0]}`);
       log(`encoder ablation skipped: ${(err as Error).message}`);
@@ -331,12 +331,21 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
   };
   const { json, md } = writeReport(opts.out, report);
 
-  const bars = testResults.filter((r) => r.group !== 'ablation' || ablPlan === plan).map((r) => ({ name: r.name, group: r.group, value: r.metrics['NDCG@10'] }));
-  if (ablPlan !== plan) for (const r of ablRows) bars.push({ name: r.name, group: 'ablation', value: r.metrics['NDCG@10'] });
-  await renderPng(ablationSpec(`${ds.name}: NDCG@10 on test (${plan.users.length} users)`, bars), join(opts.out, `${ds.name}-ablation.png`));
-  if (halfLifeCurve.length) await renderPng(halfLifeSpec(`${ds.name}: NDCG@10 (validation) vs long-term half-life`, halfLifeCurve), join(opts.out, `${ds.name}-halflife.png`));
+  (report as EvalReport & { halfLifeCurve?: typeof halfLifeCurve }).halfLifeCurve = halfLifeCurve;
+  writeReport(opts.out, report);
+  await renderPlots(report, halfLifeCurve, opts.out);
   log(`wrote ${json}, ${md} in ${fmt(totalSeconds)}`);
   return report;
+}
+
+/** The two PNGs of a report (also used by eval/replot.ts). */
+export async function renderPlots(report: EvalReport, halfLifeCurve: Array<{ halfLifeDays: number; ndcg10: number; chosen: boolean }>, out: string): Promise<void> {
+  const users = Number(report.protocol.usersEvaluated);
+  const ablUsers = Number(report.protocol.ablationUsers);
+  const bars = report.results.test.map((r) => ({ name: r.name, group: r.group, value: r.metrics['NDCG@10'] }));
+  const title = ablUsers < users ? `${report.dataset}: NDCG@10 on test (${users} users; ablations on ${ablUsers})` : `${report.dataset}: NDCG@10 on test (${users} users)`;
+  await renderPng(ablationSpec(title, bars), join(out, `${report.dataset}-ablation.png`));
+  if (halfLifeCurve.length) await renderPng(halfLifeSpec(`${report.dataset}: NDCG@10 (validation) vs long-term half-life`, halfLifeCurve), join(out, `${report.dataset}-halflife.png`));
 }
 
 const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename);
