@@ -33,11 +33,12 @@ function concentratedUser(model: RecommenderModel, userId: string, category: str
 describe('config', () => {
   it('merges partial groups over the defaults without touching them', () => {
     const c = mergeRecommendConfig({ weights: { content: 2 }, explore: { share: 0.3 } });
+    expect(c).not.toBe(DEFAULT_RECOMMEND_CONFIG);
     expect(c.weights.content).toBe(2);
     expect(c.weights.collaborative).toBe(DEFAULT_RECOMMEND_CONFIG.weights.collaborative);
     expect(c.explore.share).toBe(0.3);
     expect(c.explore.seed).toBe(DEFAULT_RECOMMEND_CONFIG.explore.seed);
-    expect(DEFAULT_RECOMMEND_CONFIG.weights.content).toBe(1);
+    expect(DEFAULT_RECOMMEND_CONFIG.weights.content).toBe(0.1);
     expect(DEFAULT_RECOMMEND_CONFIG.explore.share).toBe(0.1);
   });
 });
@@ -87,6 +88,7 @@ describe('RecommenderModel.recommend', () => {
           expect(recs.length).toBe(first);
           expect(new Set(recs.map((r) => r.itemId)).size).toBe(recs.length);
           for (const r of recs) {
+            expect(r.reasons.length).toBeGreaterThanOrEqual(1);
             expect(signals.consumed.has(r.itemId)).toBe(false);
             expect(signals.rejected.has(r.itemId)).toBe(false);
           }

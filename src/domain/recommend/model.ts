@@ -716,6 +716,18 @@ export class RecommenderModel {
       this.addSource(cands, 'ease', scored);
     }
 
+    // Cold items (no event yet): impute part of the collaborative blend from the content score.
+    const boost = cfg.content.coldItemBoost * cfg.weights.collaborative;
+    if (boost > 0 && on('collaborative') && this.lastEventAt > 0) {
+      for (const c of cands.values()) {
+        const content = c.parts.get('content');
+        if (!content) continue;
+        const n = this.ids.get(c.id);
+        if (n !== undefined && n < this.stats.events.length && this.stats.events[n]! > 0) continue;
+        c.total += boost * (content.contribution / cfg.weights.content);
+      }
+    }
+
     const ranked = [...cands.values()].sort((a, b) => b.total - a.total || (a.id < b.id ? -1 : 1));
 
     // Exploration slots.
@@ -899,11 +911,9 @@ export class RecommenderModel {
     for (const p of parts) {
       if (p.reason.kind === 'SIMILAR_TO_RECENT' && !p.reason.itemId) {
         const r = this.similarRecent(item?.vector ?? null, recentPositive);
-        if (r) reasons.push(r);
-        else if (!reasons.some((x) => x.kind === 'INTEREST')) {
-          const cat = this.categoryReason(item?.category ?? null, signals);
-          if (cat) reasons.push(cat);
-        }
+        const cat = r ? null : this.categoryReason(item?.category ?? null, signals);
+        // Fall back to the generic reason: the short/long-term vector itself is the evidence.
+        reasons.push(r ?? cat ?? p.reason);
         continue;
       }
       if (!reasons.some((x) => x.kind === p.reason.kind && x.itemId === p.reason.itemId && x.value === p.reason.value)) reasons.push(p.reason);
@@ -915,7 +925,6 @@ export class RecommenderModel {
     }
     const cat = this.categoryReason(item?.category ?? null, signals);
     if (cat && !reasons.some((r) => r.kind === 'INTEREST' && r.facet === 'category')) reasons.push(cat);
-    if (reasons.length === 0) reasons.push({ kind: 'EXPLORATION', text: 'Something new we think you might like to try' });
     return reasons;
   }
 
