@@ -222,10 +222,9 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
   testResults.push(await run(tg, 'test', plan));
   if (tunePlan === plan) valResults.push(await run(new TastegraphMethod('Tastegraph (tuned)', 'tastegraph', '', chosen, ctx), 'val', plan));
   const ablCtx = ablPlan === plan ? ctx : new TastegraphContext(ds, vec.rows, vec.dim, ablPlan.users);
-  if (opts.tune) {
-    const defaults = new TastegraphMethod('Tastegraph (product defaults)', ablPlan === plan ? 'tastegraph' : 'ablation', 'DEFAULT_PROFILE_CONFIG + DEFAULT_RECOMMEND_CONFIG, exploration off', DEFAULT_SETTINGS, ablCtx);
-    testResults.push(await run(defaults, 'test', ablPlan, quickAblations));
-  }
+  const runDefaults = async () =>
+    run(new TastegraphMethod('Tastegraph (product defaults)', ablPlan === plan ? 'tastegraph' : 'ablation', 'DEFAULT_PROFILE_CONFIG + DEFAULT_RECOMMEND_CONFIG, exploration off', DEFAULT_SETTINGS, ablCtx), 'test', ablPlan, quickAblations);
+  if (opts.tune && ablPlan === plan) testResults.push(await runDefaults());
   lap('testSeconds', t0);
 
   t0 = performance.now();
@@ -240,6 +239,7 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
   if (ablPlan !== plan) {
     const ref = await run(new TastegraphMethod(`Tastegraph (tuned), ${ablPlan.users.length}-user sample`, 'ablation', 'reference row for the ablations below', chosen, ablCtx), 'test', ablPlan, quickAblations);
     ablRows.push(ref);
+    if (opts.tune) ablRows.push(await runDefaults());
   }
   for (const [name, desc, over] of ablations) {
     const s = mergeSettings(chosen, {
