@@ -180,6 +180,15 @@ describe('RecommenderModel.recommend', () => {
     const fresh = recs.find((r) => r.itemId === 'fresh');
     expect(fresh).toBeDefined();
     expect(fresh!.reasons.some((x) => x.kind === 'INTEREST' || x.kind === 'SIMILAR_TO_RECENT')).toBe(true);
+    // The imputation is what lifts it over co-visited items: without it the new item ranks lower (or not at all).
+    const noBoost = makeModel(cat, { content: { coldItemBoost: 0 } });
+    for (const e of backgroundEvents(cat, 40, 8, 13, T0)) noBoost.observe(e);
+    concentratedUser(noBoost, 'u5', 'cat6', 10, T0 + 86_400_000);
+    noBoost.upsertItem({ id: 'fresh', title: 'Fresh arrival', category: 'cat6', tags: [], brand: null, price: 10, vector: v });
+    const rankNoBoost = noBoost.recommend({ signals, first: 50, now: T0 + 2 * 86_400_000, explore: 0 }).findIndex((r) => r.itemId === 'fresh');
+    const rankBoost = model.recommend({ signals, first: 50, now: T0 + 2 * 86_400_000, explore: 0 }).findIndex((r) => r.itemId === 'fresh');
+    expect(rankBoost).toBeGreaterThanOrEqual(0);
+    expect(rankNoBoost === -1 || rankNoBoost > rankBoost).toBe(true);
     // Removing it takes it out at once.
     model.removeItem('fresh');
     expect(model.recommend({ signals, first: 10, now: T0 + 2 * 86_400_000, explore: 0 }).some((r) => r.itemId === 'fresh')).toBe(false);

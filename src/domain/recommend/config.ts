@@ -72,12 +72,18 @@ export interface RecommendConfig {
     onboardingWeight: number;
     /** Below this many events the onboarding vector is queried (its weight fades linearly to 0 here). */
     coldStartEvents: number;
+    /**
+     * Blend weight of the content source for a user with no events; it fades linearly to weights.content at
+     * coldStartEvents (content is the only personal evidence a new user has).
+     */
+    coldStartContentWeight: number;
     /** Minimum cosine between a candidate and a recent item for a SIMILAR_TO_RECENT reason. */
     similarToRecentMin: number;
     /**
-     * Items nobody has touched yet have no behaviour evidence; their content score is also credited to the
-     * collaborative blend at this rate (imputation), so a new item matching the user competes with
-     * co-visited ones. 0 turns it off.
+     * Brand-new items (upserted after the model had seen events, untouched since) have no behaviour
+     * evidence; their content score is also credited to the collaborative blend at this rate (imputation),
+     * so a new item matching the user competes with co-visited ones. 0 turns it off. Items loaded before
+     * any event (a catalogue at start) are not boosted.
      */
     coldItemBoost: number;
   };
@@ -141,6 +147,7 @@ export const DEFAULT_RECOMMEND_CONFIG: RecommendConfig = {
     longTermWeight: 0.6,
     onboardingWeight: 1.0,
     coldStartEvents: 10,
+    coldStartContentWeight: 1.0,
     similarToRecentMin: 0.3,
     coldItemBoost: 0.25,
   },

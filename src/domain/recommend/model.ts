@@ -120,6 +120,8 @@ export class RecommenderModel {
   private readonly segments = new Map<string, Map<number, number>>();
   private readonly users = new Map<string, UserState>();
   private extraScorer: ItemItemScorer | null = null;
+  /** Items upserted after behaviour data existed and not touched since: brand-new arrivals (cold-item boost). */
+  private readonly freshItems = new Set<string>();
   /** Latest occurredAt observed (default `now` for similarItems). */
   private lastEventAt = 0;
 
@@ -172,6 +174,9 @@ export class RecommenderModel {
   private putItem(item: ModelItem, vector: Float32Array | null): void {
     const { id } = item;
     if (!this.itemSlot.has(id)) {
+      const n = this.ids.get(id);
+      const touched = n !== undefined && n < this.stats.events.length && this.stats.events[n]! > 0;
+      if (this.lastEventAt > 0 && !touched) this.freshItems.add(id);
       this.itemSlot.set(id, this.itemIds.length);
       this.itemIds.push(id);
     }
@@ -189,6 +194,7 @@ export class RecommenderModel {
       this.itemSlot.set(last, slot);
     }
     this.itemSlot.delete(id);
+    this.freshItems.delete(id);
     const n = this.ids.get(id);
     if (n !== undefined) {
       this.covis.deleteItem(n);
@@ -304,6 +310,7 @@ export class RecommenderModel {
     }
     if (!event.itemId) return;
     const item = this.ids.id(event.itemId);
+    if (this.freshItems.size) this.freshItems.delete(event.itemId);
     const t = event.occurredAt;
     if (t > this.lastEventAt) this.lastEventAt = t;
     const w = this.eventWeight(event);
@@ -399,6 +406,7 @@ export class RecommenderModel {
     this.segments.clear();
     this.users.clear();
     this.lastEventAt = 0;
+    this.freshItems.clear();
     this.observeAll(events, attributesOf);
   }
 
@@ -448,9 +456,10 @@ export class RecommenderModel {
     source: SourceName,
     scored: Array<{ id: string; raw: number; reason: Reason }>,
     absolute = false,
+    weightOverride?: number,
   ): void {
     if (scored.length === 0) return;
-    const weight = this.config.weights[source];
+    const weight = weightOverride ?? this.config.weights[source];
     if (!(weight > 0)) return;
     scored.sort((a, b) => b.raw - a.raw);
     const limit = Math.min(scored.length, this.config.candidates[source]);
@@ -698,7 +707,9 @@ export class RecommenderModel {
       .slice(0, cfg.coVisitation.seedItems)
       .map((r, rank) => ({ itemId: r.itemId, weight: r.weight / (1 + 0.3 * rank) }));
 
-    if (on('content')) this.addSource(cands, 'content', this.contentCandidates(signals, accept), true);
+    const coldness = Math.max(0, 1 - signals.eventCount / Math.max(1, cfg.content.coldStartEvents));
+    const contentWeight = cfg.weights.content + Math.max(0, cfg.content.coldStartContentWeight - cfg.weights.content) * coldness;
+    if (on('content')) this.addSource(cands, 'content', this.contentCandidates(signals, accept), true, contentWeight);
     if (on('collaborative') && seeds.length) this.addSource(cands, 'collaborative', this.collaborativeCandidates(seeds, accept, now), true);
     if (on('sequential') && recentPositive.length) this.addSource(cands, 'sequential', this.sequentialCandidates(signals, accept, now), true);
     if (on('popularity')) this.addSource(cands, 'popularity', this.popularCandidates(accept));
@@ -716,15 +727,13 @@ export class RecommenderModel {
       this.addSource(cands, 'ease', scored);
     }
 
-    // Cold items (no event yet): impute part of the collaborative blend from the content score.
+    // Brand-new items (upserted after behaviour data existed, no event yet): impute part of the
+    // collaborative blend from the content score so they compete with co-visited items.
     const boost = cfg.content.coldItemBoost * cfg.weights.collaborative;
-    if (boost > 0 && on('collaborative') && this.lastEventAt > 0) {
+    if (boost > 0 && on('collaborative') && this.freshItems.size > 0) {
       for (const c of cands.values()) {
         const content = c.parts.get('content');
-        if (!content) continue;
-        const n = this.ids.get(c.id);
-        if (n !== undefined && n < this.stats.events.length && this.stats.events[n]! > 0) continue;
-        c.total += boost * (content.contribution / cfg.weights.content);
+        if (content && this.freshItems.has(c.id)) c.total += boost * (content.contribution / contentWeight);
       }
     }
 

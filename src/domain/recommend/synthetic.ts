@@ -137,13 +137,22 @@ export function emptySignals(userId: string, extra: Partial<ProfileSignals> = {}
   };
 }
 
-/** Background traffic: `users` users each buying `perUser` random items (seeded), spread over a day. */
-export function backgroundEvents(cat: Catalogue, users: number, perUser: number, seed: number, t0: number): BehaviorEvent[] {
+/**
+ * Background traffic: `users` users each viewing `perUser` items (seeded), a minute apart. With `topical`
+ * (default 0.8) each user has a favourite topic (u mod topics) and picks from it with that probability,
+ * otherwise uniformly: behaviour correlates with content, as in real logs.
+ */
+export function backgroundEvents(cat: Catalogue, users: number, perUser: number, seed: number, t0: number, topical = 0.8): BehaviorEvent[] {
   const rand = mulberry32(seed);
   const out: BehaviorEvent[] = [];
+  const perTopic = cat.items.length / cat.topics.length;
   for (let u = 0; u < users; u++) {
+    const topic = u % cat.topics.length;
     for (let k = 0; k < perUser; k++) {
-      const item = cat.items[Math.floor(rand() * cat.items.length)]!;
+      const item =
+        rand() < topical
+          ? cat.items[topic * perTopic + Math.floor(rand() * perTopic)]!
+          : cat.items[Math.floor(rand() * cat.items.length)]!;
       out.push(ev(`bg${seed}-${u}`, item.id, t0 + u * 1000 + k * 60_000, 'VIEW'));
     }
   }
