@@ -183,7 +183,7 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
     };
     const grid: Array<[string, number[]]> = [
       ['content', [0, 0.1, 0.25, 0.5, 2]],
-      ['collaborative', [0.5, 2, 4, 8, 16]],
+      ['collaborative', [0.5, 2, 4, 8, 16, 32]],
       ['sequential', [0, 0.25, 1, 2]],
       ['popularity', [0, 0.5]],
       ['trending', [0]],
