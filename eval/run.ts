@@ -320,7 +320,7 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
       steps,
       chosen: chosen as unknown as Record<string, unknown>,
       note: opts.tune
-        ? `Greedy search on validation NDCG@10 (${tunePlan.users.length} users): event mapping (native RATE events vs every rating as a positive CLICK), then blend weights one source at a time (content, collaborative, sequential, popularity, trending), then co-visitation capacity (window, seeds, neighbours), then the long-term half-life (${HALF_LIVES.join(', ')} days; the plotted curve), then diversity re-ranking off. Each step keeps the best setting so far. Test figures were computed once, with the chosen setting.`
+        ? `Greedy search on validation NDCG@10 (${tunePlan.users.length} users): ${ds.users.some((u) => u.ratings) ? 'event mapping (native RATE events vs every rating as a positive CLICK), then ' : ''}blend weights one source at a time (content, collaborative, sequential, popularity, trending), then co-visitation capacity (window, seeds, neighbours), then the long-term half-life (${HALF_LIVES.join(', ')} days; the plotted curve), then diversity re-ranking off. Each step keeps the best setting so far. Test figures were computed once, with the chosen setting.`
         : 'No tuning (--no-tune): product defaults.',
     },
     results: { test: testResults, val: valResults },
