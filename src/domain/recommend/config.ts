@@ -109,6 +109,12 @@ export interface RecommendConfig {
     /** Random catalogue items added to the exploration pool. */
     randomPool: number;
   };
+  /**
+   * Optional EASE source (src/domain/recommend/ease.ts). When enabled, observe() also keeps each user's
+   * positive item set (O(events) ints) and the first recommend() after events fits EASE once; refit later
+   * with model.fitEase() (a job: O(maxItems^3)). Off by default: the server never needs it to start.
+   */
+  ease: { enabled: boolean; lambda: number; maxItems: number; neighbours: number };
   /** Verb per behaviour type in "Because you <verb> <title>"; missing types use defaultVerb. */
   reasonVerbs: Partial<Record<BehaviorType, string>>;
   defaultVerb: string;
@@ -153,6 +159,7 @@ export const DEFAULT_RECOMMEND_CONFIG: RecommendConfig = {
   },
   diversity: { lambda: 0.8, maxCategoryShare: 0.8, poolFactor: 5, minPool: 50 },
   explore: { share: 0.1, seed: 0x7a57e, maxExposure: 20, priorAlpha: 1, priorBeta: 1, randomPool: 50 },
+  ease: { enabled: false, lambda: 250, maxItems: 3000, neighbours: 100 },
   reasonVerbs: {
     VIEW: 'viewed',
     CLICK: 'viewed',

@@ -7,3 +7,4 @@ export {
   type SourceName,
 } from './config.js';
 export { RecommenderModel, type ItemItemScorer, type ModelItem, type RecommendRequest } from './model.js';
+export { EaseScorer, fitEase, type EaseOptions } from './ease.js';

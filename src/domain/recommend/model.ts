@@ -17,6 +17,7 @@ import {
   type RecommendConfig,
   type SourceName,
 } from './config.js';
+import { fitEase } from './ease.js';
 import { hashSeed, mulberry32, sampleBeta } from './random.js';
 import { DecayClock, Interner, NeighbourStore, pruneRow, StatsTable, TopTracker } from './stores.js';
 
@@ -120,6 +121,9 @@ export class RecommenderModel {
   private readonly segments = new Map<string, Map<number, number>>();
   private readonly users = new Map<string, UserState>();
   private extraScorer: ItemItemScorer | null = null;
+  /** Positive item sets per user, kept only when config.ease.enabled (the EASE training data). */
+  private readonly histories = new Map<string, Set<number>>();
+  private easeFitted = false;
   /** Items upserted after behaviour data existed and not touched since: brand-new arrivals (cold-item boost). */
   private readonly freshItems = new Set<string>();
   /** Latest occurredAt observed (default `now` for similarItems). */
@@ -210,6 +214,15 @@ export class RecommenderModel {
 
   private *vectorEntries(): IterableIterator<[string, Float32Array]> {
     for (const item of this.items.values()) if (item.vector) yield [item.id, item.vector];
+  }
+
+  /** Fit EASE on the positive histories observed so far (needs config.ease.enabled) and use it as the `ease` source. */
+  fitEase(): void {
+    const names = this.ids.names;
+    const { lambda, maxItems, neighbours } = this.config.ease;
+    const histories = [...this.histories.values()].map((h) => [...h].map((i) => names[i]!));
+    this.extraScorer = fitEase(histories, { lambda, maxItems, neighbours });
+    this.easeFitted = true;
   }
 
   /** Plug in (or remove) an extra item-item scorer used as the `ease` source. */
@@ -326,6 +339,11 @@ export class RecommenderModel {
     }
     if (w === 0) return;
     st.pos[item]!++;
+    if (this.config.ease.enabled) {
+      let h = this.histories.get(event.userId);
+      if (!h) this.histories.set(event.userId, (h = new Set()));
+      h.add(item);
+    }
 
     const pf = this.popFactor(t);
     st.pop[item]! += w * pf;
@@ -407,6 +425,11 @@ export class RecommenderModel {
     this.users.clear();
     this.lastEventAt = 0;
     this.freshItems.clear();
+    this.histories.clear();
+    if (this.easeFitted) {
+      this.extraScorer = null;
+      this.easeFitted = false;
+    }
     this.observeAll(events, attributesOf);
   }
 
@@ -715,9 +738,14 @@ export class RecommenderModel {
     if (on('popularity')) this.addSource(cands, 'popularity', this.popularCandidates(accept));
     if (on('trending')) this.addSource(cands, 'trending', this.trendingCandidates(now, accept));
     if (on('segment')) this.addSource(cands, 'segment', this.segmentCandidates(signals.userId, signals.attributes, accept));
+    if (on('ease') && cfg.ease.enabled && !this.easeFitted && this.histories.size > 0) this.fitEase();
     if (on('ease') && this.extraScorer && seeds.length) {
+      // EASE scores the whole known history (consumed items) plus the recent positive ones.
+      const history = new Map<string, number>();
+      for (const id of signals.consumed) history.set(id, 1);
+      for (const r of recentPositive) history.set(r.itemId, 1);
       const scored = this.extraScorer
-        .score(seeds, cfg.candidates.ease * 2)
+        .score([...history].map(([itemId, weight]) => ({ itemId, weight })), cfg.candidates.ease * 2)
         .filter((s) => accept(s.itemId))
         .map((s) => ({
           id: s.itemId,
