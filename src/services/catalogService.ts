@@ -51,7 +51,7 @@ export class CatalogService {
     const vectors = await encoder.encodeMany(valid.map((v) => itemText(v)), 'passage');
     const writes: ItemWrite[] = valid.map((v, i) => ({ ...v, embedding: vectors[i]!, encoderId: encoder.encoder.id }));
     await this.deps.store.upsertItems(writes);
-    for (const w of writes) this.deps.model.upsertItem({ ...itemFeatures(w), vector: w.embedding });
+    this.deps.model.upsertItems(writes.map((w) => ({ ...itemFeatures(w), vector: w.embedding })));
     const rows = await this.deps.store.itemsByIds(writes.map((w) => w.id));
     return rows.filter((r): r is ItemRow => r !== null);
   }
@@ -71,12 +71,15 @@ export class CatalogService {
     let items = 0;
     let stale = 0;
     for await (const page of this.deps.store.iterateItems()) {
-      for (const row of page) {
-        const fresh = row.encoderId === encoderId && row.embedding !== null && row.embedding.length === this.deps.encoder.encoder.dim;
-        if (!fresh) stale++;
-        this.deps.model.upsertItem({ ...itemFeatures(row), vector: fresh ? row.embedding : null });
-        items++;
-      }
+      // Bulk insert: the approximate index builds a page at once, multi-threaded.
+      this.deps.model.upsertItems(
+        page.map((row) => {
+          const fresh = row.encoderId === encoderId && row.embedding !== null && row.embedding.length === this.deps.encoder.encoder.dim;
+          if (!fresh) stale++;
+          return { ...itemFeatures(row), vector: fresh ? row.embedding : null };
+        }),
+      );
+      items += page.length;
     }
     this.staleCount = stale;
     return { items, stale };
