@@ -28,7 +28,7 @@ export type RankOutput = Int32Array | { top10: Int32Array; top20?: Int32Array; d
 
 export interface Method {
   name: string;
-  group: 'baseline' | 'tastegraph' | 'ablation';
+  group: 'baseline' | 'tastegraph' | 'ablation' | 'experiment';
   description: string;
   prepare(p: PhaseData): Promise<void> | void;
   /** The top p.depth items for a user, best first, never an item of the user's history. */

@@ -33,7 +33,7 @@ export function ablationSpec(title: string, bars: Bar[]): TopLevelSpec {
         encoding: {
           y: { field: 'name', type: 'nominal', sort: null, title: null, axis: { labelLimit: 360 } },
           x: { field: 'value', type: 'quantitative', title: 'NDCG@10 (test)' },
-          color: { field: 'group', type: 'nominal', title: null, scale: { domain: ['tastegraph', 'ablation', 'baseline'], range: ['#2b6cb0', '#90cdf4', '#a0aec0'] } },
+          color: { field: 'group', type: 'nominal', title: null, scale: { domain: ['tastegraph', 'ablation', 'baseline', 'experiment'], range: ['#2b6cb0', '#90cdf4', '#a0aec0', '#d69e2e'] } },
         },
       },
       {

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ContentOnly, ItemKnn, MostPopular } from './baselines.js';
 import { loadDataset, DATASETS } from './datasets/index.js';
+import { EaseBaseline } from './ease.js';
 import { DatasetMissingError } from './datasets/io.js';
 import type { LoadedDataset } from './datasets/types.js';
 import { evaluateMethod, type Method, type MethodResult, type PhaseData } from './method.js';
@@ -34,6 +35,7 @@ interface Options {
   plots?: string;
   compareEncoder: boolean;
   fullAblations: boolean;
+  easeLambda?: number;
 }
 
 function parseCli(argv: string[]): Options {
@@ -54,6 +56,7 @@ function parseCli(argv: string[]): Options {
       plots: { type: 'string' },
       'no-compare-encoder': { type: 'boolean', default: false },
       'full-ablations': { type: 'boolean', default: false },
+      ease: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     allowPositionals: false,
@@ -81,6 +84,7 @@ function parseCli(argv: string[]): Options {
     plots: values.plots,
     compareEncoder: !values['no-compare-encoder'],
     fullAblations: values['full-ablations']!,
+    ...(values.ease !== undefined ? { easeLambda: Number(values.ease) } : {}),
   };
 }
 
@@ -227,6 +231,27 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
   if (opts.tune && ablPlan === plan) testResults.push(await runDefaults());
   lap('testSeconds', t0);
 
+  // ---------------------------------------------------------------- experiment: EASE (--ease <lambda>)
+  if (opts.easeLambda !== undefined) {
+    t0 = performance.now();
+    const lambda = opts.easeLambda;
+    valResults.push(await run(new EaseBaseline(lambda), 'val', plan));
+    testResults.push(await run(new EaseBaseline(lambda), 'test', plan));
+    let bestEase: TastegraphSettings | null = null;
+    let bestEaseScore = -1;
+    for (const w of [1, 4, 16]) {
+      const s = mergeSettings(chosen, { easeLambda: lambda, recommend: { weights: { ...(chosen.recommend.weights ?? {}), ease: w } } });
+      const r = await run(new TastegraphMethod('tune ease weight', 'experiment', '', s, tuneCtx), 'val', tunePlan, true);
+      steps.push({ step: 'experiment: EASE source weight', setting: { ease: w, lambda }, ndcg10: r.metrics['NDCG@10'], hr10: r.metrics['HR@10'] });
+      if (r.metrics['NDCG@10'] > bestEaseScore) {
+        bestEaseScore = r.metrics['NDCG@10'];
+        bestEase = s;
+      }
+    }
+    testResults.push(await run(new TastegraphMethod('Tastegraph + EASE source (experiment)', 'experiment', `chosen setting plus an EASE item-item scorer in the product's ease source: ${JSON.stringify(bestEase)}`, bestEase!, ctx), 'test', plan));
+    lap('easeSeconds', t0);
+  }
+
   t0 = performance.now();
   const ablations: Array<[string, string, Partial<TastegraphSettings>]> = [
     ['no decay', 'profile half-lives (long, short, facets) set to 1e6 days', { profile: { longHalfLifeDays: NO_DECAY_DAYS, shortHalfLifeDays: NO_DECAY_DAYS, facetHalfLifeDays: NO_DECAY_DAYS } }],
@@ -270,11 +295,16 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
   const tgTest = testResults.find((r) => r.name === 'Tastegraph (tuned)')!;
   const bestBaseline = testResults.filter((r) => r.group === 'baseline').sort((a, b) => b.metrics['NDCG@10'] - a.metrics['NDCG@10'])[0]!;
   const ratio = tgTest.metrics['NDCG@10'] / Math.max(1e-12, bestBaseline.metrics['NDCG@10']);
+  const easeRow = testResults.find((r) => r.name === 'Tastegraph + EASE source (experiment)');
   const target: Record<string, unknown> = {
     'Tastegraph (tuned) NDCG@10': tgTest.metrics['NDCG@10'],
     'best baseline': `${bestBaseline.name} (${bestBaseline.metrics['NDCG@10'].toFixed(4)})`,
     'ratio to best baseline': Number(ratio.toFixed(3)),
     'target (>= 1.20x every baseline) met': ratio >= 1.2 ? 'yes' : `no: ${((1.2 - ratio) * bestBaseline.metrics['NDCG@10']).toFixed(4)} NDCG@10 short (needs ${(1.2 * bestBaseline.metrics['NDCG@10']).toFixed(4)})`,
+
+    ...(easeRow
+      ? { 'experiment, Tastegraph + EASE source: ratio to best baseline (EASE itself is not counted as a baseline)': Number((easeRow.metrics['NDCG@10'] / Math.max(1e-12, bestBaseline.metrics['NDCG@10'])).toFixed(3)) }
+      : {}),
   };
   const tc = ctx.stats;
   const totalSeconds = (performance.now() - tStart) / 1000;

@@ -12,6 +12,7 @@ import {
 import { mergeRecommendConfig, RecommenderModel, type DeepPartial, type RecommendConfig, type SourceName } from '../src/domain/recommend/index.js';
 import { BEHAVIOR_TYPES, type BehaviorEvent, type BehaviorType, type ItemFeatures, type ProfileSignals } from '../src/domain/types.js';
 import type { LoadedDataset } from './datasets/types.js';
+import { easeMatrix, easeScorer } from './ease.js';
 import type { Method, PhaseData, RankOutput } from './method.js';
 import { trainingEvents } from './method.js';
 import { historyEnd, LeakGuard, type Phase } from './protocol.js';
@@ -28,6 +29,8 @@ export interface TastegraphSettings {
   sourcesOff: SourceName[];
   /** Exploration share passed to recommend (0 in evaluation: exploration slots are random by design). */
   explore: number;
+  /** Experiment: plug an EASE item-item model (eval/ease.ts) into the product's `ease` source. */
+  easeLambda?: number;
 }
 
 export const DEFAULT_SETTINGS: TastegraphSettings = { eventMode: 'native', profile: {}, recommend: {}, sourcesOff: [], explore: 0 };
@@ -49,6 +52,7 @@ export function mergeSettings(base: TastegraphSettings, over: Partial<Tastegraph
     recommend: rec as DeepPartial<RecommendConfig>,
     sourcesOff: over.sourcesOff ?? base.sourcesOff,
     explore: over.explore ?? base.explore,
+    ...((over.easeLambda ?? base.easeLambda) !== undefined ? { easeLambda: over.easeLambda ?? base.easeLambda } : {}),
   };
 }
 
@@ -180,6 +184,7 @@ export class TastegraphContext {
     const fresh = mergeRecommendConfig(s.recommend);
     const cfg = model.config as unknown as Record<string, unknown>;
     for (const g of RECOMMEND_TIME_GROUPS) cfg[g] = structuredClone((fresh as unknown as Record<string, unknown>)[g]);
+    model.setItemItemScorer(s.easeLambda !== undefined ? easeScorer(this.ds, easeMatrix(this.ds, p.plan, p.phase, s.easeLambda)) : null);
     return model;
   }
 }
@@ -191,7 +196,7 @@ export class TastegraphMethod implements Method {
 
   constructor(
     readonly name: string,
-    readonly group: 'tastegraph' | 'ablation',
+    readonly group: 'tastegraph' | 'ablation' | 'experiment',
     readonly description: string,
     readonly settings: TastegraphSettings,
     readonly ctx: TastegraphContext,

@@ -229,3 +229,19 @@ describe.skipIf(!hasMl100k)('end to end on a sample of ml-100k', () => {
   }, 120_000);
 });
 
+
+describe('EASE experiment', () => {
+  it('inverts a symmetric positive definite matrix in place', async () => {
+    const { invertSpd } = await import('../eval/ease.js');
+    const a = Float64Array.from([4, 1, 2, 1, 3, 0.5, 2, 0.5, 5]);
+    const orig = a.slice();
+    invertSpd(a, 3);
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 3; j++) {
+        let s = 0;
+        for (let k = 0; k < 3; k++) s += orig[i * 3 + k]! * a[k * 3 + j]!;
+        expect(s).toBeCloseTo(i === j ? 1 : 0, 10);
+      }
+    }
+  });
+});
