@@ -92,6 +92,7 @@ export class ProfileService {
     return this.mutex.run(valid.id, async () => {
       const before = (await this.deps.store.usersByIds([valid.id]))[0];
       const user = await this.deps.store.upsertUser(valid);
+      this.deps.recommendations.setUserAttributes(user.id, user.attributes);
       const seedChanged =
         !before || before.onboardingText !== user.onboardingText || JSON.stringify(before.attributes) !== JSON.stringify(user.attributes);
       // The seed (attributes, onboarding vector) is where replay starts, so a changed seed means a rebuild.

@@ -27,6 +27,11 @@ export class RecommendationService {
     this.deps.model.observe(event, { userAttributes });
   }
 
+  /** Segment popularity ("users like you liked") follows attribute changes at once. */
+  setUserAttributes(userId: string, attributes: Record<string, unknown>): void {
+    this.deps.model.setUserAttributes(userId, attributes);
+  }
+
   /** Replays the whole event log into the model (start-up); returns the number of events. */
   async loadFromLog(onProgress: (events: number) => void = () => {}): Promise<number> {
     const attributes = new Map<string, Record<string, unknown>>();
