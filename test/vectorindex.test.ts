@@ -8,17 +8,8 @@ import {
   measureRecall,
   type VectorIndex,
 } from '../src/vectorindex/index.js';
+import { mulberry32 } from '../src/domain/recommend/random.js';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gauss(rand: () => number): number {
   const u = Math.max(rand(), 1e-12);

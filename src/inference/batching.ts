@@ -33,9 +33,3 @@ export function l2normalize(v: Float32Array): Float32Array {
   }
   return v;
 }
-
-export function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}

@@ -1,6 +1,7 @@
 // The zero-download default: signed feature hashing of word unigrams, word bigrams and character 3-5-grams
 // into a fixed dimension, sublinear (1 + log tf) weights, L2-normalised. Lexical overlap only, no semantics.
 import type { Encoder } from './types.js';
+import { l2normalize } from './batching.js';
 
 const SEED_WORD = 0x9e3779b1;
 const SEED_BIGRAM = 0x85ebca6b;
@@ -63,13 +64,7 @@ export class LexicalEncoder implements Encoder {
       const sign = h & 0x80000000 ? -1 : 1;
       v[(h & 0x7fffffff) % this.dim]! += sign * gw * (1 + Math.log(tf));
     }
-    let s = 0;
-    for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
-    if (s > 0) {
-      const inv = 1 / Math.sqrt(s);
-      for (let i = 0; i < v.length; i++) v[i]! *= inv;
-    }
-    return v;
+    return l2normalize(v);
   }
 
   async encodeBatch(texts: string[]): Promise<Float32Array[]> {

@@ -4,24 +4,14 @@ import { createPubSub } from '@graphql-yoga/subscription';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
 import type { PubSub } from 'type-graphql';
-import type { FacetChange } from '../store/types.js';
+import type { FacetChange, ProfileRow } from '../store/types.js';
 
 export const PROFILE_UPDATED = 'PROFILE_UPDATED';
 /** Topic id of the stream of every user's updates (subscription without userId). */
 export const ALL_USERS = '*';
 
 /** A profile as carried in an update: the stored row with its state as base64 (JSON-safe across processes). */
-export interface ProfileSnapshotPayload {
-  userId: string;
-  version: number;
-  eventCount: number;
-  summary: string;
-  drift: number | null;
-  driftShort: number | null;
-  changedFacets: FacetChange[];
-  updatedAt: string;
-  stateBase64: string;
-}
+export type ProfileSnapshotPayload = Omit<ProfileRow, 'state' | 'updatedAt'> & { updatedAt: string; stateBase64: string };
 
 export interface ProfileUpdatePayload {
   userId: string;

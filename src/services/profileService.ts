@@ -146,7 +146,7 @@ export class ProfileService {
     try {
       const saved = await this.saveWithRetry(ev.userId, async (tx, current, user) => {
         // A retried (userId, eventId) fails here on the unique key and is answered as a duplicate below.
-        inserted = await tx.insertBehavior({ eventId: ev.eventId, userId: ev.userId, itemId: ev.itemId, type: ev.type, value: ev.value, text: ev.text, occurredAt: ev.occurredAt });
+        inserted = await tx.insertBehavior(ev);
         const event = toDomainEvent(inserted);
         const ctx: EventContext = { ...this.deps.catalog.eventContext(event.itemId), textVector };
         const previous = current ? this.decode(current) : newProfile(ev.userId, await this.seedOf(await user()), this.deps.config);

@@ -11,16 +11,8 @@ export interface LabelVocabulary {
   entries: Array<{ label: string; vector: Float32Array }>;
 }
 
-export interface ProfileViewData {
-  userId: string;
-  version: number;
-  eventCount: number;
-  summary: string;
-  drift: number | null;
-  driftShort: number | null;
-  changedFacets: FacetChange[];
-  updatedAt: Date;
-}
+/** The stored facts of one profile version; the state comes separately (decoded lazily). */
+export type ProfileViewData = Omit<ProfileRow, 'state'>;
 
 export class ProfileView implements ProfileViewData {
   readonly userId: string;

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { BEHAVIOR_TYPES, type BehaviorType, type RecommendationFilter } from '../domain/types.js';
 import type { Limits } from '../server/config.js';
+import type { BehaviorWrite } from '../store/types.js';
 import { badInput } from './errors.js';
 
 export interface BehaviorInputData {
@@ -14,15 +15,8 @@ export interface BehaviorInputData {
   occurredAt?: Date | null;
 }
 
-export interface ValidBehavior {
-  eventId: string;
-  userId: string;
-  itemId: string | null;
-  type: BehaviorType;
-  value: number | null;
-  text: string | null;
-  occurredAt: Date;
-}
+/** A validated event: exactly what the store appends to the log. */
+export type ValidBehavior = BehaviorWrite;
 
 export interface ItemInputData {
   id: string;

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dot } from '../../src/inference/batching.js';
+import { dot } from '../../src/domain/vector.js';
 import { fitCatalogEncoder, fitWords } from '../../src/inference/fit.js';
 import { loadEncoder } from '../../src/inference/loadEncoder.js';
 import { parseSafetensors } from '../../src/inference/safetensors.js';

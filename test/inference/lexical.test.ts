@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dot } from '../../src/inference/batching.js';
+import { dot } from '../../src/domain/vector.js';
 import { itemText } from '../../src/inference/itemText.js';
 import { LexicalEncoder } from '../../src/inference/lexical.js';
 

@@ -2,7 +2,7 @@
 // ../shared/models, and (when ENCODER_MODEL_DIR points at one) a pretrained transformer.
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dot } from '../../src/inference/batching.js';
+import { dot } from '../../src/domain/vector.js';
 import { loadEncoder, type LoadedEncoder } from '../../src/inference/loadEncoder.js';
 import {
   GLOVE_DIR,

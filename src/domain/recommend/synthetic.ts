@@ -4,16 +4,9 @@ import { RecommenderModel } from './model.js';
 import type { DeepPartial, RecommendConfig } from './config.js';
 import { createVectorIndex } from '../../vectorindex/index.js';
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './random.js';
+
+export { mulberry32 };
 
 export function gauss(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(Math.max(rand(), 1e-12))) * Math.cos(2 * Math.PI * rand());
