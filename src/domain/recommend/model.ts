@@ -98,6 +98,19 @@ function unitOrNull(v: Float32Array | null, dim: number): Float32Array | null {
  * Rebuild: a fresh model fed the catalogue and then the event log in (occurredAt, seq) order is the
  * rebuild; `rebuild(events)` does exactly that for the behaviour state while keeping the catalogue.
  */
+/** Noisy-OR accumulation of evidence from several seed items; remembers the strongest seed for the reason. */
+function noisyOr(acc: Map<string, { miss: number; seed: string; best: number }>, id: string, contrib: number, seed: string): void {
+  const a = acc.get(id);
+  if (!a) acc.set(id, { miss: 1 - contrib, seed, best: contrib });
+  else {
+    a.miss *= 1 - contrib;
+    if (contrib > a.best) {
+      a.best = contrib;
+      a.seed = seed;
+    }
+  }
+}
+
 export class RecommenderModel {
   readonly dim: number;
   readonly config: RecommendConfig;
@@ -597,15 +610,7 @@ export class RecommenderModel {
         const nj = this.covis.total(jn);
         const sim = Math.min(1, co / (Math.sqrt(ni * nj) + shrink));
         const contrib = (s.weight / wMax) * sim;
-        const a = acc.get(j);
-        if (!a) acc.set(j, { miss: 1 - contrib, seed: s.itemId, best: contrib });
-        else {
-          a.miss *= 1 - contrib;
-          if (contrib > a.best) {
-            a.best = contrib;
-            a.seed = s.itemId;
-          }
-        }
+        noisyOr(acc, j, contrib, s.itemId);
       });
     }
     return [...acc].map(([id, a]) => ({
@@ -635,15 +640,7 @@ export class RecommenderModel {
         const j = names[jn]!;
         if (!accept(j)) return;
         const contrib = Math.min(1, (w * c) / (out + shrink));
-        const a = acc.get(j);
-        if (!a) acc.set(j, { miss: 1 - contrib, seed: s.itemId, best: contrib });
-        else {
-          a.miss *= 1 - contrib;
-          if (contrib > a.best) {
-            a.best = contrib;
-            a.seed = s.itemId;
-          }
-        }
+        noisyOr(acc, j, contrib, s.itemId);
       });
     });
     return [...acc].map(([id, a]) => ({
