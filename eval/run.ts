@@ -222,9 +222,10 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
   // ---------------------------------------------------------------- test: chosen setting once, defaults, ablations
   t0 = performance.now();
   const chosen = best;
-  const tg = new TastegraphMethod('Tastegraph (tuned)', 'tastegraph', `Living profile + blended sources, setting chosen on validation: ${JSON.stringify(chosen)}`, chosen, ctx);
+  const tgName = opts.tune ? 'Tastegraph (tuned)' : 'Tastegraph (product defaults, --no-tune)';
+  const tg = new TastegraphMethod(tgName, 'tastegraph', `Living profile + blended sources, setting chosen on validation: ${JSON.stringify(chosen)}`, chosen, ctx);
   testResults.push(await run(tg, 'test', plan));
-  if (tunePlan === plan) valResults.push(await run(new TastegraphMethod('Tastegraph (tuned)', 'tastegraph', '', chosen, ctx), 'val', plan));
+  if (tunePlan === plan) valResults.push(await run(new TastegraphMethod(tgName, 'tastegraph', '', chosen, ctx), 'val', plan));
   const ablCtx = ablPlan === plan ? ctx : new TastegraphContext(ds, vec.rows, vec.dim, ablPlan.users);
   const runDefaults = async () =>
     run(new TastegraphMethod('Tastegraph (product defaults)', ablPlan === plan ? 'tastegraph' : 'ablation', 'DEFAULT_PROFILE_CONFIG + DEFAULT_RECOMMEND_CONFIG, exploration off', DEFAULT_SETTINGS, ablCtx), 'test', ablPlan, quickAblations);
@@ -292,12 +293,12 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
   const graphql: Record<string, unknown> | undefined = undefined;
 
   // ---------------------------------------------------------------- report
-  const tgTest = testResults.find((r) => r.name === 'Tastegraph (tuned)')!;
+  const tgTest = testResults.find((r) => r.name === tgName)!;
   const bestBaseline = testResults.filter((r) => r.group === 'baseline').sort((a, b) => b.metrics['NDCG@10'] - a.metrics['NDCG@10'])[0]!;
   const ratio = tgTest.metrics['NDCG@10'] / Math.max(1e-12, bestBaseline.metrics['NDCG@10']);
   const easeRow = testResults.find((r) => r.name === 'Tastegraph + EASE source (experiment)');
   const target: Record<string, unknown> = {
-    'Tastegraph (tuned) NDCG@10': tgTest.metrics['NDCG@10'],
+    [`${tgName} NDCG@10`]: tgTest.metrics['NDCG@10'],
     'best baseline': `${bestBaseline.name} (${bestBaseline.metrics['NDCG@10'].toFixed(4)})`,
     'ratio to best baseline': Number(ratio.toFixed(3)),
     'target (>= 1.20x every baseline) met': ratio >= 1.2 ? 'yes' : `no: ${((1.2 - ratio) * bestBaseline.metrics['NDCG@10']).toFixed(4)} NDCG@10 short (needs ${(1.2 * bestBaseline.metrics['NDCG@10']).toFixed(4)})`,

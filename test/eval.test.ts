@@ -212,7 +212,7 @@ describe.skipIf(!hasMl100k)('end to end on a sample of ml-100k', () => {
     expect(existsSync(join(out, 'ml-100k-ablation.png'))).toBe(true);
     expect(report.protocol.usersEvaluated).toBe(100);
     const names = report.results.test.map((r) => r.name);
-    for (const n of ['most-popular', 'item-kNN', 'content-only', 'Tastegraph (tuned)', '- no decay', '- no collaborative']) expect(names).toContain(n);
+    for (const n of ['most-popular', 'item-kNN', 'content-only', 'Tastegraph (product defaults, --no-tune)', '- no decay', '- no collaborative']) expect(names).toContain(n);
     for (const r of report.results.test) {
       expect(r.metrics.users).toBe(100);
       expect(r.historyItemsReturned).toBe(0);
@@ -244,4 +244,27 @@ describe('EASE experiment', () => {
       }
     }
   });
+});
+
+describe('generic format end to end', () => {
+  it('runs the protocol on a synthetic dataset in the generic format', async () => {
+    const { main } = await import('../eval/run.js');
+    const { Progress } = await import('../eval/progress.js');
+    Progress.silent = true;
+    const dir = mkdtempSync(join(tmpdir(), 'tg-generic-run-'));
+    const cats = ['Hiking', 'Cooking', 'Audio'];
+    const items = Array.from({ length: 30 }, (_, i) => ({ id: `p${i}`, title: `${cats[i % 3]} product ${i}`, description: `A ${cats[i % 3].toLowerCase()} item`, category: cats[i % 3], tags: [cats[i % 3]!] }));
+    writeFileSync(join(dir, 'items.jsonl'), items.map((x) => JSON.stringify(x)).join('\n'));
+    const rows = ['user,item,timestamp,type'];
+    for (let u = 0; u < 40; u++) {
+      const c = u % 3; // each user stays mostly in one category, walking through it in order
+      for (let k = 0; k < 8; k++) rows.push(`u${u},p${(c + 3 * ((u + k) % 10)) % 30},${new Date(Date.UTC(2024, 0, 1 + k, u % 24)).toISOString()},PURCHASE`);
+    }
+    writeFileSync(join(dir, 'interactions.csv'), rows.join('\n'));
+    const out = mkdtempSync(join(tmpdir(), 'tg-generic-out-'));
+    const report = await main(['--dataset', 'generic', '--data', dir, '--no-tune', '--no-compare-encoder', '--out', out]);
+    expect(report.protocol.usersEvaluated).toBe(40);
+    expect(existsSync(join(out, 'generic.md'))).toBe(true);
+    for (const r of report.results.test) expect(r.historyItemsReturned).toBe(0);
+  }, 60_000);
 });
