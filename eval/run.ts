@@ -36,6 +36,7 @@ interface Options {
   compareEncoder: boolean;
   fullAblations: boolean;
   easeLambda?: number;
+  itemText: 'rich' | 'minimal';
 }
 
 function parseCli(argv: string[]): Options {
@@ -57,6 +58,7 @@ function parseCli(argv: string[]): Options {
       'no-compare-encoder': { type: 'boolean', default: false },
       'full-ablations': { type: 'boolean', default: false },
       ease: { type: 'string' },
+      'item-text': { type: 'string', default: 'rich' },
       help: { type: 'boolean', default: false },
     },
     allowPositionals: false,
@@ -85,6 +87,7 @@ function parseCli(argv: string[]): Options {
     compareEncoder: !values['no-compare-encoder'],
     fullAblations: values['full-ablations']!,
     ...(values.ease !== undefined ? { easeLambda: Number(values.ease) } : {}),
+    itemText: values['item-text'] === 'minimal' ? 'minimal' : 'rich',
   };
 }
 
@@ -106,7 +109,7 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
   const missing: string[] = [];
 
   let t0 = performance.now();
-  const ds: LoadedDataset = loadDataset(opts.dataset, opts.data, opts.plots ? { plotsDir: opts.plots } : {});
+  const ds: LoadedDataset = loadDataset(opts.dataset, opts.data, { itemText: opts.itemText, ...(opts.plots ? { plotsDir: opts.plots } : {}) });
   lap('loadSeconds', t0);
   log(`${ds.name}: ${ds.users.length} users, ${ds.items.length} items, ${ds.stats.interactions} interactions (${ds.timing})`);
   const plan = planSplit(ds, opts.users !== undefined ? { maxUsers: opts.users } : {});

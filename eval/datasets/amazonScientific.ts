@@ -33,6 +33,8 @@ export function loadAmazonScientific(dir: string): LoadedDataset {
     asinByIndex.set(Number(idx), asin!);
   }
   const items: EvalItem[] = [];
+  /** The UniSRec-only description (category path + brand), for --item-text minimal. */
+  const minimal: Array<string | null> = [];
   const indexByAsin = new Map<string, number>();
   let withDescription = 0;
   const sortedIdx = [...asinByIndex.keys()].sort((a, b) => a - b);
@@ -49,6 +51,7 @@ export function loadAmazonScientific(dir: string): LoadedDataset {
     // The description field carries the rest of UniSRec's text (category path + brand) and the product description.
     const rest = unisrec.startsWith(title) ? unisrec.slice(title.length).replace(/^\.?\s*/, '') : unisrec;
     indexByAsin.set(asin, items.length);
+    minimal.push(rest || null);
     items.push({
       id: asin,
       title,
@@ -71,6 +74,7 @@ export function loadAmazonScientific(dir: string): LoadedDataset {
     });
   }
   const users = buildUsers(rows, true);
+  const minimalById = new Map(items.map((it, i) => [it.id, minimal[i] ?? null]));
   const { items: catalogue, dropped } = compactCatalogue(items, users);
   let targetInHistory = 0;
   for (const u of users) {
@@ -85,6 +89,7 @@ export function loadAmazonScientific(dir: string): LoadedDataset {
     syntheticSpacingMs: ORDER_ONLY_SPACING_MS,
     defaultType: 'PURCHASE',
     repeatsAreTargets: false,
+    minimalDescriptions: catalogue.map((it) => minimalById.get(it.id) ?? null),
     files: r.files,
     notes: [
       'Order only: UniSRec\'s release keeps chronological order, not time.',

@@ -12,9 +12,30 @@ export interface LoadOptions {
   plotsDir?: string;
   /** generic: name used in results file names. */
   name?: string;
+  /**
+   * 'rich' (default): the item texts of the issue (MovieLens: genres, director, cast, plot; Amazon: UniSRec text +
+   * product description). 'minimal': MovieLens title + genres only; Amazon the UniSRec text only (title, categories, brand).
+   */
+  itemText?: 'rich' | 'minimal';
 }
 
 export function loadDataset(dataset: string, dir: string, opts: LoadOptions = {}): LoadedDataset {
+  const ds = loadRaw(dataset, dir, opts);
+  if (opts.itemText === 'minimal' && dataset !== 'generic') {
+    ds.items.forEach((it, i) => (it.description = ds.minimalDescriptions?.[i] ?? null));
+    ds.notes.push(
+      dataset === 'amazon-scientific'
+        ? 'Item text variant "minimal": the UniSRec text only (title, category path, brand), no product description.'
+        : 'Item text variant "minimal": title + genres only (no director, cast or plot).',
+    );
+    ds.stats.itemText = 'minimal';
+  } else {
+    ds.stats.itemText = 'rich';
+  }
+  return ds;
+}
+
+function loadRaw(dataset: string, dir: string, opts: LoadOptions): LoadedDataset {
   switch (dataset) {
     case 'ml-100k':
       return loadMl100k(dir, opts.plotsDir ? { plotsDir: opts.plotsDir } : {});

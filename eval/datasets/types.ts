@@ -45,6 +45,8 @@ export interface LoadedDataset {
   /** True only when the dataset's documentation says an item already in the history can be the target. */
   repeatsAreTargets: boolean;
   files: DatasetFile[];
+  /** Descriptions for --item-text minimal where the loader has them (Amazon: UniSRec text only); MovieLens uses none. */
+  minimalDescriptions?: Array<string | null>;
   /** Free-form facts reported next to the figures (join rates, counts, caveats). */
   notes: string[];
   stats: Record<string, number | string>;
