@@ -15,6 +15,8 @@ export interface TuningStep {
 export interface EvalReport {
   dataset: string;
   generatedAt: string;
+  /** git HEAD (short) of the product code that produced the figures. */
+  productCode?: string;
   command: string;
   machine: { cpus: number; cpuModel: string; node: string; platform: string };
   data: {
@@ -50,7 +52,7 @@ export function renderMarkdown(r: EvalReport): string {
   const lines: string[] = [];
   lines.push(`# Tastegraph offline evaluation: ${r.dataset}`);
   lines.push('');
-  lines.push(`Generated ${r.generatedAt} by \`${r.command}\` on ${r.machine.cpus} x ${r.machine.cpuModel}, Node ${r.machine.node}. Total run time ${r.timings.totalSeconds} s.`);
+  lines.push(`Generated ${r.generatedAt} by \`${r.command}\` on ${r.machine.cpus} x ${r.machine.cpuModel}, Node ${r.machine.node}${r.productCode ? `, product code ${r.productCode}` : ''}. Total run time ${r.timings.totalSeconds} s.`);
   lines.push('');
   lines.push('## Protocol');
   lines.push('');

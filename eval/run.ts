@@ -1,5 +1,6 @@
 // npm run eval -- --dataset ml-100k --data ../shared/data/ml-100k [--encoder lexical|catalog|<modelDir>] [--users N]
 //   [--no-tune] [--tune-users N] [--ablation-users N] [--depth 20] [--graphql URL --sample N] [--out eval/results]
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -323,6 +324,7 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
   const report: EvalReport = {
     dataset: ds.name,
     generatedAt: new Date().toISOString(),
+    productCode: productCodeVersion(),
     command: `npm run eval -- ${argv.join(' ')}`,
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform },
     data: { dir: opts.data, files: ds.files, timing: ds.timing, syntheticSpacingMs: ds.syntheticSpacingMs, notes: ds.notes, stats: ds.stats },
@@ -370,6 +372,17 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
   await renderPlots(report, halfLifeCurve, opts.out);
   log(`wrote ${json}, ${md} in ${fmt(totalSeconds)}`);
   return report;
+}
+
+/** Which product code produced the figures: HEAD and whether src/ had uncommitted changes at the end of the run. */
+function productCodeVersion(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: resolve(import.meta.dirname, '..'), encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: resolve(import.meta.dirname, '..'), encoding: 'utf8' }).trim();
+    return dirty ? `${head} + uncommitted changes in src/` : head;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
 }
 
 /** The two PNGs of a report (also used by eval/replot.ts). */
