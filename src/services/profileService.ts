@@ -7,7 +7,7 @@ import {
 import { compareEvents, type BehaviorEvent, type EventContext } from '../domain/types.js';
 import type { EncoderService } from '../inference/encoderService.js';
 import type { Limits } from '../server/config.js';
-import type { BehaviorRow, FacetChange, ProfileRow, Store, StoreTx, UserRow } from '../store/types.js';
+import type { BehaviorRow, FacetChange, ProfileRow, ProfileVersionWrite, Store, StoreTx, UserRow } from '../store/types.js';
 import type { CatalogService } from './catalogService.js';
 import { conflict, notFound } from './errors.js';
 import type { ProfileEvents, ProfileUpdatePayload } from './events.js';
@@ -36,8 +36,26 @@ interface Deps {
   log: (msg: string) => void;
 }
 
+/** One change to a profile inside a unit of work: the new state and what to record about it. */
+interface Step {
+  state: ProfileState;
+  drift: number | null;
+  driftShort: number | null;
+  changedFacets: FacetChange[];
+  behaviorId: number | null;
+  asOf: Date;
+  forceVersion: boolean;
+  /** Set when a late event made snapshots after this time stale. */
+  lateFrom?: Date;
+  /** Consolidated states are never replay snapshots. */
+  noSnapshot?: boolean;
+}
+
 /** Thrown inside a transaction when another process saved the profile first; the whole unit of work retries. */
 class VersionConflict extends Error {}
+
+/** Thrown inside a grouped transaction to roll it back and record the events one by one instead. */
+class NeedsOneByOne extends Error {}
 
 const MAX_ATTEMPTS = 20;
 
@@ -80,7 +98,9 @@ export class ProfileService {
     await Promise.all(
       [...byUser.values()].map((indexes) =>
         this.mutex.run(events[indexes[0]!]!.userId, async () => {
-          for (const i of indexes) results[i] = await this.recordLocked(events[i]!);
+          const grouped = indexes.length > 1 ? await this.recordGroupLocked(indexes.map((i) => events[i]!)) : null;
+          if (grouped) grouped.forEach((r, k) => (results[indexes[k]!] = r));
+          else for (const i of indexes) results[i] = await this.recordLocked(events[i]!);
         }),
       ),
     );
@@ -173,6 +193,40 @@ export class ProfileService {
     }
   }
 
+  /**
+   * Applies several events of one user in one transaction (bulk imports, batched clients): one profile read and
+   * write, the events and versions inserted together. Returns null, having written nothing, when the batch needs
+   * the one-by-one path: a retried event id, or an event older than what the profile has seen (late).
+   */
+  private async recordGroupLocked(evs: ValidBehavior[]): Promise<RecordResult[] | null> {
+    const userId = evs[0]!.userId;
+    const texts = [...new Set(evs.flatMap((e) => (e.text?.trim() ? [e.text] : [])))];
+    const encoded = await this.deps.encoder.encodeMany(texts, 'query');
+    const textVector = new Map(texts.map((t, i) => [t, encoded[i]!]));
+    let inserted: BehaviorRow[] = [];
+    try {
+      const saved = await this.saveWithRetry(userId, async (tx, current, user) => {
+        // Applied in event-time order, so a batch never makes its own events late.
+        inserted = await tx.insertBehaviors([...evs].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime()));
+        let state = current ? this.decode(current) : newProfile(userId, await this.seedOf(await user()), this.deps.config);
+        return inserted.map((row) => {
+          const event = toDomainEvent(row);
+          if (!isInOrder(state, event)) throw new NeedsOneByOne();
+          const { state: next, change } = applyBehavior(state, event, { ...this.deps.catalog.eventContext(event.itemId), textVector: (event.text && textVector.get(event.text)) || null }, this.deps.config);
+          state = next;
+          return { state, drift: change.drift, driftShort: change.driftShort, changedFacets: change.changedFacets, behaviorId: row.id, asOf: new Date(state.lastEventAt ?? event.occurredAt), forceVersion: change.versioned };
+        });
+      });
+      for (const row of inserted) this.deps.recommendations.observe(toDomainEvent(row), saved.attributes);
+      // Results in the caller's order; each shows the profile as its event left it.
+      const byEventId = new Map(inserted.map((behavior, i) => [behavior.eventId, { behavior, profile: saved.stepViews[i]!, duplicate: false }]));
+      return evs.map((e) => byEventId.get(e.eventId)!);
+    } catch (err) {
+      if (err instanceof NeedsOneByOne || isUniqueViolation(err)) return null;
+      throw err;
+    }
+  }
+
   private async duplicateResult(existing: BehaviorRow): Promise<RecordResult> {
     const row = await this.deps.store.getProfile(existing.userId);
     if (!row) throw conflict(`event ${existing.eventId} is recorded but its profile is not saved yet; retry`);
@@ -193,16 +247,14 @@ export class ProfileService {
 
   /**
    * Runs one unit of work in a transaction with an optimistic version check, retrying when another process
-   * saved the same profile first. Publishes the new version after commit (callers hold the user's mutex, so
-   * versions are published in order).
+   * saved the same profile first. The work returns one step per applied change (several when a batch of one
+   * user's events is applied together); each versioned step becomes a ProfileVersion, the last step's state is
+   * saved. Publishes the new versions after commit, in order (callers hold the user's mutex).
    */
   private async saveWithRetry(
     userId: string,
-    work: (tx: StoreTx, current: ProfileRow | null, user: () => Promise<UserRow>) => Promise<{
-      state: ProfileState; drift: number | null; driftShort: number | null; changedFacets: FacetChange[];
-      behaviorId: number | null; asOf: Date; forceVersion: boolean; lateFrom?: Date; noSnapshot?: boolean;
-    }>,
-  ): Promise<{ view: ProfileView; attributes: Record<string, unknown> }> {
+    work: (tx: StoreTx, current: ProfileRow | null, user: () => Promise<UserRow>) => Promise<Step | Step[]>,
+  ): Promise<{ view: ProfileView; stepViews: ProfileView[]; attributes: Record<string, unknown> }> {
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await this.deps.store.transaction(async (tx) => {
@@ -211,35 +263,55 @@ export class ProfileService {
           let userRow: UserRow | null = null;
           const user = async () => (userRow ??= current ? ((await tx.getUser(userId)) ?? (await tx.ensureUser(userId))) : await tx.ensureUser(userId));
           const out = await work(tx, current, user);
-          const versioned = out.forceVersion || current === null;
-          const version = (current?.version ?? 0) + (versioned ? 1 : 0);
+          const steps = Array.isArray(out) ? out : [out];
+          let version = current?.version ?? 0;
+          const rows: Array<{ row: ProfileRow; state: ProfileState; versioned: boolean; step: number }> = [];
+          const versions: ProfileVersionWrite[] = [];
+          const every = this.deps.config.snapshotEvery;
           const now = new Date();
-          const row: ProfileRow = {
-            userId, version, eventCount: out.state.eventCount, state: encodeProfileState(out.state),
-            summary: summarizeProfile(out.state, out.asOf.getTime(), this.deps.config),
-            drift: out.drift, driftShort: out.driftShort, changedFacets: out.changedFacets, updatedAt: now,
-          };
-          if (!(await tx.saveProfile(row, current?.version ?? null, current?.eventCount ?? null))) throw new VersionConflict();
-          if (out.lateFrom) await tx.dropSnapshotsAfter(userId, out.lateFrom);
-          if (versioned) {
-            const every = this.deps.config.snapshotEvery;
-            await tx.insertProfileVersion({
-              userId, version, behaviorId: out.behaviorId, drift: out.drift, driftShort: out.driftShort, changedFacets: out.changedFacets,
-              eventCount: row.eventCount, asOf: out.asOf,
-              // Snapshots every N versions (and after replays) bound both storage and the cost of replaying late events.
-              snapshot: !out.noSnapshot && (version % every === 1 || every === 1 || out.lateFrom) ? row.state : null,
-            });
-          }
-          return { row, versioned, attributes: out.state.attributes, state: out.state };
-        });
-        const view = new ProfileView(result.row, result.state, this.deps.config, this.deps.vocabulary(), Date.now());
-        if (result.versioned) {
-          this.publish(result.row);
-          this.deps.summaries?.enqueue({
-            userId, version: result.row.version, template: result.row.summary, interests: view.interests(), facets: view.facets(),
+          steps.forEach((step, i) => {
+            const versioned = step.forceVersion || (current === null && i === 0);
+            if (versioned) version++;
+            const last = i === steps.length - 1;
+            // Intermediate states are encoded only when a version publishes or snapshots them.
+            const snapshot = versioned && !step.noSnapshot && (version % every === 1 || every === 1 || step.lateFrom !== undefined);
+            if (!last && !versioned) return;
+            const row: ProfileRow = {
+              userId, version, eventCount: step.state.eventCount, state: encodeProfileState(step.state),
+              summary: summarizeProfile(step.state, step.asOf.getTime(), this.deps.config),
+              drift: step.drift, driftShort: step.driftShort, changedFacets: step.changedFacets, updatedAt: now,
+            };
+            rows.push({ row, state: step.state, versioned, step: i });
+            if (versioned) {
+              versions.push({
+                userId, version, behaviorId: step.behaviorId, drift: step.drift, driftShort: step.driftShort, changedFacets: step.changedFacets,
+                eventCount: row.eventCount, asOf: step.asOf,
+                // Snapshots every N versions (and after replays) bound both storage and the cost of replaying late events.
+                snapshot: snapshot ? row.state : null,
+              });
+            }
           });
-        }
-        return { view, attributes: result.attributes };
+          const final = rows[rows.length - 1]!;
+          if (!(await tx.saveProfile(final.row, current?.version ?? null, current?.eventCount ?? null))) throw new VersionConflict();
+          const lateFrom = steps.find((st) => st.lateFrom)?.lateFrom;
+          if (lateFrom) await tx.dropSnapshotsAfter(userId, lateFrom);
+          if (versions.length) await tx.insertProfileVersions(versions);
+          return { rows, steps: steps.length, attributes: final.state.attributes };
+        });
+        const vocabulary = this.deps.vocabulary();
+        const views = result.rows.map((r) => new ProfileView(r.row, r.state, this.deps.config, vocabulary, Date.now()));
+        result.rows.forEach((r, i) => {
+          if (!r.versioned) return;
+          this.publish(r.row);
+          this.deps.summaries?.enqueue({ userId, version: r.row.version, template: r.row.summary, interests: views[i]!.interests(), facets: views[i]!.facets() });
+        });
+        // Each step is shown as the newest version at or before it (the final state for steps before any version).
+        const stepViews = Array.from({ length: result.steps }, (_, i) => {
+          let r = -1;
+          for (let j = 0; j < result.rows.length && result.rows[j]!.step <= i; j++) r = j;
+          return views[r >= 0 ? r : views.length - 1]!;
+        });
+        return { view: views[views.length - 1]!, stepViews, attributes: result.attributes };
       } catch (err) {
         if (err instanceof VersionConflict && attempt < MAX_ATTEMPTS) {
           await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));

@@ -107,9 +107,14 @@ function txOps(db: Db): StoreTx {
       });
       return r.count === 1;
     },
-    async insertProfileVersion(row: ProfileVersionWrite) {
-      await db.profileVersion.create({
-        data: { ...row, changedFacets: JSON.stringify(row.changedFacets), snapshot: row.snapshot ? bytes(row.snapshot) : null },
+    async insertBehaviors(rows: BehaviorWrite[]) {
+      const created = await db.behavior.createManyAndReturn({ data: rows });
+      const byEventId = new Map(created.map((b) => [b.eventId, toBehavior(b)]));
+      return rows.map((r) => byEventId.get(r.eventId)!).sort((a, b) => a.id - b.id);
+    },
+    async insertProfileVersions(rows: ProfileVersionWrite[]) {
+      await db.profileVersion.createMany({
+        data: rows.map((row) => ({ ...row, changedFacets: JSON.stringify(row.changedFacets), snapshot: row.snapshot ? bytes(row.snapshot) : null })),
       });
     },
     async userBehaviors(userId) {

@@ -86,12 +86,14 @@ export interface StoreTx {
   ensureUser(id: string): Promise<UserRow>;
   getProfile(userId: string): Promise<ProfileRow | null>;
   insertBehavior(row: BehaviorWrite): Promise<BehaviorRow>;
+  /** Appends several events; returns them in the given order with their ids. */
+  insertBehaviors(rows: BehaviorWrite[]): Promise<BehaviorRow[]>;
   /**
    * Writes the profile if its stored version is still `expectedVersion` (null: it must not exist yet).
    * Returns false on a conflict (another writer got there first), so the caller retries.
    */
   saveProfile(row: ProfileRow, expectedVersion: number | null, expectedEventCount: number | null): Promise<boolean>;
-  insertProfileVersion(row: ProfileVersionWrite): Promise<void>;
+  insertProfileVersions(rows: ProfileVersionWrite[]): Promise<void>;
   userBehaviors(userId: string): Promise<BehaviorRow[]>;
   /** Newest version row carrying a full snapshot whose asOf is at or before `at` (ms). */
   snapshotBefore(userId: string, at: Date): Promise<ProfileVersionRow | null>;
@@ -105,7 +107,7 @@ export interface StoreStats {
   queries: number;
 }
 
-export interface Store extends Omit<StoreTx, 'insertBehavior' | 'saveProfile' | 'insertProfileVersion' | 'ensureUser' | 'dropSnapshotsAfter'> {
+export interface Store extends Omit<StoreTx, 'insertBehavior' | 'insertBehaviors' | 'saveProfile' | 'insertProfileVersions' | 'ensureUser' | 'dropSnapshotsAfter'> {
   readonly provider: Provider;
   readonly stats: StoreStats;
   ping(): Promise<void>;

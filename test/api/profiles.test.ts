@@ -96,6 +96,34 @@ describe.each(await providers())('living profiles on %s', (provider) => {
     expect(past.data!.user.profile.eventCount).toBe(3);
   });
 
+  it('applies a batch of one user in one unit of work, in event-time order, equal to the rebuild', async () => {
+    const t0 = Date.now() - 100 * 3_600_000;
+    const order = Array.from({ length: 40 }, (_, i) => i).sort((a, b) => ((a * 7919) % 40) - ((b * 7919) % 40)); // shuffled times
+    const inputs = order.map((i) => ({ userId: 'bulk', itemId: (i % 2 ? SCI_FI : DOCS)[i % 10]!.id, type: i % 4 ? 'VIEW' : 'PURCHASE', eventId: `bulk-${i}`, occurredAt: new Date(t0 + i * 3_600_000).toISOString() }));
+    const res = await server.gql<{ recordBehaviors: { results: Array<{ duplicate: boolean; behavior: { eventId: string }; profile: { version: number; eventCount: number } }> } }>(
+      `mutation($inputs: [BehaviorInput!]!) { recordBehaviors(inputs: $inputs) { results { duplicate behavior { eventId } profile { version eventCount } } } }`,
+      { inputs },
+    );
+    expect(res.errors).toBeUndefined();
+    const results = res.data!.recordBehaviors.results;
+    expect(results.map((r) => r.behavior.eventId)).toEqual(inputs.map((x) => x.eventId));
+    // each result shows the profile right after its own event, counted in event time
+    results.forEach((r, k) => expect(r.profile.eventCount).toBe(order[k]! + 1));
+    expect(results.map((r) => r.profile.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(await storedState(server, 'bulk')).toEqual(await server.services.profiles.replayFromLog('bulk'));
+    // a later batch with a late event falls back to one-by-one replay and stays exact
+    const late = await server.gql(`mutation($inputs: [BehaviorInput!]!) { recordBehaviors(inputs: $inputs) { count } }`, {
+      inputs: [
+        { userId: 'bulk', itemId: DOCS[0]!.id, type: 'CLICK', eventId: 'bulk-late', occurredAt: new Date(t0 + 5.5 * 3_600_000).toISOString() },
+        { userId: 'bulk', itemId: SCI_FI[0]!.id, type: 'CLICK', eventId: 'bulk-new' },
+      ],
+    });
+    expect(late.errors).toBeUndefined();
+    const state = await storedState(server, 'bulk');
+    expect(state.eventCount).toBe(42);
+    expect(state).toEqual(await server.services.profiles.replayFromLog('bulk'));
+  });
+
   it('rebuildProfile recomputes from the log and writes a new version', async () => {
     const before = await server.gql<{ user: { profile: { version: number; eventCount: number; summary: string } } }>(`{ user(id: "shift") { profile { version eventCount summary } } }`);
     const res = await server.gql<{ rebuildProfile: { version: number; eventCount: number; summary: string } }>(`mutation { rebuildProfile(userId: "shift") { version eventCount summary } }`);
