@@ -10,7 +10,7 @@ export const SHARED_DATA_DIR = process.env.TASTEGRAPH_SHARED_DIR
   : path.resolve(REPO_ROOT, '..', 'shared', 'data');
 
 export function machine() {
-  return { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.arch()}` };
+  return { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.arch()}`, loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100 };
 }
 
 export function percentile(sorted: number[], p: number): number {
