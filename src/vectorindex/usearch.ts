@@ -8,7 +8,7 @@ export interface UsearchOptions {
   expansionAdd?: number;
   /** Candidate list size while searching (ef). Default 256 (recall@10 >= 0.96 on clustered 20k x 64 sets). */
   expansionSearch?: number;
-  /** First oversampling factor when `accept` filters results. Default 3. */
+  /** First oversampling factor when `accept` filters results. Default 2 (widened x4 when too few pass). */
   oversample?: number;
   /** Threads for batch inserts (0 = all cores). Single upserts and searches use 1 thread. */
   buildThreads?: number;
@@ -35,7 +35,7 @@ export class UsearchIndex implements VectorIndex {
       connectivity: options.connectivity ?? 32,
       expansionAdd: options.expansionAdd ?? 200,
       expansionSearch: options.expansionSearch ?? 256,
-      oversample: options.oversample ?? 3,
+      oversample: options.oversample ?? 2,
       buildThreads: options.buildThreads ?? 0,
     };
     this.native = this.createNative();

@@ -76,4 +76,19 @@ describe.skipIf(!sharedDataAvailable())('semantic matching after encoder:fit (Mo
     );
     expect(res.data!.user.recommendations.map((r) => r.item.id)).toContain('new-haunt');
   });
+
+  it('labels interests readably from real titles and genres', async () => {
+    const res = await server.gql<{ user: { profile: { interests: Array<{ label: string; weight: number; topItemIds: string[] }>; summary: string } } }>(
+      `{ user(id: "fan") { profile { summary interests { label weight topItemIds } } } }`,
+    );
+    const interests = res.data!.user.profile.interests;
+    expect(interests.length).toBeGreaterThan(0);
+    for (const i of interests) {
+      expect(i.label).not.toMatch(/cluster|interest \d/i);
+      expect(i.label).toMatch(/^[A-Z][A-Za-z'-]+( [\/(&] ?[A-Z][A-Za-z'-]+\)?)*/);
+    }
+    expect(interests[0]!.label).toMatch(/Horror|Thriller/);
+    expect(interests[0]!.topItemIds.every((id) => genresOf.has(id))).toBe(true);
+    expect(res.data!.user.profile.summary).toMatch(/Horror/);
+  });
 });

@@ -127,7 +127,7 @@ export const DEFAULT_RECOMMEND_CONFIG: RecommendConfig = {
   // Tuned on ML-100K (test NDCG@10 0.071 vs item-kNN 0.056 with the lexical encoder): behaviour sources dominate once there is history; content
   // drives cold start (it is the only personal source then) and, through coldItemBoost, brand-new items.
   weights: { content: 0.1, collaborative: 8, sequential: 2, popularity: 0.05, trending: 0.05, segment: 0.5, ease: 8 },
-  candidates: { content: 200, collaborative: 200, sequential: 50, popularity: 100, trending: 50, segment: 100, ease: 200 },
+  candidates: { content: 100, collaborative: 200, sequential: 50, popularity: 100, trending: 50, segment: 100, ease: 200 },
   normalization: 'calibrated',
   eventWeights: {
     VIEW: 0.3,
