@@ -45,6 +45,8 @@ export interface AppConfig {
     /** File with one interest label per line, for zero-shot interest labels. */
     labelVocabularyFile: string | null;
     consolidateIntervalMinutes: number;
+    /** optimistic: version check on save, retry on conflict; lock: a per-user database lock for the transaction. */
+    locking: 'optimistic' | 'lock';
   };
   recommend: {
     indexKind: 'auto' | 'exact' | 'approximate';
@@ -115,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       snapshotEvery: optNum(env, 'PROFILE_SNAPSHOT_EVERY'),
       labelVocabularyFile: env.INTEREST_LABELS_FILE || null,
       consolidateIntervalMinutes: num(env, 'CONSOLIDATE_INTERVAL_MINUTES', 0),
+      locking: oneOf(env, 'PROFILE_LOCKING', ['optimistic', 'lock'] as const, 'lock'),
     },
     recommend: {
       indexKind: oneOf(env, 'INDEX_KIND', ['auto', 'exact', 'approximate'] as const, 'auto'),

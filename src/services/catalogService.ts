@@ -65,6 +65,18 @@ export class CatalogService {
     return deleted;
   }
 
+  /**
+   * Loads items from the store into the in-memory model: those another server process upserted after this one
+   * started. (Their vectors are used when they come from this process's encoder.)
+   */
+  async loadItems(ids: string[]): Promise<void> {
+    const encoder = this.deps.encoder.encoder;
+    const rows = (await this.deps.store.itemsByIds(ids)).filter((r): r is ItemRow => r !== null);
+    this.deps.model.upsertItems(
+      rows.map((row) => ({ ...itemFeatures(row), vector: row.encoderId === encoder.id && row.embedding?.length === encoder.dim ? row.embedding : null })),
+    );
+  }
+
   /** Fills the in-memory model from the store at start. Vectors from another encoder are left out until re-embedded. */
   async loadAll(): Promise<{ items: number; stale: number }> {
     const encoderId = this.deps.encoder.encoder.id;

@@ -87,7 +87,7 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
     ? new SummaryRewriter({ baseUrl: config.llm.baseUrl, model: config.llm.model, apiKey: config.llm.apiKey, timeoutMs: config.llm.timeoutMs, store, log })
     : null;
   const profiles = new ProfileService({
-    store, encoder, catalog, recommendations, events, config: profileConfig, limits: config.limits, vocabulary: () => vocabulary, summaries, log,
+    store, encoder, catalog, recommendations, events, config: profileConfig, limits: config.limits, vocabulary: () => vocabulary, summaries, locking: config.profile.locking, log,
   });
 
   const { items, stale } = await catalog.loadAll();

@@ -33,6 +33,8 @@ interface Deps {
   limits: Limits;
   vocabulary: () => LabelVocabulary | null;
   summaries: SummaryRewriter | null;
+  /** How writers of one profile in different processes are kept apart (bench/results/locking.json compares them). */
+  locking: 'optimistic' | 'lock';
   log: (msg: string) => void;
 }
 
@@ -83,7 +85,7 @@ export class ProfileService {
 
   async recordBehavior(input: BehaviorInputData): Promise<RecordResult> {
     const event = validateBehavior(input, this.deps.limits, Date.now());
-    this.requireItem(event, 'input.itemId');
+    await this.requireItems([event], () => 'input.itemId');
     return this.mutex.run(event.userId, () => this.recordLocked(event));
   }
 
@@ -91,7 +93,7 @@ export class ProfileService {
   async recordBehaviors(inputs: BehaviorInputData[]): Promise<RecordResult[]> {
     const now = Date.now();
     const events = inputs.map((input, i) => validateBehavior(input, this.deps.limits, now, `inputs[${i}]`));
-    events.forEach((e, i) => this.requireItem(e, `inputs[${i}].itemId`));
+    await this.requireItems(events, (i) => `inputs[${i}].itemId`);
     const byUser = new Map<string, number[]>();
     events.forEach((e, i) => byUser.set(e.userId, [...(byUser.get(e.userId) ?? []), i]));
     const results = new Array<RecordResult>(events.length);
@@ -154,8 +156,13 @@ export class ProfileService {
     });
   }
 
-  private requireItem(event: ValidBehavior, field: string): void {
-    if (event.itemId !== null && !this.deps.catalog.has(event.itemId)) throw notFound(field, `item ${event.itemId} does not exist`);
+  /** Every event's item must exist; items another server process added since start are picked up from the store. */
+  private async requireItems(events: ValidBehavior[], field: (i: number) => string): Promise<void> {
+    const unknown = [...new Set(events.flatMap((e) => (e.itemId !== null && !this.deps.catalog.has(e.itemId) ? [e.itemId] : [])))];
+    if (unknown.length) await this.deps.catalog.loadItems(unknown);
+    events.forEach((e, i) => {
+      if (e.itemId !== null && !this.deps.catalog.has(e.itemId)) throw notFound(field(i), `item ${e.itemId} does not exist`);
+    });
   }
 
   private async recordLocked(ev: ValidBehavior): Promise<RecordResult> {
@@ -258,6 +265,7 @@ export class ProfileService {
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await this.deps.store.transaction(async (tx) => {
+          if (this.deps.locking === 'lock') await tx.lockUser(userId);
           const current = await tx.getProfile(userId);
           // A user with a profile exists; only the first behaviour (or a replay needing the seed) reads or creates it.
           let userRow: UserRow | null = null;

@@ -73,15 +73,25 @@ function isUniqueViolation(err: unknown): boolean {
   return err instanceof Error && (err as { code?: string }).code === 'P2002';
 }
 
-function txOps(db: Db): StoreTx {
+function txOps(db: Db, target: DatabaseTarget): StoreTx {
+  const { provider } = target;
+  // Raw SQL names the schema itself on PostgreSQL (the adapter's schema option applies to Prisma's own queries).
+  const userTable = Prisma.raw(provider === 'postgresql' ? `"${target.schema}"."User"` : '"User"');
   return {
+    async lockUser(userId) {
+      // Released at commit or rollback; hashtext maps the id onto the advisory lock key space.
+      if (provider === 'postgresql') await db.$queryRawUnsafe('SELECT pg_advisory_xact_lock(hashtext($1))::text', userId);
+    },
     async getUser(id) {
       const u = await db.user.findUnique({ where: { id } });
       return u ? toUser(u) : null;
     },
     async ensureUser(id) {
-      const u = await db.user.upsert({ where: { id }, create: { id }, update: {} });
-      return toUser(u);
+      // INSERT ... ON CONFLICT DO NOTHING: two processes creating the same user at once must not fail the
+      // transaction (an upsert's insert would hit the unique key in one of them).
+      const now = new Date();
+      await db.$executeRaw`INSERT INTO ${userTable} ("id", "createdAt", "updatedAt") VALUES (${id}, ${now}, ${now}) ON CONFLICT ("id") DO NOTHING`;
+      return toUser((await db.user.findUnique({ where: { id } }))!);
     },
     async getProfile(userId) {
       const p = await db.profile.findUnique({ where: { userId } });
@@ -158,7 +168,7 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     },
   }) as unknown as Client;
 
-  const ops = txOps(prisma);
+  const ops = txOps(prisma, target);
   const store: Store = {
     ...ops,
     provider: target.provider,
@@ -170,7 +180,7 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
       await base.$disconnect();
     },
     async transaction(fn) {
-      return prisma.$transaction((tx) => fn(txOps(tx)), { maxWait: 10_000, timeout: 30_000 });
+      return prisma.$transaction((tx) => fn(txOps(tx, target)), { maxWait: 10_000, timeout: 30_000 });
     },
 
     async upsertUser({ id, attributes, onboardingText }) {

@@ -82,6 +82,11 @@ export interface Page<T> {
 
 /** Operations inside one database transaction (the unit of work of recordBehavior). */
 export interface StoreTx {
+  /**
+   * Takes a transaction-scoped lock on one user's profile (PostgreSQL advisory lock; SQLite transactions are
+   * already serialised), for PROFILE_LOCKING=lock.
+   */
+  lockUser(userId: string): Promise<void>;
   getUser(id: string): Promise<UserRow | null>;
   ensureUser(id: string): Promise<UserRow>;
   getProfile(userId: string): Promise<ProfileRow | null>;
@@ -107,7 +112,7 @@ export interface StoreStats {
   queries: number;
 }
 
-export interface Store extends Omit<StoreTx, 'insertBehavior' | 'insertBehaviors' | 'saveProfile' | 'insertProfileVersions' | 'ensureUser' | 'dropSnapshotsAfter'> {
+export interface Store extends Omit<StoreTx, 'lockUser' | 'insertBehavior' | 'insertBehaviors' | 'saveProfile' | 'insertProfileVersions' | 'ensureUser' | 'dropSnapshotsAfter'> {
   readonly provider: Provider;
   readonly stats: StoreStats;
   ping(): Promise<void>;

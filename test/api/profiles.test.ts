@@ -1,10 +1,8 @@
 // Living profiles through the API: interest shift, exact under concurrency, late events, rebuild, history.
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeProfileState } from '../../src/domain/profile/index.js';
 import { cosine } from '../../src/domain/vector.js';
-import { collect, freshDatabase, postgresAvailable, providers, startTestServer, type TestServer } from '../helpers/server.js';
+import { collect, freshDatabase, postgresAvailable, providers, startChildServer, startTestServer, type TestServer } from '../helpers/server.js';
 
 const RECORD = `mutation($input: BehaviorInput!) { recordBehavior(input: $input) { profile { version eventCount } } }`;
 const SCI_FI = Array.from({ length: 10 }, (_, i) => ({
@@ -135,55 +133,47 @@ describe.each(await providers())('living profiles on %s', (provider) => {
   });
 });
 
-describe.skipIf(!(await postgresAvailable()))('two server processes on one PostgreSQL database', () => {
+describe.skipIf(!(await postgresAvailable())).each(['optimistic', 'lock'])('two server processes on one PostgreSQL database (PROFILE_LOCKING=%s)', (locking) => {
   let server: TestServer;
-  let child: ChildProcess;
+  let child: { url: string; stop(): void } | undefined;
   let childUrl: string;
   const db = freshDatabase('postgresql');
 
   // Live updates cross processes through Redis.
-  const redisEnv = { REDIS_URL: process.env.REDIS_TEST_URL || 'redis://127.0.0.1:6379' };
+  const redisEnv = { REDIS_URL: process.env.REDIS_TEST_URL || 'redis://127.0.0.1:6379', PROFILE_LOCKING: locking };
 
   beforeAll(async () => {
     server = await startTestServer('postgresql', redisEnv, db);
     await server.gql(`mutation($items: [ItemInput!]!) { upsertItems(items: $items) { count } }`, { items: SCI_FI });
-    const root = path.resolve(import.meta.dirname, '../..');
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-      cwd: root,
-      env: { ...process.env, ...redisEnv, DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    childUrl = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`child server did not start:\n${out}`)), 60_000);
-      const onData = (d: Buffer) => {
-        out += d.toString();
-        const m = out.match(/GraphQL and GraphiQL at (http[^\s,]+)/);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
-      child.once('exit', (code) => reject(new Error(`child server exited ${code}:\n${out}`)));
-    });
+    child = await startChildServer({ ...redisEnv, DATABASE_URL: db.url });
+    childUrl = child.url;
   });
   afterAll(async () => {
-    child?.kill('SIGTERM');
+    child?.stop();
     await server?.stop();
   });
 
   it('deliver an update written by one process to a subscriber of the other (Redis)', async () => {
-    const sub = collect<{ profileUpdated: { userId: string; version: number } }>(server.ws(), `subscription { profileUpdated(userId: "cross") { userId version } }`, {}, 1, 5000);
+    const sub = collect<{ profileUpdated: { userId: string; version: number } }>(server.ws(), `subscription { profileUpdated(userId: "cross-${locking}") { userId version } }`, {}, 1, 5000);
     await sub.ready;
     const res = await fetch(childUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: RECORD, variables: { input: { userId: 'cross', itemId: SCI_FI[0]!.id, type: 'VIEW' } } }),
+      body: JSON.stringify({ query: RECORD, variables: { input: { userId: `cross-${locking}`, itemId: SCI_FI[0]!.id, type: 'VIEW' } } }),
     });
     expect(((await res.json()) as { errors?: unknown }).errors).toBeUndefined();
-    expect(await sub.done()).toEqual([{ profileUpdated: { userId: 'cross', version: 1 } }]);
+    expect(await sub.done()).toEqual([{ profileUpdated: { userId: `cross-${locking}`, version: 1 } }]);
+  });
+
+  it('know an item the other process upserted after they started', async () => {
+    const id = `late-item-${locking}`;
+    await server.gql(`mutation { upsertItems(items: [{ id: "${id}", title: "Arrived later", category: "Sci-Fi" }]) { count } }`);
+    const res = await fetch(childUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: RECORD, variables: { input: { userId: `later-${locking}`, itemId: id, type: 'VIEW' } } }),
+    });
+    expect(((await res.json()) as { errors?: unknown }).errors).toBeUndefined();
   });
 
   it('lose no update when both write the same user at once', async () => {

@@ -1,5 +1,6 @@
 // Starts the real server on an ephemeral port against a fresh SQLite file or a fresh PostgreSQL schema,
 // and gives tests small real clients (fetch for HTTP, graphql-ws for subscriptions).
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -133,4 +134,29 @@ export function collect<T>(client: Client, query: string, variables: Record<stri
       return received;
     },
   };
+}
+
+/** Starts `src/server/main.ts` as a second process (its own pools, locks and in-memory model); resolves its URL. */
+export async function startChildServer(env: Record<string, string>): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    cwd: path.resolve(import.meta.dirname, '../..'),
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`child server did not start:\n${out}`)), 60_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = out.match(/GraphQL and GraphiQL at (http[^\s,]+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`child server exited ${code}:\n${out}`)));
+  });
+  return { url, stop: () => void child.kill('SIGTERM') };
 }
