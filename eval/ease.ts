@@ -6,26 +6,9 @@ import type { LoadedDataset } from './datasets/types.js';
 import { trainingEvents, type Method, type PhaseData } from './method.js';
 import { topK } from './metrics.js';
 import { historyEnd, historyMask, LeakGuard, type Phase, type SplitPlan } from './protocol.js';
+import { invertSpd } from '../src/domain/recommend/ease.js';
 
-/** In-place Gauss-Jordan inverse of a symmetric positive definite n x n matrix (row-major). */
-export function invertSpd(a: Float64Array, n: number): void {
-  for (let k = 0; k < n; k++) {
-    const rk = k * n;
-    const p = a[rk + k]!;
-    if (!(Math.abs(p) > 1e-12)) throw new Error(`invertSpd: singular pivot at ${k}`);
-    a[rk + k] = 1;
-    const inv = 1 / p;
-    for (let j = 0; j < n; j++) a[rk + j]! *= inv;
-    for (let i = 0; i < n; i++) {
-      if (i === k) continue;
-      const ri = i * n;
-      const f = a[ri + k]!;
-      if (f === 0) continue;
-      a[ri + k] = 0;
-      for (let j = 0; j < n; j++) a[ri + j]! -= f * a[rk + j]!;
-    }
-  }
-}
+export { invertSpd };
 
 /** B = I - P diagMat(1 / diag(P)) with P = (X^T X + lambda I)^-1; B_ii = 0. Returned as Float32 row-major (row i = weights from item i). */
 export function fitEase(ds: LoadedDataset, plan: SplitPlan, phase: Phase, lambda: number): Float32Array {

@@ -1,16 +1,9 @@
 // Shared shapes of an evaluation dataset, independent of where it came from.
 import type { BehaviorType } from '../../src/domain/types.js';
+import type { ItemRow } from '../../src/store/types.js';
 
-/** An item as the harness upserts it: the same fields as the API's item input. */
-export interface EvalItem {
-  id: string;
-  title: string;
-  description: string | null;
-  category: string | null;
-  tags: string[];
-  brand: string | null;
-  price: number | null;
-}
+/** An item as the harness upserts it: the catalogue fields the store keeps for an item. */
+export type EvalItem = Pick<ItemRow, 'id' | 'title' | 'description' | 'category' | 'tags' | 'brand' | 'price'>;
 
 /** One user's interactions, already in time order (oldest first), stored as parallel typed arrays. */
 export interface EvalUser {

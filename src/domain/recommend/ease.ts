@@ -59,6 +59,26 @@ export class EaseScorer {
   }
 }
 
+/** In-place Gauss-Jordan inverse of a symmetric positive definite n x n matrix (row-major). */
+export function invertSpd(a: Float64Array, n: number): void {
+  for (let k = 0; k < n; k++) {
+    const rk = k * n;
+    const p = a[rk + k]!;
+    if (!(Math.abs(p) > 1e-12)) throw new Error(`invertSpd: singular pivot at ${k}`);
+    a[rk + k] = 1;
+    const inv = 1 / p;
+    for (let j = 0; j < n; j++) a[rk + j]! *= inv;
+    for (let i = 0; i < n; i++) {
+      if (i === k) continue;
+      const ri = i * n;
+      const f = a[ri + k]!;
+      if (f === 0) continue;
+      a[ri + k] = 0;
+      for (let j = 0; j < n; j++) a[ri + j]! -= f * a[rk + j]!;
+    }
+  }
+}
+
 /**
  * Fit EASE from user -> interacted items (binary). `histories` yields each user's distinct item ids.
  * Time: sum of squared history lengths for the Gram matrix plus n^3 for the inversion (n <= maxItems).
@@ -98,22 +118,7 @@ export function fitEase(histories: Iterable<Iterable<string>>, options: EaseOpti
   }
   for (let i = 0; i < n; i++) G[i * n + i]! += lambda;
 
-  // In-place Gauss-Jordan inversion (G is symmetric positive definite: no pivoting needed).
-  for (let p = 0; p < n; p++) {
-    const prow = p * n;
-    const pivot = G[prow + p]!;
-    G[prow + p] = 1;
-    const inv = 1 / pivot;
-    for (let j = 0; j < n; j++) G[prow + j]! *= inv;
-    for (let i = 0; i < n; i++) {
-      if (i === p) continue;
-      const irow = i * n;
-      const f = G[irow + p]!;
-      if (f === 0) continue;
-      G[irow + p] = 0;
-      for (let j = 0; j < n; j++) G[irow + j]! -= f * G[prow + j]!;
-    }
-  }
+  invertSpd(G, n);
 
   // B[i][j] = -P[i][j] / P[j][j] (i != j); keep the k largest per row i.
   const cols = new Int32Array(n * Math.max(k, 1)).fill(-1);
