@@ -5,6 +5,7 @@ import type { BehaviorEvent, ProfileSignals, RecommendationFilter, Reason } from
 import type { EncoderService } from '../inference/encoderService.js';
 import type { ItemRow, Store, UserRow } from '../store/types.js';
 import { notFound } from './errors.js';
+import { toDomainEvent } from './profileService.js';
 import type { ProfileView } from './profileView.js';
 
 export interface RecommendationResult {
@@ -46,7 +47,7 @@ export class RecommendationService {
     for await (const rows of this.deps.store.iterateBehaviors()) {
       for (const b of rows) {
         this.deps.model.observe(
-          { seq: b.id, eventId: b.eventId, userId: b.userId, itemId: b.itemId, type: b.type, value: b.value, text: b.text, occurredAt: b.occurredAt.getTime() },
+          toDomainEvent(b),
           { userAttributes: attributes.get(b.userId) },
         );
       }
