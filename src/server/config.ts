@@ -51,6 +51,9 @@ export interface AppConfig {
   recommend: {
     indexKind: 'auto' | 'exact' | 'approximate';
     exactLimit: number;
+    /** usearch search breadth (ef) and vector storage of the approximate index. */
+    expansionSearch: number;
+    quantization: 'f32' | 'f16' | 'i8';
     explore: number;
   };
   llm: { baseUrl: string | null; model: string; apiKey: string | null; timeoutMs: number };
@@ -122,6 +125,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     recommend: {
       indexKind: oneOf(env, 'INDEX_KIND', ['auto', 'exact', 'approximate'] as const, 'auto'),
       exactLimit: num(env, 'INDEX_EXACT_LIMIT', 20_000),
+      expansionSearch: num(env, 'INDEX_EXPANSION_SEARCH', 128),
+      quantization: oneOf(env, 'INDEX_QUANTIZATION', ['f32', 'f16', 'i8'] as const, 'f16'),
       explore: num(env, 'RECOMMEND_EXPLORE', 0.1),
     },
     llm: {

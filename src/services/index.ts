@@ -77,7 +77,12 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
   const profileConfig = profileConfigFrom(config);
   const model = new RecommenderModel({
     dim: loaded.dim,
-    index: createVectorIndex({ dim: loaded.dim, kind: config.recommend.indexKind, exactLimit: config.recommend.exactLimit }),
+    index: createVectorIndex({
+      dim: loaded.dim,
+      kind: config.recommend.indexKind,
+      exactLimit: config.recommend.exactLimit,
+      usearch: { expansionSearch: config.recommend.expansionSearch, quantization: config.recommend.quantization },
+    }),
   });
   const events = createProfileEvents(config.redisUrl);
   const catalog = new CatalogService({ store, encoder, model, limits: config.limits, log });

@@ -22,6 +22,7 @@ export interface UsearchModule {
   Index: new (config: {
     dimensions: number;
     metric: 'cos' | 'ip' | 'l2sq';
+    quantization?: 'f32' | 'f16' | 'i8';
     connectivity: number;
     expansion_add: number;
     expansion_search: number;
