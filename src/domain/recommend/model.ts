@@ -18,7 +18,8 @@ import {
   type SourceName,
 } from './config.js';
 import { fitEase } from './ease.js';
-import { hashSeed, mulberry32, sampleBeta } from './random.js';
+import { hashSeed } from '../hash.js';
+import { mulberry32, sampleBeta } from './random.js';
 import { DecayClock, Interner, NeighbourStore, pruneRow, StatsTable, TopTracker } from './stores.js';
 
 export type ModelItem = ItemFeatures & { vector: Float32Array | null };
