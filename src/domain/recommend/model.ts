@@ -498,7 +498,8 @@ export class RecommenderModel {
     if (scored.length === 0) return;
     const weight = weightOverride ?? this.config.weights[source];
     if (!(weight > 0)) return;
-    scored.sort((a, b) => b.raw - a.raw);
+    // Ties by id: which candidates make the limit must not depend on the order the model's maps were filled in.
+    scored.sort((a, b) => b.raw - a.raw || (a.id < b.id ? -1 : 1));
     const limit = Math.min(scored.length, this.config.candidates[source]);
     const max = scored[0]!.raw;
     if (!(max > 0)) return;
