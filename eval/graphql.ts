@@ -90,6 +90,8 @@ export async function compareWithGraphql(args: { url: string; sample: number; ds
   const cfg = validateProfileConfig({});
   const model = new RecommenderModel({ dim: vec.dim });
   model.upsertItems(ctx.features.map((f, i) => ({ ...f, vector: vec.rows[i]! })));
+  // The server feeds each recordBehaviors batch in event-time order, ties in input order; the batches above are
+  // consecutive slices of `events`, already in that order, so this is the sequence the server's model saw.
   for (const e of events) model.observe(ctx.event(e.user, e.pos, 'native', shift));
 
   const step = plan.users.length / Math.min(args.sample, plan.users.length);
