@@ -61,6 +61,9 @@ class NeedsOneByOne extends Error {}
 
 const MAX_ATTEMPTS = 20;
 
+/** Where a newly written event goes next: the in-memory recommender, at once or after its batch. */
+type Feed = (behavior: BehaviorRow, attributes: Record<string, unknown>) => void;
+
 export function toDomainEvent(b: BehaviorRow): BehaviorEvent {
   return {
     seq: b.id, eventId: b.eventId, userId: b.userId, itemId: b.itemId, type: b.type, value: b.value, text: b.text,
@@ -74,6 +77,7 @@ function isUniqueViolation(err: unknown): boolean {
 
 export class ProfileService {
   private readonly mutex = new KeyedMutex();
+  private readonly observe: Feed = (behavior, attributes) => this.deps.recommendations.observe(toDomainEvent(behavior), attributes);
 
   constructor(private readonly deps: Deps) {}
 
@@ -86,7 +90,7 @@ export class ProfileService {
   async recordBehavior(input: BehaviorInputData): Promise<RecordResult> {
     const event = validateBehavior(input, this.deps.limits, Date.now());
     await this.requireItems([event], () => 'input.itemId');
-    return this.mutex.run(event.userId, () => this.recordLocked(event));
+    return this.mutex.run(event.userId, () => this.recordLocked(event, this.observe));
   }
 
   /** Validates every input (and every item) before writing any; then records per user in order, users in parallel. */
@@ -97,15 +101,26 @@ export class ProfileService {
     const byUser = new Map<string, number[]>();
     events.forEach((e, i) => byUser.set(e.userId, [...(byUser.get(e.userId) ?? []), i]));
     const results = new Array<RecordResult>(events.length);
-    await Promise.all(
+    const written: Array<{ behavior: BehaviorRow; attributes: Record<string, unknown> }> = [];
+    const collect: Feed = (behavior, attributes) => written.push({ behavior, attributes });
+    const settled = await Promise.allSettled(
       [...byUser.values()].map((indexes) =>
         this.mutex.run(events[indexes[0]!]!.userId, async () => {
-          const grouped = indexes.length > 1 ? await this.recordGroupLocked(indexes.map((i) => events[i]!)) : null;
+          const grouped = indexes.length > 1 ? await this.recordGroupLocked(indexes.map((i) => events[i]!), collect) : null;
           if (grouped) grouped.forEach((r, k) => (results[indexes[k]!] = r));
-          else for (const i of indexes) results[i] = await this.recordLocked(events[i]!);
+          else for (const i of indexes) results[i] = await this.recordLocked(events[i]!, collect);
         }),
       ),
     );
+    // The recommender's counts depend on the order events reach it, and users' transactions commit in a different
+    // order on every run: so a batch is fed once written, in event-time order, ties in input order.
+    const position = new Map<string, number>();
+    events.forEach((e, i) => position.has(`${e.userId}\u0000${e.eventId}`) || position.set(`${e.userId}\u0000${e.eventId}`, i));
+    const pos = (b: BehaviorRow) => position.get(`${b.userId}\u0000${b.eventId}`)!;
+    written.sort((a, b) => a.behavior.occurredAt.getTime() - b.behavior.occurredAt.getTime() || pos(a.behavior) - pos(b.behavior));
+    for (const w of written) this.observe(w.behavior, w.attributes);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     return results;
   }
 
@@ -165,7 +180,7 @@ export class ProfileService {
     });
   }
 
-  private async recordLocked(ev: ValidBehavior): Promise<RecordResult> {
+  private async recordLocked(ev: ValidBehavior, feed: Feed): Promise<RecordResult> {
     const { store } = this.deps;
     // Encoding happens before the transaction: it is the slow part and needs no lock on the database.
     const textVector = ev.text?.trim() ? await this.deps.encoder.encode(ev.text, 'query') : null;
@@ -188,7 +203,7 @@ export class ProfileService {
       });
       const behavior = inserted as BehaviorRow | null;
       if (!behavior) throw new Error('behaviour was not inserted');
-      this.deps.recommendations.observe(toDomainEvent(behavior), saved.attributes);
+      feed(behavior, saved.attributes);
       return { behavior, profile: saved.view, duplicate: false };
     } catch (err) {
       // The same (userId, eventId) was recorded before (a client retry), here or by another process.
@@ -205,7 +220,7 @@ export class ProfileService {
    * write, the events and versions inserted together. Returns null, having written nothing, when the batch needs
    * the one-by-one path: a retried event id, or an event older than what the profile has seen (late).
    */
-  private async recordGroupLocked(evs: ValidBehavior[]): Promise<RecordResult[] | null> {
+  private async recordGroupLocked(evs: ValidBehavior[], feed: Feed): Promise<RecordResult[] | null> {
     const userId = evs[0]!.userId;
     const texts = [...new Set(evs.flatMap((e) => (e.text?.trim() ? [e.text] : [])))];
     const encoded = await this.deps.encoder.encodeMany(texts, 'query');
@@ -224,7 +239,7 @@ export class ProfileService {
           return { state, drift: change.drift, driftShort: change.driftShort, changedFacets: change.changedFacets, behaviorId: row.id, asOf: new Date(state.lastEventAt ?? event.occurredAt), forceVersion: change.versioned };
         });
       });
-      for (const row of inserted) this.deps.recommendations.observe(toDomainEvent(row), saved.attributes);
+      for (const row of inserted) feed(row, saved.attributes);
       // Results in the caller's order; each shows the profile as its event left it.
       const byEventId = new Map(inserted.map((behavior, i) => [behavior.eventId, { behavior, profile: saved.stepViews[i]!, duplicate: false }]));
       return evs.map((e) => byEventId.get(e.eventId)!);

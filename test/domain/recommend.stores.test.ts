@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DecayClock, NeighbourStore, TopTracker, pruneRow } from '../../src/domain/recommend/stores.js';
-import { hashSeed, mulberry32, sampleBeta } from '../../src/domain/recommend/random.js';
+import { hashSeed } from '../../src/domain/hash.js';
+import { mulberry32, sampleBeta } from '../../src/domain/recommend/random.js';
 
 describe('TopTracker', () => {
   it('keeps exactly the k largest of monotonically growing scores (property)', () => {

@@ -290,6 +290,24 @@ describe('RecommenderModel.recommend', () => {
     expect(recs.find((r) => r.itemId === hot)?.reasons).toContainEqual(expect.objectContaining({ kind: 'TRENDING' }));
   });
 
+  it('candidates with equal scores make a source limit by item id, not by the order the model saw them', () => {
+    const A = 'c1-i5';
+    const bs = ['c7-i1', 'c7-i2', 'c7-i3', 'c7-i4'];
+    const only = { content: false, sequential: false, popularity: false, trending: false, segment: false };
+    const lists = [bs, [...bs].reverse()].map((order) => {
+      const model = makeModel(cat, { candidates: { collaborative: 2 } });
+      // One user per neighbour, same times: A's co-visitation row holds four equal entries, filled in `order`.
+      order.forEach((b, u) => {
+        model.observe(ev(`tie${u}`, A, T0));
+        model.observe(ev(`tie${u}`, b, T0 + MIN));
+      });
+      const signals = signalsFrom(cat, 'seed', [{ itemId: A, at: T0 + 2 * MIN }]);
+      return model.recommend({ signals, first: 10, now: T0 + 3 * MIN, explore: 0, sources: only }).map((r) => r.itemId);
+    });
+    expect(lists[0]).toEqual(['c7-i1', 'c7-i2']);
+    expect(lists[1]).toEqual(lists[0]);
+  });
+
   it('rebuild from the log equals incremental feeding, and tolerates shuffled input', () => {
     const events = [...backgroundEvents(cat, 30, 6, 29, T0), ...backgroundEvents(cat, 30, 6, 31, T0 + 3600_000)];
     const a = makeModel(cat);

@@ -1,4 +1,5 @@
 // Applying behaviours to a profile: pure, deterministic, exact under replay.
+import { hashSeed } from '../hash.js';
 import { compareEvents, type BehaviorEvent, type BehaviorType, type EventContext, type ItemFeatures } from '../types.js';
 import { cosine, norm } from '../vector.js';
 import type { ProfileConfig } from './config.js';
@@ -199,8 +200,8 @@ export function driftBetween(prev: Float32Array | null, next: Float32Array | nul
   return Math.min(2, Math.max(0, 1 - cosine(prev, next)));
 }
 
-function quantize(v: Float32Array, config: ProfileConfig, seq: number, salt: number): Float32Array {
-  if (config.vectorPrecision === 'f16') ditherToF16(v, seedOf(seq, salt));
+function quantize(v: Float32Array, config: ProfileConfig, eventSeed: number, salt: number): Float32Array {
+  if (config.vectorPrecision === 'f16') ditherToF16(v, seedOf(eventSeed, salt));
   return v;
 }
 
@@ -229,13 +230,13 @@ function mergeTallies(a: Tally, b: Tally): Tally {
   return out;
 }
 
-function mergeClusters(a: InterestCluster, b: InterestCluster, config: ProfileConfig, seq: number): InterestCluster {
+function mergeClusters(a: InterestCluster, b: InterestCluster, config: ProfileConfig, eventSeed: number): InterestCluster {
   const total = a.weight + b.weight;
   const centroid = new Float32Array(a.centroid.length);
   const wa = total > 0 ? a.weight / total : 0.5;
   const wb = total > 0 ? b.weight / total : 0.5;
   for (let i = 0; i < centroid.length; i++) centroid[i] = a.centroid[i]! * wa + b.centroid[i]! * wb;
-  quantize(centroid, config, seq, 1000 + a.id);
+  quantize(centroid, config, eventSeed, 1000 + a.id);
   const minT = (x: number | null, y: number | null) => (x === null ? y : y === null ? x : Math.min(x, y));
   const maxT = (x: number | null, y: number | null) => (x === null ? y : y === null ? x : Math.max(x, y));
   return {
@@ -251,7 +252,7 @@ function mergeClusters(a: InterestCluster, b: InterestCluster, config: ProfileCo
 }
 
 /** Merges the closest pair while there are too many interests or some pair is closer than mergeSimilarity. */
-function consolidateClusters(clusters: InterestCluster[], config: ProfileConfig, seq: number): InterestCluster[] {
+function consolidateClusters(clusters: InterestCluster[], config: ProfileConfig, eventSeed: number): InterestCluster[] {
   let cs = clusters;
   for (;;) {
     if (cs.length < 2) return cs;
@@ -270,7 +271,7 @@ function consolidateClusters(clusters: InterestCluster[], config: ProfileConfig,
     }
     if (cs.length <= config.maxInterests && best < config.mergeSimilarity) return cs;
     const [a, b] = cs[bi]!.id < cs[bj]!.id ? [cs[bi]!, cs[bj]!] : [cs[bj]!, cs[bi]!];
-    const merged = mergeClusters(a, b, config, seq);
+    const merged = mergeClusters(a, b, config, eventSeed);
     cs = cs.filter((c) => c !== a && c !== b);
     cs.push(merged);
     cs.sort((x, y) => x.id - y.id);
@@ -341,7 +342,9 @@ export function applyBehavior(
     x = unit;
     s.dim = x.length;
   }
-  const seq = event.seq;
+  // Rounding is seeded by the event's identity, not by the store's seq: the same events give the same bits
+  // whatever sequence numbers a database (or an offline replay) gave them.
+  const eventSeed = hashSeed(event.userId, event.eventId);
 
   // 3. Long- and short-term vectors (negative events push an existing vector away; they never create one).
   if (x && w !== 0) {
@@ -349,9 +352,9 @@ export function applyBehavior(
       const dv = s[key];
       if (dv) {
         foldMean(dv, x, w);
-        quantize(dv.vec, config, seq, salt);
+        quantize(dv.vec, config, eventSeed, salt);
       } else if (w > 0) {
-        s[key] = { vec: quantize(x.slice(), config, seq, salt), weight: w };
+        s[key] = { vec: quantize(x.slice(), config, eventSeed, salt), weight: w };
       }
     }
   }
@@ -366,7 +369,7 @@ export function applyBehavior(
       const r = key === 'long' ? rate * config.feedback.longTermShare : rate;
       if (r <= 0) continue;
       nudge(dv.vec, x, r, fbSign);
-      quantize(dv.vec, config, seq, salt);
+      quantize(dv.vec, config, eventSeed, salt);
     }
     s.feedback.evidence += 1;
     if (fbSign > 0) s.feedback.positive += 1;
@@ -392,7 +395,7 @@ export function applyBehavior(
         const add = w / total;
         const cen = best.centroid;
         for (let i = 0; i < cen.length; i++) cen[i] = cen[i]! * keep + x[i]! * add;
-        quantize(cen, config, seq, 1000 + best.id);
+        quantize(cen, config, eventSeed, 1000 + best.id);
         best.weight = total;
         best.updatedAt = t;
         best.source = 'behavior';
@@ -403,7 +406,7 @@ export function applyBehavior(
       } else {
         const c: InterestCluster = {
           id: s.nextInterestId++,
-          centroid: quantize(x.slice(), config, seq, 1000 + s.nextInterestId - 1),
+          centroid: quantize(x.slice(), config, eventSeed, 1000 + s.nextInterestId - 1),
           weight: w,
           facets: {},
           topItems: {},
@@ -416,7 +419,7 @@ export function applyBehavior(
         if (event.itemId !== null) addTally(c.topItems, event.itemId, w);
         s.interests.push(c);
       }
-      s.interests = consolidateClusters(s.interests, config, seq);
+      s.interests = consolidateClusters(s.interests, config, eventSeed);
     } else if (best && bestSim >= config.spawnSimilarity) {
       best.weight = Math.max(0, best.weight + w * bestSim);
       if (event.itemId !== null) addTally(best.topItems, event.itemId, w);
@@ -486,7 +489,7 @@ export function applyBehavior(
   s.consolidatedAt = null;
   if (s.lastEventAt === null || compareEvents(event, { occurredAt: s.lastEventAt, seq: s.lastSeq ?? -Infinity }) > 0) {
     s.lastEventAt = t;
-    s.lastSeq = seq;
+    s.lastSeq = event.seq;
   }
 
   // 9. What changed.

@@ -81,8 +81,8 @@ export interface ProfileConfig {
   };
   /**
    * Precision of the stored vectors. 'f16': every vector update is rounded to a float16-representable value with
-   * deterministic (seeded by the event's seq) stochastic rounding, which is unbiased and lets the codec store the
-   * vectors losslessly in 2 bytes per dimension. 'f32': full float32.
+   * deterministic (seeded by the event's userId and eventId) stochastic rounding, which is unbiased and lets the
+   * codec store the vectors losslessly in 2 bytes per dimension. 'f32': full float32.
    */
   vectorPrecision: 'f16' | 'f32';
   /** Number of changed facets reported per change. */

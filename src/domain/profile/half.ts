@@ -65,10 +65,10 @@ function hash01(seed: number, i: number): number {
   return (h >>> 0) / 4294967296;
 }
 
-/** A 32-bit seed from an event sequence number (any safe integer) and a salt naming the vector. */
-export function seedOf(seq: number, salt: number): number {
-  const lo = seq >>> 0;
-  const hi = Math.floor(seq / 4294967296) >>> 0;
+/** A 32-bit seed from an event's key (any safe integer, e.g. a hash of its identity) and a salt naming the vector. */
+export function seedOf(key: number, salt: number): number {
+  const lo = key >>> 0;
+  const hi = Math.floor(key / 4294967296) >>> 0;
   let h = Math.imul(lo ^ 0x27d4eb2d, 0x165667b1) ^ Math.imul(hi + 0x3c6ef372, 0x27d4eb2f) ^ Math.imul(salt + 1, 0x9e3779b1);
   h ^= h >>> 15;
   return h >>> 0;

@@ -18,7 +18,8 @@ import {
   type SourceName,
 } from './config.js';
 import { fitEase } from './ease.js';
-import { hashSeed, mulberry32, sampleBeta } from './random.js';
+import { hashSeed } from '../hash.js';
+import { mulberry32, sampleBeta } from './random.js';
 import { DecayClock, Interner, NeighbourStore, pruneRow, StatsTable, TopTracker } from './stores.js';
 
 export type ModelItem = ItemFeatures & { vector: Float32Array | null };
@@ -497,7 +498,8 @@ export class RecommenderModel {
     if (scored.length === 0) return;
     const weight = weightOverride ?? this.config.weights[source];
     if (!(weight > 0)) return;
-    scored.sort((a, b) => b.raw - a.raw);
+    // Ties by id: which candidates make the limit must not depend on the order the model's maps were filled in.
+    scored.sort((a, b) => b.raw - a.raw || (a.id < b.id ? -1 : 1));
     const limit = Math.min(scored.length, this.config.candidates[source]);
     const max = scored[0]!.raw;
     if (!(max > 0)) return;

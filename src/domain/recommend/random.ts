@@ -12,17 +12,6 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-/** FNV-1a 32-bit hash of the parts, joined. */
-export function hashSeed(...parts: Array<string | number>): number {
-  let h = 0x811c9dc5;
-  const s = parts.join('\u0001');
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
 function gaussian(rand: () => number): number {
   const u = Math.max(rand(), 1e-12);
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
