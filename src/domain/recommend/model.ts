@@ -22,6 +22,10 @@ import { hashSeed } from '../hash.js';
 import { mulberry32, sampleBeta } from './random.js';
 import { DecayClock, Interner, NeighbourStore, pruneRow, StatsTable, TopTracker } from './stores.js';
 
+// Reasons without per-item evidence are shared (and frozen) rather than allocated per candidate per request.
+const POPULAR_REASON: Reason = Object.freeze({ kind: 'POPULAR', text: 'Popular with everyone lately' });
+const TRENDING_REASON: Reason = Object.freeze({ kind: 'TRENDING', text: 'Trending now' });
+
 export type ModelItem = ItemFeatures & { vector: Float32Array | null };
 
 export interface RecommendRequest {
@@ -572,11 +576,7 @@ export class RecommenderModel {
       if (v) live.push({ v, weight: q.weight, k: q.k, reason: q.reason });
     }
     if (live.length === 0) return [];
-    // One batched index call when the index supports it (one native pass for all queries).
-    const kMax = live.reduce((m, q) => Math.max(m, q.k), 0);
-    const results = this.index.searchMany
-      ? this.index.searchMany(live.map((q) => q.v), kMax, accept).map((hits, i) => hits.slice(0, live[i]!.k))
-      : live.map((q) => this.index.search(q.v, q.k, accept));
+    const results = this.index.searchMany(live.map((q) => ({ vector: q.v, k: q.k })), accept);
     for (let qi = 0; qi < live.length; qi++) {
       const q = live[qi]!;
       for (const hit of results[qi]!) {
@@ -658,7 +658,7 @@ export class RecommenderModel {
     for (const [n, s] of this.popular.sorted()) {
       if (out.length >= limit) break;
       const id = this.ids.name(n);
-      if (accept(id)) out.push({ id, raw: s, reason: { kind: 'POPULAR', text: 'Popular with everyone lately' } });
+      if (accept(id)) out.push({ id, raw: s, reason: POPULAR_REASON });
     }
     return out;
   }
@@ -666,17 +666,16 @@ export class RecommenderModel {
   private trendingCandidates(now: number, accept: (id: string) => boolean): Array<{ id: string; raw: number; reason: Reason }> {
     const p = this.config.popularity;
     const out: Array<{ id: string; raw: number; reason: Reason }> = [];
-    for (const [n, stored] of this.trending.entries()) {
-      const id = this.ids.name(n);
-      if (!accept(id)) continue;
+    this.trending.forEach((n, stored) => {
+      // Trending = a short-term rate well above the long-term one, and at least a couple of events.
+      if (this.stats.pos[n]! < 2) return;
       const shortRate = this.trendClock.valueAt(stored, now) / p.trendingHalfLifeMs;
       const longRate = this.popClock.valueAt(this.stats.pop[n]!, now) / p.halfLifeMs;
       const lift = shortRate / (longRate + 1e-12);
-      // Trending = a short-term rate well above the long-term one, and at least a couple of events.
-      if (lift >= p.trendingMinLift && this.stats.pos[n]! >= 2) {
-        out.push({ id, raw: shortRate * Math.log1p(lift), reason: { kind: 'TRENDING', text: 'Trending now' } });
-      }
-    }
+      if (lift < p.trendingMinLift) return;
+      const id = this.ids.name(n);
+      if (accept(id)) out.push({ id, raw: shortRate * Math.log1p(lift), reason: TRENDING_REASON });
+    });
     return out;
   }
 

@@ -225,6 +225,7 @@ export class TopTracker<K = string> {
   private ids: K[] = [];
   private scores: number[] = [];
   private readonly pos = new Map<K, number>();
+  private sortedCache: Array<[K, number]> | null = null;
 
   constructor(readonly k: number) {}
 
@@ -234,6 +235,7 @@ export class TopTracker<K = string> {
 
   /** Report the new stored score of `id` (scores only grow between rescales). */
   update(id: K, score: number): void {
+    this.sortedCache = null;
     const i = this.pos.get(id);
     if (i !== undefined) {
       const old = this.scores[i]!;
@@ -302,12 +304,14 @@ export class TopTracker<K = string> {
 
   /** Multiply all scores (after a clock rebase); order is unchanged. */
   scale(m: number): void {
+    this.sortedCache = null;
     for (let i = 0; i < this.scores.length; i++) this.scores[i]! *= m;
   }
 
   delete(id: K): void {
     const i = this.pos.get(id);
     if (i === undefined) return;
+    this.sortedCache = null;
     const last = this.ids.length - 1;
     if (i !== last) this.swap(i, last);
     this.ids.pop();
@@ -320,6 +324,7 @@ export class TopTracker<K = string> {
   }
 
   clear(): void {
+    this.sortedCache = null;
     this.ids = [];
     this.scores = [];
     this.pos.clear();
@@ -330,9 +335,18 @@ export class TopTracker<K = string> {
     return this.ids.map((id, i) => [id, this.scores[i]!]);
   }
 
-  /** Entries sorted by descending score. */
-  sorted(): Array<[K, number]> {
-    return this.entries().sort((a, b) => b[1] - a[1]);
+  /** Calls `fn` for every entry, in no particular order, without allocating (the per-request path). */
+  forEach(fn: (id: K, score: number) => void): void {
+    for (let i = 0; i < this.ids.length; i++) fn(this.ids[i]!, this.scores[i]!);
+  }
+
+  /**
+   * Entries sorted by descending score. Cached until the next change: requests read it far more often than
+   * events change it. The caller must not modify the returned array.
+   */
+  sorted(): ReadonlyArray<readonly [K, number]> {
+    this.sortedCache ??= this.entries().sort((a, b) => b[1] - a[1]);
+    return this.sortedCache;
   }
 }
 
