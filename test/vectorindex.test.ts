@@ -101,7 +101,7 @@ describe('ExactIndex', () => {
     }
     const qs = dataset(8, dim, 80, 20);
     const accept = (id: string) => Number(id.slice(1)) % 13 === 1;
-    const batched = native.searchMany(qs, 15, accept);
+    const batched = native.searchMany(qs.map((vector) => ({ vector, k: 15 })), accept);
     qs.forEach((q, i) => {
       const want = js.search(q, 15, accept);
       expect(want).toHaveLength(15);
@@ -190,8 +190,8 @@ describe('exact vs approximate on a seeded 20k set (dim 64)', () => {
       }
     }
     // Batched search matches single searches.
-    const many = approx.searchMany!(queries.slice(0, 10), 10, accept);
-    many.forEach((hits, i) => expect(hits.map((h) => h.id)).toEqual(approx.search(queries[i]!, 10, accept).map((h) => h.id)));
+    const many = approx.searchMany(queries.slice(0, 10).map((vector, i) => ({ vector, k: 5 + i })), accept);
+    many.forEach((hits, i) => expect(hits.map((h) => h.id)).toEqual(approx.search(queries[i]!, 5 + i, accept).map((h) => h.id)));
     // A very selective filter (one id in 20k) is still satisfied by the approximate index via wider searches.
     const rare = (id: string) => id === 'item-12345';
     expect(approx.search(queries[0]!, 5, rare).map((h) => h.id)).toEqual(['item-12345']);

@@ -1,6 +1,6 @@
 import { TopK } from './heap.js';
 import { matchRow, tryLoadUsearch, type UsearchModule } from './native.js';
-import type { SearchHit, VectorIndex } from './types.js';
+import type { SearchHit, SearchQuery, VectorIndex } from './types.js';
 
 /**
  * Brute-force cosine index: vectors live in one contiguous Float32Array (row per item) that grows by
@@ -78,25 +78,27 @@ export class ExactIndex implements VectorIndex {
   }
 
   search(query: Float32Array, k: number, accept?: (id: string) => boolean): SearchHit[] {
-    return this.searchMany([query], k, accept)[0]!;
+    return this.searchMany([{ vector: query, k }], accept)[0]!;
   }
 
   /**
-   * Several queries at once: one native brute-force call over the contiguous rows (single thread), with
-   * oversampling when `accept` filters; a query that still lacks k accepted hits falls back to the exact
-   * JS scan, which consults `accept` on every qualifying row.
+   * Several queries at once: one native brute-force call over the contiguous rows (single thread) for the
+   * largest k, with oversampling when `accept` filters; a query that still lacks its k accepted hits falls
+   * back to the exact JS scan, which consults `accept` on every qualifying row.
    */
-  searchMany(queries: Float32Array[], k: number, accept?: (id: string) => boolean): SearchHit[][] {
-    for (const q of queries) if (q.length !== this.dim) throw new Error(`ExactIndex: query has ${q.length} dims, expected ${this.dim}`);
+  searchMany(queries: ReadonlyArray<SearchQuery>, accept?: (id: string) => boolean): SearchHit[][] {
+    for (const q of queries) if (q.vector.length !== this.dim) throw new Error(`ExactIndex: query has ${q.vector.length} dims, expected ${this.dim}`);
     const n = this.ids.length;
-    k = Math.min(Math.floor(k), n);
-    if (k <= 0 || queries.length === 0) return queries.map(() => []);
-    if (!this.kernel || n < ExactIndex.NATIVE_MIN_ROWS) return queries.map((q) => this.scan(q, k, accept));
-    const want = accept ? Math.min(n, k * 4) : k;
-    const matrix = queries.length === 1 ? queries[0]! : new Float32Array(queries.length * this.dim);
-    if (queries.length > 1) queries.forEach((q, i) => matrix.set(q, i * this.dim));
+    const ks = queries.map((q) => Math.max(0, Math.min(Math.floor(q.k), n)));
+    const kMax = ks.reduce((m, k) => Math.max(m, k), 0);
+    if (kMax <= 0) return queries.map(() => []);
+    if (!this.kernel || n < ExactIndex.NATIVE_MIN_ROWS) return queries.map((q, i) => this.scan(q.vector, ks[i]!, accept));
+    const want = accept ? Math.min(n, kMax * 4) : kMax;
+    const matrix = queries.length === 1 ? queries[0]!.vector : new Float32Array(queries.length * this.dim);
+    if (queries.length > 1) queries.forEach((q, i) => matrix.set(q.vector, i * this.dim));
     const res = this.kernel.exactSearch(this.data.subarray(0, n * this.dim), matrix, this.dim, want, 'ip', 1);
     return queries.map((q, i) => {
+      const k = ks[i]!;
       const m = matchRow(res, i, queries.length);
       const out: SearchHit[] = [];
       for (let j = 0; j < m.keys.length && out.length < k; j++) {
@@ -104,7 +106,7 @@ export class ExactIndex implements VectorIndex {
         if (accept && !accept(id)) continue;
         out.push({ id, score: 1 - m.distances[j]! });
       }
-      if (out.length < k && want < n) return this.scan(q, k, accept);
+      if (out.length < k && want < n) return this.scan(q.vector, k, accept);
       return out;
     });
   }

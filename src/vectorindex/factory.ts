@@ -1,5 +1,5 @@
 import { ExactIndex } from './exact.js';
-import type { SearchHit, VectorIndex } from './types.js';
+import type { SearchHit, SearchQuery, VectorIndex } from './types.js';
 import { UsearchIndex, type UsearchOptions } from './usearch.js';
 
 export type VectorIndexKind = 'exact' | 'approximate' | 'auto';
@@ -81,8 +81,8 @@ export class AutoIndex implements VectorIndex {
     return this.inner.search(query, k, accept);
   }
 
-  searchMany(queries: Float32Array[], k: number, accept?: (id: string) => boolean): SearchHit[][] {
-    return this.inner.searchMany(queries, k, accept);
+  searchMany(queries: ReadonlyArray<SearchQuery>, accept?: (id: string) => boolean): SearchHit[][] {
+    return this.inner.searchMany(queries, accept);
   }
 }
 

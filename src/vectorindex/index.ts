@@ -1,4 +1,4 @@
-export type { SearchHit, VectorIndex } from './types.js';
+export type { SearchHit, SearchQuery, VectorIndex } from './types.js';
 export { ExactIndex } from './exact.js';
 export { UsearchIndex, type UsearchOptions } from './usearch.js';
 export {

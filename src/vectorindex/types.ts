@@ -4,6 +4,11 @@ export interface SearchHit {
   score: number;
 }
 
+export interface SearchQuery {
+  vector: Float32Array;
+  k: number;
+}
+
 /**
  * A cosine-similarity index over unit-length Float32 vectors keyed by string ids.
  * Implementations: ExactIndex (brute force over contiguous storage) and UsearchIndex (HNSW).
@@ -22,6 +27,9 @@ export interface VectorIndex {
    * indexes: up to their recall).
    */
   search(query: Float32Array, k: number, accept?: (id: string) => boolean): SearchHit[];
-  /** Optional batched form of search (one native call for several queries); same results as search per query. */
-  searchMany?(queries: Float32Array[], k: number, accept?: (id: string) => boolean): SearchHit[][];
+  /**
+   * Several queries, each with its own k; same results as `search` per query. The exact index answers them in
+   * one pass over its rows; the approximate one walks its graph per query, each as wide as its own k needs.
+   */
+  searchMany(queries: ReadonlyArray<SearchQuery>, accept?: (id: string) => boolean): SearchHit[][];
 }

@@ -1,5 +1,5 @@
-import { loadUsearch, matchRow, type UsearchNative } from './native.js';
-import type { SearchHit, VectorIndex } from './types.js';
+import { loadUsearch, type UsearchNative } from './native.js';
+import type { SearchHit, SearchQuery, VectorIndex } from './types.js';
 
 export interface UsearchOptions {
   /** HNSW graph degree (M). Default 32. */
@@ -18,8 +18,6 @@ export interface UsearchOptions {
    * on the benchmark catalogue; 'i8' is faster still but loses recall beyond the top 10 (0.95 at 50 there).
    */
   quantization?: 'f32' | 'f16' | 'i8';
-  /** Threads for a multi-query search (searchMany). Default 1. */
-  searchThreads?: number;
   /** Threads for batch inserts (0 = all cores). Single upserts and searches use 1 thread. */
   buildThreads?: number;
 }
@@ -48,7 +46,6 @@ export class UsearchIndex implements VectorIndex {
       oversample: options.oversample ?? 2,
       buildThreads: options.buildThreads ?? 0,
       quantization: options.quantization ?? 'f16',
-      searchThreads: options.searchThreads ?? 1,
     };
     this.native = this.createNative();
   }
@@ -132,30 +129,9 @@ export class UsearchIndex implements VectorIndex {
     this.addMany(entries);
   }
 
-  /** Several queries in one native call (one graph walk per query); same semantics as search per query. */
-  searchMany(queries: Float32Array[], k: number, accept?: (id: string) => boolean): SearchHit[][] {
-    const n = this.keyOf.size;
-    k = Math.min(Math.floor(k), n);
-    if (k <= 0 || queries.length === 0) return queries.map(() => []);
-    const want = accept ? Math.min(n, k * this.opts.oversample) : k;
-    const matrix = new Float32Array(queries.length * this.dim);
-    queries.forEach((q, i) => {
-      if (q.length !== this.dim) throw new Error(`UsearchIndex: query has ${q.length} dims, expected ${this.dim}`);
-      matrix.set(q, i * this.dim);
-    });
-    const batch = this.native.search(matrix, want, this.opts.searchThreads);
-    return queries.map((q, i) => {
-      const m = matchRow(batch, i, queries.length);
-      const out: SearchHit[] = [];
-      for (let j = 0; j < m.keys.length && out.length < k; j++) {
-        const id = this.idOf.get(m.keys[j]!);
-        if (id === undefined || (accept && !accept(id))) continue;
-        out.push({ id, score: 1 - m.distances[j]! });
-      }
-      // Too few accepted: widen this query alone.
-      if (out.length < k && m.keys.length >= want && want < n) return this.search(q, k, accept);
-      return out;
-    });
+  /** One graph walk per query, each only as wide as its own k needs (a shared batch would widen all to the largest). */
+  searchMany(queries: ReadonlyArray<SearchQuery>, accept?: (id: string) => boolean): SearchHit[][] {
+    return queries.map((q) => this.search(q.vector, q.k, accept));
   }
 
   search(query: Float32Array, k: number, accept?: (id: string) => boolean): SearchHit[] {
