@@ -48,7 +48,7 @@ for (const locking of ['optimistic', 'lock'] as const) {
     }
     results[locking] = rows;
   } finally {
-    child.stop();
+    await child.stop();
     await server.stop();
   }
 }

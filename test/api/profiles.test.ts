@@ -135,7 +135,7 @@ describe.each(await providers())('living profiles on %s', (provider) => {
 
 describe.skipIf(!(await postgresAvailable())).each(['optimistic', 'lock'])('two server processes on one PostgreSQL database (PROFILE_LOCKING=%s)', (locking) => {
   let server: TestServer;
-  let child: { url: string; stop(): void } | undefined;
+  let child: Awaited<ReturnType<typeof startChildServer>> | undefined;
   let childUrl: string;
   const db = freshDatabase('postgresql');
 
@@ -149,7 +149,7 @@ describe.skipIf(!(await postgresAvailable())).each(['optimistic', 'lock'])('two 
     childUrl = child.url;
   });
   afterAll(async () => {
-    child?.stop();
+    await child?.stop();
     await server?.stop();
   });
 

@@ -137,7 +137,7 @@ export function collect<T>(client: Client, query: string, variables: Record<stri
 }
 
 /** Starts `src/server/main.ts` as a second process (its own pools, locks and in-memory model); resolves its URL. */
-export async function startChildServer(env: Record<string, string>): Promise<{ url: string; stop(): void }> {
+export async function startChildServer(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: path.resolve(import.meta.dirname, '../..'),
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
@@ -158,5 +158,13 @@ export async function startChildServer(env: Record<string, string>): Promise<{ u
     child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`child server exited ${code}:\n${out}`)));
   });
-  return { url, stop: () => void child.kill('SIGTERM') };
+  const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+  return {
+    url,
+    /** Sends SIGTERM; resolves once the process has exited (its database connections are closed). */
+    stop: () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
 }
