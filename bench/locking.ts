@@ -26,12 +26,9 @@ for (const locking of ['optimistic', 'lock'] as const) {
       const outcomes = await Promise.all(
         Array.from({ length: sc.events }, async (_, i) => {
           const t0 = performance.now();
-          const res = await fetch(i % 2 ? server.url : child.url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ query: RECORD, variables: { input: { userId: `${sc.name}-${locking}-${i % sc.users}`, itemId: i % 3 ? 'a' : 'b', type: 'CLICK' } } }),
+          const body = await (i % 2 ? server : child).gql(RECORD, {
+            input: { userId: `${sc.name}-${locking}-${i % sc.users}`, itemId: i % 3 ? 'a' : 'b', type: 'CLICK' },
           });
-          const body = (await res.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
           times.push(performance.now() - t0);
           return body.errors?.[0]?.extensions?.code ?? 'OK';
         }),

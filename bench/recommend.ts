@@ -17,7 +17,7 @@ import type { EvalItem } from '../eval/datasets/types.js';
 import { mulberry32 } from '../src/domain/recommend/random.js';
 import { ExactIndex, measureRecall, UsearchIndex } from '../src/vectorindex/index.js';
 import { loadConfig } from '../src/server/config.js';
-import { freshDatabase, startChildServer, startTestServer, type TestDatabase } from '../test/helpers/server.js';
+import { freshDatabase, startChildServer, startTestServer, type ChildServer, type TestDatabase } from '../test/helpers/server.js';
 import { machine, percentile, progress, round, SHARED_DATA_DIR, writeResult } from './common.js';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string' }, requests: { type: 'string' }, users: { type: 'string' } } });
@@ -47,14 +47,7 @@ function catalogue(size: number) {
   });
 }
 
-type Gql = <T>(query: string, variables?: Record<string, unknown>) => Promise<{ data?: T; errors?: unknown[] }>;
-
-function client(url: string): Gql {
-  return async (query, variables) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-    return res.json() as never;
-  };
-}
+type Gql = ChildServer['gql'];
 
 async function latency(gql: Gql, users: string[], n: number): Promise<{ p50: number; p99: number; mean: number; n: number }> {
   const query = `query($id: ID!) { user(id: $id) { recommendations(first: 10) { item { id title } score reasons { kind text } } } }`;
@@ -96,7 +89,7 @@ async function measure(db: TestDatabase, indexKind: 'exact' | 'approximate', use
   const server = await startChildServer({ DATABASE_URL: db.url, INDEX_KIND: indexKind });
   const startSeconds = round((Date.now() - t0) / 1000, 1);
   try {
-    const gql = client(server.url);
+    const gql = server.gql;
     await latency(gql, users, 200); // warm-up: JIT, and the collection of start-up garbage (loading 100k items allocates a lot)
     return { idle: await latency(gql, users, requests), underWrites: await latencyUnderWrites(gql, users, itemIds, requests), startSeconds };
   } finally {

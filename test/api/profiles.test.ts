@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeProfileState } from '../../src/domain/profile/index.js';
 import { cosine } from '../../src/domain/vector.js';
-import { collect, freshDatabase, postgresAvailable, providers, startChildServer, startTestServer, type TestServer } from '../helpers/server.js';
+import { collect, freshDatabase, postgresAvailable, providers, startChildServer, startTestServer, type ChildServer, type TestServer } from '../helpers/server.js';
 
 const RECORD = `mutation($input: BehaviorInput!) { recordBehavior(input: $input) { profile { version eventCount } } }`;
 const SCI_FI = Array.from({ length: 10 }, (_, i) => ({
@@ -135,8 +135,7 @@ describe.each(await providers())('living profiles on %s', (provider) => {
 
 describe.skipIf(!(await postgresAvailable())).each(['optimistic', 'lock'])('two server processes on one PostgreSQL database (PROFILE_LOCKING=%s)', (locking) => {
   let server: TestServer;
-  let child: Awaited<ReturnType<typeof startChildServer>> | undefined;
-  let childUrl: string;
+  let child: ChildServer | undefined;
   const db = freshDatabase('postgresql');
 
   // Live updates cross processes through Redis.
@@ -146,7 +145,6 @@ describe.skipIf(!(await postgresAvailable())).each(['optimistic', 'lock'])('two 
     server = await startTestServer('postgresql', redisEnv, db);
     await server.gql(`mutation($items: [ItemInput!]!) { upsertItems(items: $items) { count } }`, { items: SCI_FI });
     child = await startChildServer({ ...redisEnv, DATABASE_URL: db.url });
-    childUrl = child.url;
   });
   afterAll(async () => {
     await child?.stop();
@@ -156,34 +154,24 @@ describe.skipIf(!(await postgresAvailable())).each(['optimistic', 'lock'])('two 
   it('deliver an update written by one process to a subscriber of the other (Redis)', async () => {
     const sub = collect<{ profileUpdated: { userId: string; version: number } }>(server.ws(), `subscription { profileUpdated(userId: "cross-${locking}") { userId version } }`, {}, 1, 5000);
     await sub.ready;
-    const res = await fetch(childUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: RECORD, variables: { input: { userId: `cross-${locking}`, itemId: SCI_FI[0]!.id, type: 'VIEW' } } }),
-    });
-    expect(((await res.json()) as { errors?: unknown }).errors).toBeUndefined();
+    const res = await child!.gql(RECORD, { input: { userId: `cross-${locking}`, itemId: SCI_FI[0]!.id, type: 'VIEW' } });
+    expect(res.errors).toBeUndefined();
     expect(await sub.done()).toEqual([{ profileUpdated: { userId: `cross-${locking}`, version: 1 } }]);
   });
 
   it('know an item the other process upserted after they started', async () => {
     const id = `late-item-${locking}`;
     await server.gql(`mutation { upsertItems(items: [{ id: "${id}", title: "Arrived later", category: "Sci-Fi" }]) { count } }`);
-    const res = await fetch(childUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: RECORD, variables: { input: { userId: `later-${locking}`, itemId: id, type: 'VIEW' } } }),
-    });
-    expect(((await res.json()) as { errors?: unknown }).errors).toBeUndefined();
+    const res = await child!.gql(RECORD, { input: { userId: `later-${locking}`, itemId: id, type: 'VIEW' } });
+    expect(res.errors).toBeUndefined();
   });
 
   it('lose no update when both write the same user at once', async () => {
-    const post = (url: string, i: number) =>
-      fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: RECORD, variables: { input: { userId: 'shared', itemId: SCI_FI[i % 10]!.id, type: 'CLICK', eventId: `s${i}` } } }),
-      }).then((r) => r.json() as Promise<{ errors?: unknown[] }>);
-    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => post(i % 2 ? server.url : childUrl, i)));
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        (i % 2 ? server : child!).gql(RECORD, { input: { userId: 'shared', itemId: SCI_FI[i % 10]!.id, type: 'CLICK', eventId: `s${i}` } }),
+      ),
+    );
     expect(results.filter((r) => r.errors)).toEqual([]);
     const state = await storedState(server, 'shared');
     expect(state.eventCount).toBe(100);

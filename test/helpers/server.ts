@@ -76,6 +76,13 @@ export interface GqlResponse<T> {
   errors?: Array<{ message: string; path?: string[]; extensions?: { code?: string; field?: string; [k: string]: unknown } }>;
 }
 
+/** One GraphQL request over HTTP to `url`; errors come back in the response, not as exceptions. */
+export async function postGraphql<T = Record<string, unknown>>(url: string, query: string, variables?: Record<string, unknown>): Promise<GqlResponse<T>> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const body = (await res.json()) as GqlResponse<T>;
+  return { ...body, status: res.status };
+}
+
 export async function startTestServer(provider: ProviderName, env: Record<string, string> = {}, db = freshDatabase(provider)): Promise<TestServer> {
   const config = loadConfig({ ...env, DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
   const server = await startServer(config, () => {});
@@ -83,11 +90,7 @@ export async function startTestServer(provider: ProviderName, env: Record<string
   return {
     ...server,
     db,
-    async gql(query, variables) {
-      const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-      const body = (await res.json()) as GqlResponse<never>;
-      return { ...body, status: res.status };
-    },
+    gql: (query, variables) => postGraphql(server.url, query, variables),
     ws() {
       const client = createClient({ url: server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
       clients.push(client);
@@ -137,7 +140,14 @@ export function collect<T>(client: Client, query: string, variables: Record<stri
 }
 
 /** Starts `src/server/main.ts` as a second process (its own pools, locks and in-memory model); resolves its URL. */
-export async function startChildServer(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+export interface ChildServer {
+  url: string;
+  gql: TestServer['gql'];
+  /** Sends SIGTERM; resolves once the process has exited (its database connections are closed). */
+  stop(): Promise<void>;
+}
+
+export async function startChildServer(env: Record<string, string>): Promise<ChildServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: path.resolve(import.meta.dirname, '../..'),
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
@@ -161,7 +171,7 @@ export async function startChildServer(env: Record<string, string>): Promise<{ u
   const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
   return {
     url,
-    /** Sends SIGTERM; resolves once the process has exited (its database connections are closed). */
+    gql: (query, variables) => postGraphql(url, query, variables),
     stop: () => {
       child.kill('SIGTERM');
       return exited;
