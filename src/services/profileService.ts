@@ -114,9 +114,10 @@ export class ProfileService {
     );
     // The recommender's counts depend on the order events reach it, and users' transactions commit in a different
     // order on every run: so a batch is fed once written, in event-time order, ties in input order.
+    const keyOf = (e: { userId: string; eventId: string }) => `${e.userId}\u0000${e.eventId}`;
     const position = new Map<string, number>();
-    events.forEach((e, i) => position.has(`${e.userId}\u0000${e.eventId}`) || position.set(`${e.userId}\u0000${e.eventId}`, i));
-    const pos = (b: BehaviorRow) => position.get(`${b.userId}\u0000${b.eventId}`)!;
+    events.forEach((e, i) => position.has(keyOf(e)) || position.set(keyOf(e), i));
+    const pos = (b: BehaviorRow) => position.get(keyOf(b))!;
     written.sort((a, b) => a.behavior.occurredAt.getTime() - b.behavior.occurredAt.getTime() || pos(a.behavior) - pos(b.behavior));
     for (const w of written) this.observe(w.behavior, w.attributes);
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
