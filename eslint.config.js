@@ -1,0 +1,35 @@
+// Lint rules for the whole repository (`npm run lint`; CI fails on any error).
+// Formatting is Prettier's job (`npm run format`), so eslint-config-prettier turns off rules it would fight.
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'src/generated/', 'coverage/', 'data/', 'eval/.cache/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+      'no-console': 'off',
+    },
+  },
+  {
+    // The pure domain imports nothing outside itself (no I/O, no GraphQL, no Prisma, no other layers).
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^\\.\\./\\.\\./\\.\\.', message: 'src/domain imports nothing outside src/domain.' },
+            { regex: '^node:', message: 'src/domain is pure: no Node APIs.' },
+          ],
+        },
+      ],
+    },
+  },
+  prettier,
+);
