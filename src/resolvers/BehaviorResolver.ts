@@ -3,7 +3,8 @@ import { checkBatch } from '../services/validation.js';
 import type { ProfileView } from '../services/profileView.js';
 import type { BehaviorRow, ItemRow } from '../store/types.js';
 import type { Context } from './context.js';
-import { BehaviorInput, RecordBehaviorPayload, RecordBehaviorsPayload } from './inputs.js';
+import { BehaviorInput } from './inputs.js';
+import { RecordBehaviorPayload, RecordBehaviorsPayload } from './payloads.js';
 import { Behavior, Item, Profile } from './types.js';
 
 @Resolver(() => Behavior)

@@ -3,7 +3,8 @@ import { checkFirst, checkBatch } from '../services/validation.js';
 import type { ItemRow } from '../store/types.js';
 import type { Context } from './context.js';
 import { ItemConnection, toConnection, type Connection } from './connections.js';
-import { DeleteItemsPayload, ItemInput, UpsertItemsPayload } from './inputs.js';
+import { ItemInput } from './inputs.js';
+import { DeleteItemsPayload, UpsertItemsPayload } from './payloads.js';
 import { Item, Recommendation } from './types.js';
 import { afterKey } from './paging.js';
 
@@ -23,11 +24,8 @@ export class ItemResolver {
   ): Promise<Connection<ItemRow>> {
     const limits = services.config.limits;
     const n = checkFirst('first', first, 20, limits.maxPageSize);
-    const [page, total] = await Promise.all([
-      services.store.listItems(n, afterKey('after', after), category),
-      services.store.countItems(category),
-    ]);
-    return toConnection(page.rows, page.hasNextPage, total, (r) => r.id, (r) => r);
+    const page = await services.catalog.listItems(n, afterKey('after', after), category);
+    return toConnection(page, (r) => r.id);
   }
 
   @Query(() => [Recommendation], { description: 'Items like this one: content neighbours blended with co-visitation.' })

@@ -23,8 +23,8 @@ export class UserResolver {
     @Ctx() { services }: Context,
   ): Promise<Connection<UserRow>> {
     const n = checkFirst('first', first, 20, services.config.limits.maxPageSize);
-    const [page, total] = await Promise.all([services.store.listUsers(n, afterKey('after', after)), services.store.countUsers()]);
-    return toConnection(page.rows, page.hasNextPage, total, (r) => r.id, (r) => r);
+    const page = await services.users.listUsers(n, afterKey('after', after));
+    return toConnection(page, (r) => r.id);
   }
 
   @Authorized()
@@ -51,11 +51,8 @@ export class UserResolver {
     @Ctx() { services }: Context,
   ): Promise<Connection<ProfileVersionRow>> {
     const n = checkFirst('first', first, 20, services.config.limits.maxPageSize);
-    const [page, total] = await Promise.all([
-      services.store.listProfileVersions(user.id, n, afterNumber('after', after)),
-      services.store.countProfileVersions(user.id),
-    ]);
-    return toConnection(page.rows, page.hasNextPage, total, (r) => String(r.version), (r) => r);
+    const page = await services.users.profileHistory(user.id, n, afterNumber('after', after));
+    return toConnection(page, (r) => String(r.version));
   }
 
   @FieldResolver(() => BehaviorConnection, { description: 'The event log of this user, newest first.' })
@@ -66,11 +63,8 @@ export class UserResolver {
     @Ctx() { services }: Context,
   ): Promise<Connection<BehaviorRow>> {
     const n = checkFirst('first', first, 20, services.config.limits.maxPageSize);
-    const [page, total] = await Promise.all([
-      services.store.listBehaviors(user.id, n, afterNumber('after', after)),
-      services.store.countBehaviors(user.id),
-    ]);
-    return toConnection(page.rows, page.hasNextPage, total, (r) => String(r.id), (r) => r);
+    const page = await services.users.behaviors(user.id, n, afterNumber('after', after));
+    return toConnection(page, (r) => String(r.id));
   }
 
   @FieldResolver(() => [Recommendation], { description: 'Top items for this user, each with the reasons behind it.' })

@@ -1,5 +1,6 @@
 // Relay connections: one factory so every list pages the same way.
 import { type ClassType, Field, Int, ObjectType } from 'type-graphql';
+import type { CountedPage } from '../services/userService.js';
 import { Behavior, Item, ProfileVersion, User } from './types.js';
 
 @ObjectType()
@@ -34,10 +35,11 @@ export const ItemConnection = connectionOf(Item, 'Item');
 export const BehaviorConnection = connectionOf(Behavior, 'Behavior');
 export const ProfileVersionConnection = connectionOf(ProfileVersion, 'ProfileVersion');
 
-/** Builds a connection from a page of rows; cursors are opaque base64 of the row's sort key. */
-export function toConnection<R, T>(rows: R[], hasNextPage: boolean, totalCount: number, key: (r: R) => string, node: (r: R) => T): Connection<T> {
-  const edges = rows.map((r) => ({ cursor: encodeCursor(key(r)), node: node(r) }));
-  return { edges, pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1]!.cursor : null }, totalCount };
+/** Builds a connection from a counted page of rows; cursors are opaque base64 of the row's sort key. */
+export function toConnection<R>(page: CountedPage<R>, key: (r: R) => string): Connection<R> {
+  const edges = page.rows.map((r) => ({ cursor: encodeCursor(key(r)), node: r }));
+  const endCursor = edges.length ? edges[edges.length - 1]!.cursor : null;
+  return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor }, totalCount: page.totalCount };
 }
 
 export function encodeCursor(key: string): string {

@@ -33,7 +33,7 @@ export function createContext(services: Services, authorization?: unknown): Cont
     services,
     admin: isAdmin(services.config.apiKey, authorization),
     loaders: {
-      user: new DataLoader((ids) => services.store.usersByIds(ids)),
+      user: new DataLoader((ids) => services.users.usersByIds(ids)),
       item: new DataLoader((ids) => services.catalog.itemsByIds(ids)),
       profile: new DataLoader((ids) => services.profiles.currentProfiles(ids)),
     },

@@ -1,7 +1,8 @@
-import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+// GraphQL input types: what clients send. Validation and mapping to the domain happen in src/services/validation.ts.
+import { Field, Float, ID, InputType } from 'type-graphql';
 import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
 import type { BehaviorType as DomainBehaviorType } from '../domain/types.js';
-import { Behavior, BehaviorType, Item, Profile } from './types.js';
+import { BehaviorType } from './types.js';
 
 @InputType({ description: 'An item to create or replace.' })
 export class ItemInput {
@@ -43,30 +44,4 @@ export class RecommendationFilter {
   @Field(() => Float, { nullable: true }) priceMin?: number | null;
   @Field(() => Float, { nullable: true }) priceMax?: number | null;
   @Field(() => [ID], { nullable: true }) excludeItemIds?: string[] | null;
-}
-
-@ObjectType()
-export class UpsertItemsPayload {
-  @Field(() => [Item]) items!: Item[];
-  @Field(() => Int) count!: number;
-}
-
-@ObjectType()
-export class DeleteItemsPayload {
-  @Field(() => [ID], { description: 'Ids that existed and were deleted (unknown ids are ignored).' }) deletedIds!: string[];
-  @Field(() => Int) count!: number;
-}
-
-@ObjectType()
-export class RecordBehaviorPayload {
-  @Field(() => Behavior) behavior!: Behavior;
-  @Field(() => Profile) profile!: Profile;
-  @Field(() => Boolean, { description: 'True when this event id was already recorded; nothing new was written.' }) duplicate!: boolean;
-}
-
-@ObjectType()
-export class RecordBehaviorsPayload {
-  @Field(() => [RecordBehaviorPayload]) results!: RecordBehaviorPayload[];
-  @Field(() => Int) count!: number;
-  @Field(() => Int) duplicates!: number;
 }

@@ -4,8 +4,9 @@ import type { RecommenderModel } from '../domain/recommend/index.js';
 import type { EventContext, ItemFeatures } from '../domain/types.js';
 import type { EncoderService } from '../inference/encoderService.js';
 import { itemText } from '../inference/itemText.js';
-import type { Limits } from '../server/config.js';
+import type { Limits } from '../config.js';
 import type { ItemRow, ItemWrite, Store } from '../store/types.js';
+import type { CountedPage } from './userService.js';
 import { checkBatch, checkId, validateItem, type ItemInputData } from './validation.js';
 
 interface Deps {
@@ -43,6 +44,15 @@ export class CatalogService {
 
   itemsByIds(ids: readonly string[]): Promise<Array<ItemRow | null>> {
     return this.deps.store.itemsByIds(ids);
+  }
+
+  /** A page of the catalogue in id order, optionally one category. */
+  async listItems(first: number, after: string | null, category: string | null): Promise<CountedPage<ItemRow>> {
+    const [page, totalCount] = await Promise.all([
+      this.deps.store.listItems(first, after, category),
+      this.deps.store.countItems(category),
+    ]);
+    return { ...page, totalCount };
   }
 
   async upsertItems(inputs: ItemInputData[]): Promise<ItemRow[]> {

@@ -4,7 +4,7 @@ import { validateProfileConfig, type ProfileConfig } from '../domain/profile/ind
 import { RecommenderModel } from '../domain/recommend/index.js';
 import { EncoderService } from '../inference/encoderService.js';
 import { loadEncoder, type LoadedEncoder } from '../inference/loadEncoder.js';
-import type { AppConfig } from '../server/config.js';
+import type { AppConfig } from '../config.js';
 import { migrate, openStore, parseDatabaseUrl, pendingMigrations, type DatabaseTarget, type Store } from '../store/index.js';
 import { createVectorIndex } from '../vectorindex/index.js';
 import { CatalogService } from './catalogService.js';
@@ -13,6 +13,7 @@ import { ProfileService } from './profileService.js';
 import type { LabelVocabulary } from './profileView.js';
 import { RecommendationService } from './recommendationService.js';
 import { SummaryRewriter } from './summaryRewriter.js';
+import { UserService } from './userService.js';
 
 export interface ReadyReport {
   ready: boolean;
@@ -29,6 +30,7 @@ export interface Services {
   encoder: EncoderService;
   catalog: CatalogService;
   profiles: ProfileService;
+  users: UserService;
   recommendations: RecommendationService;
   events: ProfileEvents;
   model: RecommenderModel;
@@ -116,7 +118,7 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
 
   let consolidateTimer: NodeJS.Timeout | null = null;
   if (config.profile.consolidateIntervalMinutes > 0) {
-    const { consolidateProfiles } = await import('../jobs/consolidate.js');
+    const { consolidateProfiles } = await import('./consolidation.js');
     consolidateTimer = setInterval(() => {
       void consolidateProfiles(profiles, store, { now: Date.now(), log }).catch((err: unknown) => log(`consolidation failed: ${(err as Error).message}`));
     }, config.profile.consolidateIntervalMinutes * 60_000);
@@ -124,7 +126,7 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
   }
 
   return {
-    config, profileConfig, store, encoder, catalog, profiles, recommendations, events, model, summaries, log, backgroundWork,
+    config, profileConfig, store, encoder, catalog, profiles, users: new UserService(store), recommendations, events, model, summaries, log, backgroundWork,
     async readiness() {
       let reachable = true;
       let pending: string[] = [];

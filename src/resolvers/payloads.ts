@@ -1,0 +1,29 @@
+// GraphQL payloads: what mutations answer.
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Behavior, Item, Profile } from './types.js';
+
+@ObjectType()
+export class UpsertItemsPayload {
+  @Field(() => [Item]) items!: Item[];
+  @Field(() => Int) count!: number;
+}
+
+@ObjectType()
+export class DeleteItemsPayload {
+  @Field(() => [ID], { description: 'Ids that existed and were deleted (unknown ids are ignored).' }) deletedIds!: string[];
+  @Field(() => Int) count!: number;
+}
+
+@ObjectType()
+export class RecordBehaviorPayload {
+  @Field(() => Behavior) behavior!: Behavior;
+  @Field(() => Profile) profile!: Profile;
+  @Field(() => Boolean, { description: 'True when this event id was already recorded; nothing new was written.' }) duplicate!: boolean;
+}
+
+@ObjectType()
+export class RecordBehaviorsPayload {
+  @Field(() => [RecordBehaviorPayload]) results!: RecordBehaviorPayload[];
+  @Field(() => Int) count!: number;
+  @Field(() => Int) duplicates!: number;
+}
