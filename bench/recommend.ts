@@ -16,7 +16,7 @@ import { loadDataset } from '../eval/datasets/index.js';
 import type { EvalItem } from '../eval/datasets/types.js';
 import { mulberry32 } from '../src/domain/recommend/random.js';
 import { ExactIndex, measureRecall, UsearchIndex } from '../src/vectorindex/index.js';
-import { loadConfig } from '../src/server/config.js';
+import { loadConfig } from '../src/config.js';
 import { freshDatabase, startChildServer, startTestServer, type ChildServer, type TestDatabase } from '../test/helpers/server.js';
 import { machine, percentile, progress, round, SHARED_DATA_DIR, writeResult } from './common.js';
 
@@ -83,7 +83,7 @@ async function latencyUnderWrites(gql: Gql, users: string[], itemIds: string[], 
   return { ...lat, concurrentWritesPerSecond: round(await writer, 0) };
 }
 
-/** The server as deployed: its own process (`src/server/main.ts`), so the benchmark's own heap and event loop stay out of the figures. */
+/** The server as deployed: its own process (`src/cli/serve.ts`), so the benchmark's own heap and event loop stay out of the figures. */
 async function measure(db: TestDatabase, indexKind: 'exact' | 'approximate', users: string[], itemIds: string[]) {
   const t0 = Date.now();
   const server = await startChildServer({ DATABASE_URL: db.url, INDEX_KIND: indexKind });
@@ -171,7 +171,7 @@ const file = writeResult('recommend', {
   users: 'each user has 20 behaviours (CLICK, every fifth PURCHASE) in one or two categories',
   encoder: 'lexical (default, dim 512)',
   database: 'SQLite (embedded default)',
-  server: 'its own process (src/server/main.ts, as npm start), one per index kind, default settings apart from INDEX_KIND; the benchmark process is the client',
+  server: 'its own process (src/cli/serve.ts, as npm start), one per index kind, default settings apart from INDEX_KIND; the benchmark process is the client',
   index: 'approximate: usearch HNSW, default INDEX_EXPANSION_SEARCH and INDEX_QUANTIZATION; recall measured with the same settings',
   warmUp: '200 requests before each measurement (JIT, and the collection of start-up garbage: loading 100k items allocates a lot)',
   underWrites: 'a second client records CLICK events one after another, as fast as the server takes them, during the measurement',

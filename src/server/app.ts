@@ -14,7 +14,7 @@ import { WebSocketServer } from 'ws';
 import { createContext, type Context } from '../resolvers/context.js';
 import { buildTastegraphSchema } from '../resolvers/schema.js';
 import { createServices, type Services } from '../services/index.js';
-import type { AppConfig } from './config.js';
+import type { AppConfig } from '../config.js';
 import { mountGraphiQL } from './graphiql.js';
 
 export interface RunningServer {

@@ -6,7 +6,7 @@ import {
 } from '../domain/profile/index.js';
 import { compareEvents, type BehaviorEvent, type EventContext } from '../domain/types.js';
 import type { EncoderService } from '../inference/encoderService.js';
-import type { Limits } from '../server/config.js';
+import type { Limits } from '../config.js';
 import type { BehaviorRow, FacetChange, ProfileRow, ProfileVersionWrite, Store, StoreTx, UserRow } from '../store/types.js';
 import type { CatalogService } from './catalogService.js';
 import { conflict, notFound } from './errors.js';

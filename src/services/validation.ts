@@ -1,7 +1,7 @@
 // Checks every client input before anything is written; each failure is BAD_USER_INPUT naming the field.
 import { randomUUID } from 'node:crypto';
 import { BEHAVIOR_TYPES, type BehaviorType, type RecommendationFilter } from '../domain/types.js';
-import type { Limits } from '../server/config.js';
+import type { Limits } from '../config.js';
 import type { BehaviorWrite } from '../store/types.js';
 import { badInput } from './errors.js';
 

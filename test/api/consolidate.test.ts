@@ -1,7 +1,7 @@
 // Periodic consolidation: re-decays profiles to now, forgets faded interests, writes versions where something
 // changed; resumable from the last user it finished; a second pass at the same time changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consolidateProfiles } from '../../src/jobs/consolidate.js';
+import { consolidateProfiles } from '../../src/services/consolidation.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const DAY = 86_400_000;

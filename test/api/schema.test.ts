@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSchema, type GraphQLObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { printTastegraphSchema, SCHEMA_FILE } from '../../src/resolvers/emitSchema.js';
+import { printTastegraphSchema, SCHEMA_FILE } from '../../src/cli/emitSchema.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 

@@ -30,7 +30,7 @@ describe.skipIf(!sharedDataAvailable())('semantic matching after encoder:fit (Mo
     await lexical.close(); // keep the database for the next start
 
     const modelDir = path.join(mkdtempSync(path.join(tmpdir(), 'tastegraph-fit-')), 'catalog');
-    const fit = await run(process.execPath, ['--import', 'tsx', 'src/inference/fitCli.ts', '--out', modelDir], {
+    const fit = await run(process.execPath, ['--import', 'tsx', 'src/cli/fitEncoder.ts', '--out', modelDir], {
       cwd: ROOT, env: { ...process.env, DATABASE_URL: db.url }, timeout: 120_000,
     });
     expect(fit.stderr).toContain(`${items.length} texts`);

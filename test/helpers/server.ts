@@ -9,7 +9,7 @@ import pg from 'pg';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startServer, type RunningServer } from '../../src/server/app.js';
-import { loadConfig } from '../../src/server/config.js';
+import { loadConfig } from '../../src/config.js';
 
 export type ProviderName = 'sqlite' | 'postgresql';
 
@@ -139,7 +139,7 @@ export function collect<T>(client: Client, query: string, variables: Record<stri
   };
 }
 
-/** Starts `src/server/main.ts` as a second process (its own pools, locks and in-memory model); resolves its URL. */
+/** Starts `src/cli/serve.ts` as a second process (its own pools, locks and in-memory model); resolves its URL. */
 export interface ChildServer {
   url: string;
   gql: TestServer['gql'];
@@ -148,7 +148,7 @@ export interface ChildServer {
 }
 
 export async function startChildServer(env: Record<string, string>): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/serve.ts'], {
     cwd: path.resolve(import.meta.dirname, '../..'),
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -75,11 +75,11 @@ describe('fitCatalogEncoder', () => {
     writeFileSync(textFile, corpus(60).join('\n'));
     const out = join(root, 'cli-out');
     const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
-    execFileSync(tsx, ['src/inference/fitCli.ts', '--out', out, '--text', textFile, '--dim', '4'], { stdio: 'pipe' });
+    execFileSync(tsx, ['src/cli/fitEncoder.ts', '--out', out, '--text', textFile, '--dim', '4'], { stdio: 'pipe' });
     expect(existsSync(join(out, 'model.safetensors'))).toBe(true);
     let msg = '';
     try {
-      execFileSync(tsx, ['src/inference/fitCli.ts', '--out', out], { stdio: 'pipe' });
+      execFileSync(tsx, ['src/cli/fitEncoder.ts', '--out', out], { stdio: 'pipe' });
     } catch (e) {
       msg = String((e as { stderr: Buffer }).stderr);
     }

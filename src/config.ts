@@ -1,7 +1,7 @@
 // Every setting comes from the environment; README.md lists each variable with its default.
-import { BEHAVIOR_TYPES, type BehaviorType } from '../domain/types.js';
-import { encoderOptionsFromEnv, type LoadEncoderOptions } from '../inference/loadEncoder.js';
-import { DEFAULT_DATABASE_URL } from '../store/databaseUrl.js';
+import { BEHAVIOR_TYPES, type BehaviorType } from './domain/types.js';
+import { encoderOptionsFromEnv, type LoadEncoderOptions } from './inference/loadEncoder.js';
+import { DEFAULT_DATABASE_URL } from './store/databaseUrl.js';
 
 export interface Limits {
   /** Longest accepted id (users, items, events). */

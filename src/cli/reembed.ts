@@ -1,6 +1,6 @@
 // `npm run encoder:reembed`: re-embeds every item whose stored vector came from another encoder than the
 // configured one. Safe to stop and re-run: each batch is committed with the new encoder id.
-import { loadConfig } from '../server/config.js';
+import { loadConfig } from '../config.js';
 import { createServices } from '../services/index.js';
 
 const config = loadConfig();

@@ -1,9 +1,9 @@
 // `npm run profiles:consolidate [-- --after <userId>]`: one consolidation pass over every profile.
 // Ctrl-C stops after the current user and prints the id to resume from; re-running is safe (idempotent per `now`).
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../server/config.js';
+import { loadConfig } from '../config.js';
 import { createServices } from '../services/index.js';
-import { consolidateProfiles } from './consolidate.js';
+import { consolidateProfiles } from '../services/consolidation.js';
 
 const { values } = parseArgs({ options: { after: { type: 'string' } } });
 const services = await createServices(loadConfig(), (m) => console.error(m));

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { fitCatalogEncoder } from './fit.js';
+import { fitCatalogEncoder } from '../inference/fit.js';
 
 export interface FitCliArgs {
   out: string;
@@ -28,7 +28,7 @@ export class UsageError extends Error {}
 /** Item texts of every item in the database (DATABASE_URL), as the server encodes them. */
 async function readDatabaseTexts(): Promise<string[]> {
   const { DEFAULT_DATABASE_URL, openStore, parseDatabaseUrl, pendingMigrations } = await import('../store/index.js');
-  const { itemText } = await import('./itemText.js');
+  const { itemText } = await import('../inference/itemText.js');
   const target = parseDatabaseUrl(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
   if ((await pendingMigrations(target)).length) {
     throw new UsageError(`the database at DATABASE_URL has no items yet (not migrated); start the server and upsert items, or give --text`);
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
   );
 }
 
-// Run only when executed (`tsx src/inference/fitCli.ts`), not when imported for readTexts/parseFitArgs.
+// Run only when executed (`tsx src/cli/fitEncoder.ts`), not when imported for readTexts/parseFitArgs.
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   main().catch((err: unknown) => {
     process.stderr.write(`encoder:fit failed: ${(err as Error).stack ?? String(err)}\n`);

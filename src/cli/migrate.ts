@@ -1,6 +1,6 @@
 // `npm run db:migrate`: applies pending migrations to whatever DATABASE_URL names.
-import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './databaseUrl.js';
-import { migrate } from './migrate.js';
+import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '../store/databaseUrl.js';
+import { migrate } from '../store/migrate.js';
 
 const url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
 const target = parseDatabaseUrl(url);

@@ -1,7 +1,7 @@
 // `npm start`: the server on the embedded default (SQLite under ./data, lexical encoder) unless configured.
 import { EncoderConfigError } from '../inference/loadEncoder.js';
-import { loadConfig } from './config.js';
-import { startServer } from './app.js';
+import { loadConfig } from '../config.js';
+import { startServer } from '../server/app.js';
 
 try {
   const config = loadConfig();

@@ -1,6 +1,6 @@
 // Periodic consolidation: re-decays every profile to `now`, prunes faded interests, writes versions where
 // something changed. Walks users in id order and reports the last finished id, so a stopped run resumes there.
-import type { ProfileService } from '../services/profileService.js';
+import type { ProfileService } from './profileService.js';
 import type { Store } from '../store/types.js';
 
 export interface ConsolidateOptions {
