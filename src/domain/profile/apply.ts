@@ -252,7 +252,7 @@ function mergeClusters(a: InterestCluster, b: InterestCluster, config: ProfileCo
 }
 
 /** Merges the closest pair while there are too many interests or some pair is closer than mergeSimilarity. */
-function consolidateClusters(clusters: InterestCluster[], config: ProfileConfig, eventSeed: number): InterestCluster[] {
+function mergeInterests(clusters: InterestCluster[], config: ProfileConfig, eventSeed: number): InterestCluster[] {
   let cs = clusters;
   for (;;) {
     if (cs.length < 2) return cs;
@@ -419,7 +419,7 @@ export function applyBehavior(
         if (event.itemId !== null) addTally(c.topItems, event.itemId, w);
         s.interests.push(c);
       }
-      s.interests = consolidateClusters(s.interests, config, eventSeed);
+      s.interests = mergeInterests(s.interests, config, eventSeed);
     } else if (best && bestSim >= config.spawnSimilarity) {
       best.weight = Math.max(0, best.weight + w * bestSim);
       if (event.itemId !== null) addTally(best.topItems, event.itemId, w);

@@ -3,15 +3,15 @@
 // with the same scores. The synthetic data has timestamp ties within and across users, several users per
 // recordBehaviors batch, ratings on both sides of a user's mean and a few other event types.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { compareWithGraphql } from '../eval/graphql.js';
-import type { EvalItem, EvalUser, LoadedDataset } from '../eval/datasets/types.js';
-import { Progress } from '../eval/progress.js';
-import { planSplit } from '../eval/protocol.js';
-import { TastegraphContext } from '../eval/tastegraph.js';
-import { itemVectors } from '../eval/vectors.js';
-import { mulberry32 } from '../src/domain/recommend/random.js';
-import { BEHAVIOR_TYPES } from '../src/domain/types.js';
-import { providers, startTestServer, type TestServer } from './helpers/server.js';
+import { compareWithGraphql } from '../../eval/graphql.js';
+import type { EvalItem, EvalUser, LoadedDataset } from '../../eval/datasets/types.js';
+import { Progress } from '../../eval/progress.js';
+import { planSplit } from '../../eval/protocol.js';
+import { TastegraphContext } from '../../eval/tastegraph.js';
+import { itemVectors } from '../../eval/vectors.js';
+import { mulberry32 } from '../../src/domain/recommend/random.js';
+import { BEHAVIOR_TYPES } from '../../src/domain/types.js';
+import { providers, startTestServer, type TestServer } from '../helpers/server.js';
 
 const TOPICS = [
   { category: 'Sci-Fi', words: ['starship', 'galaxy', 'robot', 'alien', 'orbit', 'laser'] },

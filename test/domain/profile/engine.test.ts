@@ -18,9 +18,9 @@ import {
   type ProfileChange,
   type ProfileConfig,
   type ProfileState,
-} from '../../src/domain/profile/index.js';
-import { weightedMean } from '../../src/domain/vector.js';
-import { DAY, EventFactory, T0, itemVector, topicAxis, type Ev } from './fixtures/profileFixtures.js';
+} from '../../../src/domain/profile/index.js';
+import { weightedMean } from '../../../src/domain/vector.js';
+import { DAY, EventFactory, T0, itemVector, topicAxis, type Ev } from '../fixtures/profileFixtures.js';
 
 const DIM = 64;
 const config = validateProfileConfig({});

@@ -12,9 +12,9 @@ import {
   validateProfileConfig,
   type ProfileConfig,
   type ProfileState,
-} from '../../src/domain/profile/index.js';
-import { BEHAVIOR_TYPES, compareEvents, type BehaviorType } from '../../src/domain/types.js';
-import { DAY, EventFactory, T0, itemVector, type Ev } from './fixtures/profileFixtures.js';
+} from '../../../src/domain/profile/index.js';
+import { BEHAVIOR_TYPES, compareEvents, type BehaviorType } from '../../../src/domain/types.js';
+import { DAY, EventFactory, T0, itemVector, type Ev } from '../fixtures/profileFixtures.js';
 
 const DIM = 24;
 const TOPIC_POOL = ['scifi', 'documentary', 'cookware', 'horror'];

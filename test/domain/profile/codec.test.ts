@@ -9,9 +9,9 @@ import {
   validateProfileConfig,
   type ProfileConfig,
   type ProfileState,
-} from '../../src/domain/profile/index.js';
-import { ditherToF16, f16BitsToNumber, f32ToF16Bits, isF16Exact } from '../../src/domain/profile/half.js';
-import { DAY, EventFactory, T0, topicAxis, type Ev } from './fixtures/profileFixtures.js';
+} from '../../../src/domain/profile/index.js';
+import { ditherToF16, f16BitsToNumber, f32ToF16Bits, isF16Exact } from '../../../src/domain/profile/half.js';
+import { DAY, EventFactory, T0, topicAxis, type Ev } from '../fixtures/profileFixtures.js';
 
 function bits(v: Float32Array): number[] {
   return Array.from(new Uint32Array(v.buffer, v.byteOffset, v.length));

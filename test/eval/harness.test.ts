@@ -3,17 +3,17 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ItemKnn, MostPopular } from '../eval/baselines.js';
-import { loadDataset } from '../eval/datasets/index.js';
-import { DatasetMissingError } from '../eval/datasets/io.js';
-import { normalizeTitle } from '../eval/datasets/movielensText.js';
-import { ORDER_ONLY_EPOCH_MS, ORDER_ONLY_SPACING_MS, type EvalUser, type LoadedDataset } from '../eval/datasets/types.js';
-import { loadGeneric, parseCsv } from '../eval/datasets/generic.js';
-import { evaluateMethod, trainingEvents, type PhaseData } from '../eval/method.js';
-import { hitAt, intraListDiversity, MetricAccumulator, ndcgAt, reciprocalRank, topK } from '../eval/metrics.js';
-import { historyEnd, LeakError, LeakGuard, planSplit, targetOf } from '../eval/protocol.js';
+import { ItemKnn, MostPopular } from '../../eval/baselines.js';
+import { loadDataset } from '../../eval/datasets/index.js';
+import { DatasetMissingError } from '../../eval/datasets/io.js';
+import { normalizeTitle } from '../../eval/datasets/movielensText.js';
+import { ORDER_ONLY_EPOCH_MS, ORDER_ONLY_SPACING_MS, type EvalUser, type LoadedDataset } from '../../eval/datasets/types.js';
+import { loadGeneric, parseCsv } from '../../eval/datasets/generic.js';
+import { evaluateMethod, trainingEvents, type PhaseData } from '../../eval/method.js';
+import { hitAt, intraListDiversity, MetricAccumulator, ndcgAt, reciprocalRank, topK } from '../../eval/metrics.js';
+import { historyEnd, LeakError, LeakGuard, planSplit, targetOf } from '../../eval/protocol.js';
 
-const DATA = resolve(import.meta.dirname, '../../shared/data');
+const DATA = resolve(import.meta.dirname, '../../../shared/data');
 const ML100K = join(DATA, 'ml-100k');
 const hasMl100k = existsSync(join(ML100K, 'u.data'));
 
@@ -202,8 +202,8 @@ describe('loaders', () => {
 
 describe.skipIf(!hasMl100k)('end to end on a sample of ml-100k', () => {
   it('runs the whole protocol on 100 users and writes the results files', async () => {
-    const { main } = await import('../eval/run.js');
-    const { Progress } = await import('../eval/progress.js');
+    const { main } = await import('../../eval/run.js');
+    const { Progress } = await import('../../eval/progress.js');
     Progress.silent = true;
     const out = mkdtempSync(join(tmpdir(), 'tg-eval-'));
     const report = await main(['--dataset', 'ml-100k', '--data', ML100K, '--users', '100', '--no-tune', '--no-compare-encoder', '--out', out]);
@@ -232,7 +232,7 @@ describe.skipIf(!hasMl100k)('end to end on a sample of ml-100k', () => {
 
 describe('EASE experiment', () => {
   it('inverts a symmetric positive definite matrix in place', async () => {
-    const { invertSpd } = await import('../eval/ease.js');
+    const { invertSpd } = await import('../../eval/ease.js');
     const a = Float64Array.from([4, 1, 2, 1, 3, 0.5, 2, 0.5, 5]);
     const orig = a.slice();
     invertSpd(a, 3);
@@ -248,8 +248,8 @@ describe('EASE experiment', () => {
 
 describe('generic format end to end', () => {
   it('runs the protocol on a synthetic dataset in the generic format', async () => {
-    const { main } = await import('../eval/run.js');
-    const { Progress } = await import('../eval/progress.js');
+    const { main } = await import('../../eval/run.js');
+    const { Progress } = await import('../../eval/progress.js');
     Progress.silent = true;
     const dir = mkdtempSync(join(tmpdir(), 'tg-generic-run-'));
     const cats = ['Hiking', 'Cooking', 'Audio'];
