@@ -2,7 +2,7 @@
 import type { LoadedDataset } from './datasets/types.js';
 import { MetricAccumulator, type Metrics } from './metrics.js';
 import { Progress } from './progress.js';
-import { historyEnd, LeakGuard, type Phase, type SplitPlan, targetOf, trainingEnd } from './protocol.js';
+import { historyEnd, type LeakGuard, type Phase, type SplitPlan, targetOf, trainingEnd } from './protocol.js';
 
 export interface PhaseData {
   ds: LoadedDataset;

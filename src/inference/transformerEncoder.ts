@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Encoder, TextRole } from './types.js';
 import { l2normalize, runBucketed } from './batching.js';
-import { createSession, int64Tensor, ort, type SessionOpts } from './ort.js';
+import { createSession, int64Tensor, type ort, type SessionOpts } from './ort.js';
 import { HfTokenizer } from './tokenize.js';
 
 export type Pooling = 'mean' | 'cls' | 'max';

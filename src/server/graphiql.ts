@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Express } from 'express';
-import express from 'express';
+import type express from 'express';
 
 const require = createRequire(import.meta.url);
 

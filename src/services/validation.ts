@@ -42,6 +42,7 @@ export function checkId(field: string, id: unknown, limits: Limits): string {
   if (typeof id !== 'string' || id.trim() === '') throw badInput(field, 'must be a non-empty id');
   if (id.length > limits.maxIdLength) throw badInput(field, `must be at most ${limits.maxIdLength} characters`);
   // Control characters in ids break logs and cursors.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   if (/[\u0000-\u001f\u007f]/.test(id)) throw badInput(field, 'must not contain control characters');
   return id;
 }

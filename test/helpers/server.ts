@@ -25,7 +25,7 @@ export async function postgresAvailable(): Promise<boolean> {
     await client.query('SELECT 1');
     pgAvailable = true;
   } catch (err) {
-    if (process.env.CI) throw new Error(`PostgreSQL at ${TEST_DATABASE_URL} is unreachable in CI: ${(err as Error).message}`);
+    if (process.env.CI) throw new Error(`PostgreSQL at ${TEST_DATABASE_URL} is unreachable in CI: ${(err as Error).message}`, { cause: err });
     console.warn(`PostgreSQL suite skipped: ${TEST_DATABASE_URL} unreachable (${(err as Error).message}); set TEST_DATABASE_URL`);
     pgAvailable = false;
   } finally {

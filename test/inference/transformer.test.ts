@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEncoder, type LoadedEncoder } from '../../src/inference/loadEncoder.js';
-import { TransformerEncoder } from '../../src/inference/transformerEncoder.js';
+import { type TransformerEncoder } from '../../src/inference/transformerEncoder.js';
 import { referenceVector, tinyTokenizerJson, writeTinyBertDir, type TinyWeights } from './tinyBert.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tastegraph-tinybert-'));
