@@ -34,7 +34,9 @@ export interface VersionPlan {
  * state is always a version). Snapshots every `snapshotEvery` versions bound both storage and the cost of replaying
  * a late event; replayed states always snapshot; consolidated ones never.
  */
-export function planVersions(steps: readonly PlanStep[], currentVersion: number | null, snapshotEvery: number): VersionPlan {
+export function planVersions(
+  steps: readonly PlanStep[], currentVersion: number | null, snapshotEvery: number,
+): VersionPlan {
   let version = currentVersion ?? 0;
   const stored: PlannedStep[] = [];
   const shownBy: number[] = [];
