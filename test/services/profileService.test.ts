@@ -124,6 +124,22 @@ describe.each(await providers())('ProfileService write path on %s', (provider) =
     expect(await storedBytes('batchlate')).toEqual(await replayBytes('batchlate'));
   });
 
+  it('runs overlapping batches and single writes of the same users to completion, equal to the rebuild', async () => {
+    const ev = (userId: string, n: number) => ({ userId, eventId: `e${n}`, itemId: 'sf', type: 'CLICK' as const });
+    // Users in opposite orders: a batch takes its users' locks in sorted order, so none waits on another in a cycle.
+    const users = (n: number) => (n % 2 ? ['ov-a', 'ov-b'] : ['ov-b', 'ov-a']);
+    const batches = Array.from({ length: 6 }, (_, n) => users(n).map((u) => ev(u, n)));
+    await Promise.all([
+      ...batches.map((b) => services.profiles.recordBehaviors(b)),
+      ...[10, 11, 12].map((n) => record(ev(n % 2 ? 'ov-a' : 'ov-b', n))),
+    ]);
+    for (const userId of ['ov-a', 'ov-b']) {
+      const row = (await services.store.getProfile(userId))!;
+      expect(row.eventCount).toBe(await services.store.countBehaviors(userId));
+      expect(row.state).toEqual(await replayBytes(userId));
+    }
+  });
+
   it('feeds the recommender before it publishes, in event-time order for a batch', async () => {
     const { recommendations, events } = services;
     const log: string[] = [];
