@@ -49,3 +49,15 @@ export function createProfileEvents(redisUrl: string | null): ProfileEvents {
     },
   };
 }
+
+/** The update published for one newly written profile version. */
+export function profileUpdatePayload(row: ProfileRow): ProfileUpdatePayload {
+  return {
+    userId: row.userId, version: row.version, drift: row.drift, changedFacets: row.changedFacets,
+    profile: {
+      userId: row.userId, version: row.version, eventCount: row.eventCount, summary: row.summary, drift: row.drift,
+      driftShort: row.driftShort, changedFacets: row.changedFacets, updatedAt: row.updatedAt.toISOString(),
+      stateBase64: Buffer.from(row.state).toString('base64'),
+    },
+  };
+}

@@ -17,4 +17,14 @@ export class KeyedMutex {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     }
   }
+
+  /**
+   * Runs `fn` holding every key's lock. Keys are taken in sorted order, so two holders of several keys never wait
+   * on each other in a cycle.
+   */
+  async runAll<T>(keys: Iterable<string>, fn: () => Promise<T>): Promise<T> {
+    const sorted = [...new Set(keys)].sort();
+    const hold = (i: number): Promise<T> => (i === sorted.length ? fn() : this.run(sorted[i]!, () => hold(i + 1)));
+    return hold(0);
+  }
 }

@@ -8,6 +8,7 @@ import { PrismaClient as SqliteClient, Prisma } from '../generated/sqlite/client
 import { PrismaClient as PgClient } from '../generated/postgresql/client.js';
 import type { BehaviorType } from '../domain/types.js';
 import type { DatabaseTarget } from './databaseUrl.js';
+import { DuplicateEventError, VersionConflictError } from './errors.js';
 import type {
   BehaviorRow, BehaviorWrite, FacetChange, ItemRow, ItemWrite, Page, ProfileRow, ProfileVersionRow,
   ProfileVersionWrite, Store, StoreStats, StoreTx, UserRow,
@@ -98,16 +99,22 @@ function txOps(db: Db, target: DatabaseTarget): StoreTx {
       return p ? toProfile(p) : null;
     },
     async insertBehavior(row: BehaviorWrite) {
-      return toBehavior(await db.behavior.create({ data: row }));
+      try {
+        return toBehavior(await db.behavior.create({ data: row }));
+      } catch (err) {
+        // (userId, eventId) is the behaviour table's only unique key besides the generated id.
+        if (isUniqueViolation(err)) throw new DuplicateEventError(row.userId, [row.eventId]);
+        throw err;
+      }
     },
     async saveProfile(row: ProfileRow, expectedVersion, expectedEventCount) {
       const data = { ...row, state: bytes(row.state), changedFacets: JSON.stringify(row.changedFacets) };
       if (expectedVersion === null) {
         try {
           await db.profile.create({ data });
-          return true;
+          return;
         } catch (err) {
-          if (isUniqueViolation(err)) return false;
+          if (isUniqueViolation(err)) throw new VersionConflictError(row.userId, null);
           throw err;
         }
       }
@@ -115,10 +122,16 @@ function txOps(db: Db, target: DatabaseTarget): StoreTx {
         where: { userId: row.userId, version: expectedVersion, eventCount: expectedEventCount ?? undefined },
         data,
       });
-      return r.count === 1;
+      if (r.count !== 1) throw new VersionConflictError(row.userId, expectedVersion);
     },
     async insertBehaviors(rows: BehaviorWrite[]) {
-      const created = await db.behavior.createManyAndReturn({ data: rows });
+      let created: BehaviorModel[];
+      try {
+        created = await db.behavior.createManyAndReturn({ data: rows });
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new DuplicateEventError(rows[0]?.userId ?? '', rows.map((r) => r.eventId));
+        throw err;
+      }
       const byEventId = new Map(created.map((b) => [b.eventId, toBehavior(b)]));
       return rows.map((r) => byEventId.get(r.eventId)!).sort((a, b) => a.id - b.id);
     },

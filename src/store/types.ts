@@ -90,14 +90,15 @@ export interface StoreTx {
   getUser(id: string): Promise<UserRow | null>;
   ensureUser(id: string): Promise<UserRow>;
   getProfile(userId: string): Promise<ProfileRow | null>;
+  /** Appends one event; throws DuplicateEventError when its (userId, eventId) is already in the log. */
   insertBehavior(row: BehaviorWrite): Promise<BehaviorRow>;
-  /** Appends several events; returns them in the given order with their ids. */
+  /** Appends several events; returns them in the given order with their ids. DuplicateEventError as above. */
   insertBehaviors(rows: BehaviorWrite[]): Promise<BehaviorRow[]>;
   /**
    * Writes the profile if its stored version is still `expectedVersion` (null: it must not exist yet).
-   * Returns false on a conflict (another writer got there first), so the caller retries.
+   * Throws VersionConflictError when another writer got there first, so the caller redoes its unit of work.
    */
-  saveProfile(row: ProfileRow, expectedVersion: number | null, expectedEventCount: number | null): Promise<boolean>;
+  saveProfile(row: ProfileRow, expectedVersion: number | null, expectedEventCount: number | null): Promise<void>;
   insertProfileVersions(rows: ProfileVersionWrite[]): Promise<void>;
   userBehaviors(userId: string): Promise<BehaviorRow[]>;
   /** Newest version row carrying a full snapshot whose asOf is at or before `at` (ms). */

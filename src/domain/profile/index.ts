@@ -5,4 +5,5 @@ export * from './apply.js';
 export * from './views.js';
 export * from './labels.js';
 export * from './codec.js';
+export * from './versionPlan.js';
 export { cosine, dot, norm, normalized } from '../vector.js';

@@ -1,0 +1,279 @@
+// The write path's unit of work: one transaction that appends the events, applies them through the pure domain,
+// saves the profile with an optimistic version check and writes the new versions. The texts it needs are encoded
+// before it (TextContexts); feeding the recommender and publishing happen after it, in ProfileService.
+import {
+  applyBehavior, decodeProfileState, diffFacets, driftBetween, encodeProfileState, isInOrder, newProfile,
+  planVersions, replayProfile, summarizeProfile, type PlanStep, type PlannedStep, type ProfileConfig,
+  type ProfileState,
+} from '../../domain/profile/index.js';
+import { compareEvents, type BehaviorEvent } from '../../domain/types.js';
+import { VersionConflictError } from '../../store/errors.js';
+import type {
+  BehaviorRow, FacetChange, ProfileRow, ProfileVersionWrite, Store, StoreTx, UserRow,
+} from '../../store/types.js';
+import { conflict } from '../errors.js';
+import { ProfileView, type LabelVocabulary } from '../profileView.js';
+import type { ValidBehavior } from '../validation.js';
+import { MissingTextVectors, toDomainEvent, type TextContexts, type TextVectors } from './texts.js';
+
+export interface WriterDeps {
+  store: Store;
+  texts: TextContexts;
+  config: ProfileConfig;
+  vocabulary: () => LabelVocabulary | null;
+  /** How writers of one profile in different processes are kept apart (bench/results/locking.json compares them). */
+  locking: 'optimistic' | 'lock';
+}
+
+/** What a committed unit of work wrote: what the recommender, the subscribers and the caller are given. */
+export interface Committed {
+  userId: string;
+  /** The appended events, in log order. */
+  behaviors: BehaviorRow[];
+  /** The stored states in order: the versioned ones are new ProfileVersions; the last is the current profile. */
+  saved: Array<{ row: ProfileRow; view: ProfileView; versioned: boolean }>;
+  /** The current profile after the unit of work. */
+  view: ProfileView;
+  /** For each applied step (each event of a group), the newest version at or before it. */
+  stepViews: ProfileView[];
+  /** The final state's attributes: the recommender is fed them with the events. */
+  attributes: Record<string, unknown>;
+}
+
+/** Thrown inside a grouped transaction, rolling it back, when one of the events is late for the profile. */
+export class LateEventInGroup extends Error {}
+
+type StateChange = { drift: number | null; driftShort: number | null; changedFacets: FacetChange[] };
+
+/** One change to the profile inside a unit of work: the new state and what to record about it. */
+interface Step extends PlanStep {
+  state: ProfileState;
+  change: StateChange;
+  behaviorId: number | null;
+  asOf: Date;
+}
+
+/** What the transaction wrote, before views are made of it. */
+interface Written {
+  behaviors: BehaviorRow[];
+  stored: Array<PlannedStep & { row: ProfileRow; state: ProfileState }>;
+  shownBy: number[];
+}
+
+const MAX_ATTEMPTS = 20;
+const NO_CHANGE: StateChange = { drift: null, driftShort: null, changedFacets: [] };
+
+export class ProfileWriter {
+  constructor(private readonly deps: WriterDeps) {}
+
+  // ---- the units of work: encode what they need, then run the transaction until it commits -------------------
+
+  /** Appends one event and applies it (replaying when it is late). Throws DuplicateEventError for a retried id. */
+  async appendEvent(ev: ValidBehavior): Promise<Committed> {
+    const vectors = await this.deps.texts.encode([ev.text]);
+    const run = () => this.deps.store.transaction((tx) => this.appendEventTx(tx, ev, vectors));
+    return this.committed(ev.userId, await this.retrying(ev.userId, vectors, run));
+  }
+
+  /**
+   * Appends several events of one user together: one profile read and write, the events and versions inserted
+   * together. Throws (having written nothing) LateEventInGroup or DuplicateEventError when they must go one by one.
+   */
+  async appendEvents(evs: ValidBehavior[]): Promise<Committed> {
+    const userId = evs[0]!.userId;
+    const vectors = await this.deps.texts.encode(evs.map((e) => e.text));
+    const run = () => this.deps.store.transaction((tx) => this.appendEventsTx(tx, userId, evs, vectors));
+    return this.committed(userId, await this.retrying(userId, vectors, run));
+  }
+
+  /** Recomputes the profile from the log alone and stores it as a new version. */
+  async rebuild(user: UserRow): Promise<Committed> {
+    const rows = await this.deps.store.userBehaviors(user.id);
+    const vectors = await this.deps.texts.encode(this.deps.texts.textsOf(user, rows));
+    const run = () => this.deps.store.transaction((tx) => this.rebuildTx(tx, user, vectors));
+    return this.committed(user.id, await this.retrying(user.id, vectors, run));
+  }
+
+  /** Stores a consolidated (re-decayed, pruned) state of `read`, if the profile is still at that version. */
+  async consolidate(read: ProfileRow, state: ProfileState, change: StateChange, now: number): Promise<Committed> {
+    const step: Step = { state, change, behaviorId: null, asOf: new Date(now), versioned: true, consolidated: true };
+    const run = () => this.deps.store.transaction((tx) => this.consolidateTx(tx, read, step));
+    return this.committed(read.userId, await this.retrying(read.userId, new Map(), run));
+  }
+
+  /**
+   * Runs a transaction again when another writer saved the profile first (after a short random pause), or when it
+   * met texts that were not encoded (encoding them first; the encoder's cache keeps repeats cheap).
+   */
+  private async retrying(userId: string, vectors: TextVectors, transaction: () => Promise<Written>): Promise<Written> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await transaction();
+      } catch (err) {
+        const retryable = err instanceof VersionConflictError || err instanceof MissingTextVectors;
+        if (!retryable) throw err;
+        if (attempt >= MAX_ATTEMPTS) throw conflict(`profile ${userId} is being updated concurrently; retry`);
+        if (err instanceof MissingTextVectors) await this.deps.texts.encode(err.texts, vectors);
+        else await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+      }
+    }
+  }
+
+  // ---- inside the transaction ---------------------------------------------------------------------------------
+
+  private async appendEventTx(tx: StoreTx, ev: ValidBehavior, vectors: TextVectors): Promise<Written> {
+    const current = await this.open(tx, ev.userId);
+    // A retried (userId, eventId) fails here with DuplicateEventError, rolling the transaction back.
+    const behavior = await tx.insertBehavior(ev);
+    const event = toDomainEvent(behavior);
+    const previous = current ? decodeProfileState(current.state) : await this.newState(tx, ev.userId, vectors);
+    if (isInOrder(previous, event)) {
+      return this.save(tx, ev.userId, current, [this.apply(previous, event, vectors)], [behavior]);
+    }
+    // A late event: replay from the newest snapshot that precedes it, in event-time order.
+    const state = await this.replayLate(tx, event, vectors);
+    const asOf = new Date(state.lastEventAt ?? event.occurredAt);
+    const change = this.diff(previous, state);
+    const step: Step = { state, change, behaviorId: behavior.id, asOf, versioned: true, replayed: true };
+    return this.save(tx, ev.userId, current, [step], [behavior], new Date(event.occurredAt));
+  }
+
+  private async appendEventsTx(
+    tx: StoreTx, userId: string, evs: ValidBehavior[], vectors: TextVectors,
+  ): Promise<Written> {
+    const current = await this.open(tx, userId);
+    // Applied in event-time order, so a group never makes its own events late.
+    const inEventTime = [...evs].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+    const behaviors = await tx.insertBehaviors(inEventTime);
+    let state = current ? decodeProfileState(current.state) : await this.newState(tx, userId, vectors);
+    const steps = behaviors.map((row) => {
+      const event = toDomainEvent(row);
+      if (!isInOrder(state, event)) throw new LateEventInGroup();
+      const step = this.apply(state, event, vectors);
+      state = step.state;
+      return step;
+    });
+    return this.save(tx, userId, current, steps, behaviors);
+  }
+
+  private async rebuildTx(tx: StoreTx, user: UserRow, vectors: TextVectors): Promise<Written> {
+    const current = await this.open(tx, user.id);
+    const rows = await tx.userBehaviors(user.id);
+    const { texts, config } = this.deps;
+    const state = replayProfile(user.id, texts.seed(user, vectors), texts.withContexts(rows, vectors), config);
+    const change = current ? this.diff(decodeProfileState(current.state), state) : NO_CHANGE;
+    const asOf = new Date(state.lastEventAt ?? Date.now());
+    const step: Step = { state, change, behaviorId: null, asOf, versioned: true, replayed: true };
+    // Every snapshot may differ from the rebuilt states: all are dropped (the new version carries one).
+    return this.save(tx, user.id, current, [step], [], new Date(0));
+  }
+
+  private async consolidateTx(tx: StoreTx, read: ProfileRow, step: Step): Promise<Written> {
+    if (this.deps.locking === 'lock') await tx.lockUser(read.userId);
+    // Saved against the version read before: a concurrent write makes it a VersionConflictError.
+    return this.save(tx, read.userId, read, [step], []);
+  }
+
+  /** Takes the user's lock where writers lock, and reads the profile the unit of work starts from. */
+  private async open(tx: StoreTx, userId: string): Promise<ProfileRow | null> {
+    if (this.deps.locking === 'lock') await tx.lockUser(userId);
+    return tx.getProfile(userId);
+  }
+
+  /** The first state of a profile: seeded from the user (created here if only its events exist). */
+  private async newState(tx: StoreTx, userId: string, vectors: TextVectors): Promise<ProfileState> {
+    return newProfile(userId, this.deps.texts.seed(await tx.ensureUser(userId), vectors), this.deps.config);
+  }
+
+  private apply(previous: ProfileState, event: BehaviorEvent, vectors: TextVectors): Step {
+    const { state, change } = applyBehavior(previous, event, this.deps.texts.context(event, vectors), this.deps.config);
+    const asOf = new Date(state.lastEventAt ?? event.occurredAt);
+    return { state, change, behaviorId: event.seq, asOf, versioned: change.versioned };
+  }
+
+  /** The state with a late event: the log from the nearest snapshot before it (or the seed) on, replayed. */
+  private async replayLate(tx: StoreTx, late: BehaviorEvent, vectors: TextVectors): Promise<ProfileState> {
+    const { texts, config } = this.deps;
+    const snapshotRow = await tx.snapshotBefore(late.userId, new Date(late.occurredAt));
+    const from = snapshotRow?.snapshot ? decodeProfileState(snapshotRow.snapshot) : null;
+    const start = from?.lastEventAt ?? null;
+    const rows = start === null
+      ? await tx.userBehaviors(late.userId)
+      : await tx.behaviorsFrom(late.userId, new Date(start));
+    const after = rows.filter((r) => r.id !== late.seq && (from === null || afterSnapshot(r, from)));
+    const events = [...texts.withContexts(after, vectors), { event: late, ctx: texts.context(late, vectors) }];
+    if (from) return replayProfile(late.userId, undefined, events, config, from);
+    const user = (await tx.getUser(late.userId)) ?? (await tx.ensureUser(late.userId));
+    return replayProfile(late.userId, texts.seed(user, vectors), events, config);
+  }
+
+  /**
+   * Stores the steps: each versioned one as a ProfileVersion (with a snapshot where the plan says), the last as
+   * the current profile, checked against the version the unit of work started from.
+   */
+  private async save(
+    tx: StoreTx, userId: string, current: ProfileRow | null, steps: Step[], behaviors: BehaviorRow[], lateFrom?: Date,
+  ): Promise<Written> {
+    const plan = planVersions(steps, current?.version ?? null, this.deps.config.snapshotEvery);
+    const now = new Date();
+    // Intermediate states are encoded only when they become versions.
+    const stored = plan.stored.map((p) => {
+      const step = steps[p.step]!;
+      return { ...p, state: step.state, row: this.profileRow(userId, p, step, now) };
+    });
+    await tx.saveProfile(stored[stored.length - 1]!.row, current?.version ?? null, current?.eventCount ?? null);
+    // A late event (or a rebuild) made the snapshots after it stale.
+    if (lateFrom) await tx.dropSnapshotsAfter(userId, lateFrom);
+    const versions = stored.filter((s) => s.versioned).map((s) => this.versionRow(s, steps[s.step]!));
+    if (versions.length) await tx.insertProfileVersions(versions);
+    return { behaviors, stored, shownBy: plan.shownBy };
+  }
+
+  private profileRow(userId: string, plan: PlannedStep, step: Step, now: Date): ProfileRow {
+    return {
+      userId, version: plan.version, eventCount: step.state.eventCount, state: encodeProfileState(step.state),
+      summary: summarizeProfile(step.state, step.asOf.getTime(), this.deps.config),
+      drift: step.change.drift, driftShort: step.change.driftShort, changedFacets: step.change.changedFacets,
+      updatedAt: now,
+    };
+  }
+
+  private versionRow(stored: PlannedStep & { row: ProfileRow }, step: Step): ProfileVersionWrite {
+    const { row } = stored;
+    return {
+      userId: row.userId, version: row.version, behaviorId: step.behaviorId,
+      drift: row.drift, driftShort: row.driftShort, changedFacets: row.changedFacets,
+      eventCount: row.eventCount, asOf: step.asOf,
+      snapshot: stored.snapshot ? row.state : null,
+    };
+  }
+
+  /** Drift and facet changes between two states (where the change is a replay, not one applied event). */
+  private diff(a: ProfileState, b: ProfileState): StateChange {
+    return {
+      drift: driftBetween(a.long?.vec ?? null, b.long?.vec ?? null),
+      driftShort: driftBetween(a.short?.vec ?? null, b.short?.vec ?? null),
+      changedFacets: diffFacets(a.facets, b.facets, this.deps.config.changedFacetsLimit),
+    };
+  }
+
+  // ---- after commit ----------------------------------------------------------------------------------------------
+
+  private committed(userId: string, written: Written): Committed {
+    const vocabulary = this.deps.vocabulary();
+    const saved = written.stored.map((s) => ({
+      row: s.row, versioned: s.versioned,
+      view: new ProfileView(s.row, s.state, this.deps.config, vocabulary, Date.now()),
+    }));
+    const last = written.stored[written.stored.length - 1]!;
+    return {
+      userId, behaviors: written.behaviors, saved, view: saved[saved.length - 1]!.view,
+      stepViews: written.shownBy.map((k) => saved[k]!.view), attributes: last.state.attributes,
+    };
+  }
+}
+
+/** Whether a log row comes after the state a snapshot holds (rows at its last event time may precede it). */
+export function afterSnapshot(row: BehaviorRow, from: ProfileState): boolean {
+  return compareEvents(toDomainEvent(row), { occurredAt: from.lastEventAt!, seq: from.lastSeq ?? 0 }) > 0;
+}
