@@ -17,7 +17,10 @@ export type BehaviorType = (typeof BEHAVIOR_TYPES)[number];
 /** A unit-length (or zero) embedding produced by one encoder. */
 export type Vector = Float32Array;
 
-/** One entry of the event log, as the domain sees it. Times are epoch milliseconds. */
+/**
+ * A behaviour event: the one definition from validation inward (the store's log rows are these plus a receipt
+ * time; only the GraphQL edges map to and from other shapes). Times are epoch milliseconds.
+ */
 export interface BehaviorEvent {
   /** Store sequence number: breaks ties between events with the same occurredAt, so replay order is total. */
   seq: number;
@@ -29,6 +32,9 @@ export interface BehaviorEvent {
   text: string | null;
   occurredAt: number;
 }
+
+/** A validated event before the log has given it its sequence number. */
+export type NewBehaviorEvent = Omit<BehaviorEvent, 'seq'>;
 
 /** The catalogue facts about an item that profiles and scoring use. */
 export interface ItemFeatures {

@@ -1,3 +1,4 @@
+import { GraphQLDateTime } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { checkBatch } from '../services/validation.js';
 import type { ProfileView } from '../services/profileView.js';
@@ -27,6 +28,22 @@ export class BehaviorResolver {
   @Mutation(() => Profile, { description: 'Recomputes a profile from the event log alone and stores it as a new version.' })
   async rebuildProfile(@Arg('userId', () => ID) userId: string, @Ctx() { services }: Context): Promise<ProfileView> {
     return services.profiles.rebuildProfile(userId);
+  }
+
+  // The log keeps times as epoch milliseconds and its sequence number as `seq`; the API shows dates and an ID.
+  @FieldResolver(() => ID)
+  id(@Root() behavior: BehaviorRow): string {
+    return String(behavior.seq);
+  }
+
+  @FieldResolver(() => GraphQLDateTime)
+  occurredAt(@Root() behavior: BehaviorRow): Date {
+    return new Date(behavior.occurredAt);
+  }
+
+  @FieldResolver(() => GraphQLDateTime)
+  receivedAt(@Root() behavior: BehaviorRow): Date {
+    return new Date(behavior.receivedAt);
   }
 
   @FieldResolver(() => Item, { nullable: true })

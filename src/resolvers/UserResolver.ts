@@ -64,7 +64,7 @@ export class UserResolver {
   ): Promise<Connection<BehaviorRow>> {
     const n = checkFirst('first', first, 20, services.config.limits.maxPageSize);
     const page = await services.users.behaviors(user.id, n, afterNumber('after', after));
-    return toConnection(page, (r) => String(r.id));
+    return toConnection(page, (r) => String(r.seq));
   }
 
   @FieldResolver(() => [Recommendation], { description: 'Top items for this user, each with the reasons behind it.' })

@@ -32,7 +32,8 @@ export class CatalogService {
 
   constructor(private readonly deps: Deps) {}
 
-  has(itemId: string): boolean {
+  /** Whether this process's recommender holds the item (another process may have added it since start). */
+  isLoaded(itemId: string): boolean {
     return this.deps.model.getItem(itemId) !== undefined;
   }
 

@@ -4,7 +4,8 @@ import { createPubSub } from '@graphql-yoga/subscription';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
 import type { PubSub } from 'type-graphql';
-import type { FacetChange, ProfileRow } from '../store/types.js';
+import type { FacetChange } from '../domain/profile/index.js';
+import type { ProfileRow } from '../store/types.js';
 
 export const PROFILE_UPDATED = 'PROFILE_UPDATED';
 /** Topic id of the stream of every user's updates (subscription without userId). */

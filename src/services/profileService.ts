@@ -6,6 +6,7 @@
 import { decayProfileTo, decodeProfileState, type ProfileConfig, type ProfileState } from '../domain/profile/index.js';
 import type { EncoderService } from '../inference/encoderService.js';
 import type { Limits } from '../config.js';
+import type { NewBehaviorEvent } from '../domain/types.js';
 import { DuplicateEventError } from '../store/errors.js';
 import type { BehaviorRow, Store, UserRow } from '../store/types.js';
 import type { CatalogService } from './catalogService.js';
@@ -13,16 +14,15 @@ import { conflict, notFound } from './errors.js';
 import { profileUpdatePayload, type ProfileEvents } from './events.js';
 import { KeyedMutex } from './keyedMutex.js';
 import { ProfileReader } from './profiles/reads.js';
-import { TextContexts, toDomainEvent } from './profiles/texts.js';
+import { TextContexts } from './profiles/texts.js';
 import { LateEventInGroup, ProfileWriter, type Committed } from './profiles/unitOfWork.js';
 import { ProfileView, type LabelVocabulary } from './profileView.js';
 import type { RecommendationService } from './recommendationService.js';
 import type { SummaryRewriter } from './summaryRewriter.js';
 import {
-  validateBehavior, validateUser, type BehaviorInputData, type UserInputData, type ValidBehavior,
+  validateBehavior, validateUser, type BehaviorInputData, type UserInputData,
 } from './validation.js';
 
-export { toDomainEvent };
 
 export interface RecordResult {
   behavior: BehaviorRow;
@@ -144,9 +144,9 @@ export class ProfileService {
   }
 
   /** Every event's item must exist; items another server process added since start are picked up from the store. */
-  private async requireItems(events: ValidBehavior[], field: (i: number) => string): Promise<void> {
+  private async requireItems(events: NewBehaviorEvent[], field: (i: number) => string): Promise<void> {
     const { catalog } = this.deps;
-    const isUnknown = (itemId: string | null): itemId is string => itemId !== null && !catalog.has(itemId);
+    const isUnknown = (itemId: string | null): itemId is string => itemId !== null && !catalog.isLoaded(itemId);
     const unknown = [...new Set(events.flatMap((e) => (isUnknown(e.itemId) ? [e.itemId] : [])))];
     if (unknown.length) await catalog.loadItems(unknown);
     events.forEach((e, i) => {
@@ -155,7 +155,7 @@ export class ProfileService {
   }
 
   /** Writes one event; a (userId, eventId) recorded before (a client retry) is answered with the original. */
-  private async appendOrDuplicate(ev: ValidBehavior): Promise<Recorded> {
+  private async appendOrDuplicate(ev: NewBehaviorEvent): Promise<Recorded> {
     try {
       const committed = await this.writer.appendEvent(ev);
       return { result: { behavior: committed.behaviors[0]!, profile: committed.view, duplicate: false }, committed };
@@ -171,7 +171,7 @@ export class ProfileService {
   }
 
   /** One user's events of a batch: in one transaction when possible; one by one when one is retried or late. */
-  private async writeUserEvents(evs: ValidBehavior[]): Promise<UserWrites> {
+  private async writeUserEvents(evs: NewBehaviorEvent[]): Promise<UserWrites> {
     const writes: UserWrites = { results: [], committed: [] };
     try {
       const together = evs.length > 1 ? await this.appendTogether(evs) : null;
@@ -197,7 +197,7 @@ export class ProfileService {
   }
 
   /** The events written together, or null (nothing written) when they must be recorded one by one. */
-  private async appendTogether(evs: ValidBehavior[]): Promise<Committed | null> {
+  private async appendTogether(evs: NewBehaviorEvent[]): Promise<Committed | null> {
     try {
       return await this.writer.appendEvents(evs);
     } catch (err) {
@@ -219,15 +219,14 @@ export class ProfileService {
    * it, and a batch's users commit in a different order on every run: so a batch is fed in event-time order,
    * ties in input order.
    */
-  private feed(committed: Committed[], inputOrder: ValidBehavior[] = []): void {
+  private feed(committed: Committed[], inputOrder: NewBehaviorEvent[] = []): void {
     const keyOf = (e: { userId: string; eventId: string }) => `${e.userId}\u0000${e.eventId}`;
     const position = new Map<string, number>();
     inputOrder.forEach((e, i) => position.has(keyOf(e)) || position.set(keyOf(e), i));
     const pos = (b: BehaviorRow) => position.get(keyOf(b)) ?? 0;
     const written = committed.flatMap((c) => c.behaviors.map((behavior) => ({ behavior, attributes: c.attributes })));
-    const time = (b: BehaviorRow) => b.occurredAt.getTime();
-    written.sort((a, b) => time(a.behavior) - time(b.behavior) || pos(a.behavior) - pos(b.behavior));
-    for (const w of written) this.deps.recommendations.observe(toDomainEvent(w.behavior), w.attributes);
+    written.sort((a, b) => a.behavior.occurredAt - b.behavior.occurredAt || pos(a.behavior) - pos(b.behavior));
+    for (const w of written) this.deps.recommendations.observe(w.behavior, w.attributes);
   }
 
   /** After feeding: publishes each new version in order and queues its summary for the LLM rewrite. */

@@ -4,7 +4,8 @@ import {
 } from '../domain/profile/index.js';
 import type { FacetWeight, ProfileSignals } from '../domain/types.js';
 import { normalized } from '../domain/vector.js';
-import type { FacetChange, ProfileRow } from '../store/types.js';
+import type { FacetChange } from '../domain/profile/index.js';
+import type { ProfileRow } from '../store/types.js';
 import type { ProfileSnapshotPayload } from './events.js';
 
 export interface LabelVocabulary {

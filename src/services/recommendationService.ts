@@ -5,7 +5,6 @@ import type { BehaviorEvent, ProfileSignals, RecommendationFilter, Reason } from
 import type { EncoderService } from '../inference/encoderService.js';
 import type { ItemRow, Store, UserRow } from '../store/types.js';
 import { notFound } from './errors.js';
-import { toDomainEvent } from './profileService.js';
 import type { ProfileView } from './profileView.js';
 
 export interface RecommendationResult {
@@ -47,7 +46,7 @@ export class RecommendationService {
     for await (const rows of this.deps.store.iterateBehaviors()) {
       for (const b of rows) {
         this.deps.model.observe(
-          toDomainEvent(b),
+          b,
           { userAttributes: attributes.get(b.userId) },
         );
       }

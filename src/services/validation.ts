@@ -1,10 +1,10 @@
 // Checks every client input before anything is written; each failure is BAD_USER_INPUT naming the field.
 import { randomUUID } from 'node:crypto';
-import { BEHAVIOR_TYPES, type BehaviorType, type RecommendationFilter } from '../domain/types.js';
+import { BEHAVIOR_TYPES, type BehaviorType, type NewBehaviorEvent, type RecommendationFilter } from '../domain/types.js';
 import type { Limits } from '../config.js';
-import type { BehaviorWrite } from '../store/types.js';
 import { badInput } from './errors.js';
 
+/** A behaviour event as a client sends it (the GraphQL input's shape), untrusted until validateBehavior. */
 export interface BehaviorInputData {
   eventId?: string | null;
   userId: string;
@@ -15,8 +15,6 @@ export interface BehaviorInputData {
   occurredAt?: Date | null;
 }
 
-/** A validated event: exactly what the store appends to the log. */
-export type ValidBehavior = BehaviorWrite;
 
 export interface ItemInputData {
   id: string;
@@ -73,7 +71,7 @@ export function checkBatch<T>(field: string, inputs: T[], limits: Limits): T[] {
   return inputs;
 }
 
-export function validateBehavior(input: BehaviorInputData, limits: Limits, now: number, field = 'input'): ValidBehavior {
+export function validateBehavior(input: BehaviorInputData, limits: Limits, now: number, field = 'input'): NewBehaviorEvent {
   const userId = checkId(`${field}.userId`, input.userId, limits);
   const eventId = input.eventId === null || input.eventId === undefined ? randomUUID() : checkId(`${field}.eventId`, input.eventId, limits);
   if (!(BEHAVIOR_TYPES as readonly string[]).includes(input.type)) throw badInput(`${field}.type`, `must be one of ${BEHAVIOR_TYPES.join(', ')}`);
@@ -88,12 +86,12 @@ export function validateBehavior(input: BehaviorInputData, limits: Limits, now: 
   }
   const text = checkText(`${field}.text`, input.text, limits);
   if (input.type === 'REVIEW' && !text?.trim() && itemId === null) throw badInput(`${field}.text`, 'is required for a REVIEW without an item');
-  let occurredAt = new Date(now);
+  let occurredAt = now;
   if (input.occurredAt !== null && input.occurredAt !== undefined) {
     if (!(input.occurredAt instanceof Date) || Number.isNaN(input.occurredAt.getTime())) throw badInput(`${field}.occurredAt`, 'must be a valid date-time');
     if (input.occurredAt.getTime() > now + limits.futureSkewMs) throw badInput(`${field}.occurredAt`, `must not be more than ${limits.futureSkewMs / 1000} s in the future`);
     if (input.occurredAt.getTime() < Date.UTC(1970, 0, 1)) throw badInput(`${field}.occurredAt`, 'must not be before 1970');
-    occurredAt = input.occurredAt;
+    occurredAt = input.occurredAt.getTime();
   }
   return { eventId, userId, itemId, type: input.type, value, text, occurredAt };
 }

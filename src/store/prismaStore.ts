@@ -6,11 +6,12 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqliteClient, Prisma } from '../generated/sqlite/client.js';
 import { PrismaClient as PgClient } from '../generated/postgresql/client.js';
-import type { BehaviorType } from '../domain/types.js';
+import type { FacetChange } from '../domain/profile/index.js';
+import type { BehaviorType, NewBehaviorEvent } from '../domain/types.js';
 import type { DatabaseTarget } from './databaseUrl.js';
 import { DuplicateEventError, VersionConflictError } from './errors.js';
 import type {
-  BehaviorRow, BehaviorWrite, FacetChange, ItemRow, ItemWrite, Page, ProfileRow, ProfileVersionRow,
+  BehaviorRow, ItemRow, ItemWrite, Page, ProfileRow, ProfileVersionRow,
   ProfileVersionWrite, Store, StoreStats, StoreTx, UserRow,
 } from './types.js';
 
@@ -53,7 +54,11 @@ const toItem = (i: ItemModel): ItemRow => ({
   embedding: i.embedding ? bytesToVector(i.embedding) : null, encoderId: i.encoderId, createdAt: i.createdAt, updatedAt: i.updatedAt,
 });
 
-const toBehavior = (b: BehaviorModel): BehaviorRow => ({ ...b, type: b.type as BehaviorType });
+const toBehavior = (b: BehaviorModel): BehaviorRow => ({
+  seq: b.id, eventId: b.eventId, userId: b.userId, itemId: b.itemId, type: b.type as BehaviorType, value: b.value,
+  text: b.text, occurredAt: b.occurredAt.getTime(), receivedAt: b.receivedAt.getTime(),
+});
+const behaviorData = (e: NewBehaviorEvent) => ({ ...e, occurredAt: new Date(e.occurredAt) });
 
 const toProfile = (p: ProfileModel): ProfileRow => ({ ...p, state: bytes(p.state), changedFacets: JSON.parse(p.changedFacets) as FacetChange[] });
 
@@ -98,9 +103,9 @@ function txOps(db: Db, target: DatabaseTarget): StoreTx {
       const p = await db.profile.findUnique({ where: { userId } });
       return p ? toProfile(p) : null;
     },
-    async insertBehavior(row: BehaviorWrite) {
+    async insertBehavior(row: NewBehaviorEvent) {
       try {
-        return toBehavior(await db.behavior.create({ data: row }));
+        return toBehavior(await db.behavior.create({ data: behaviorData(row) }));
       } catch (err) {
         // (userId, eventId) is the behaviour table's only unique key besides the generated id.
         if (isUniqueViolation(err)) throw new DuplicateEventError(row.userId, [row.eventId]);
@@ -124,16 +129,16 @@ function txOps(db: Db, target: DatabaseTarget): StoreTx {
       });
       if (r.count !== 1) throw new VersionConflictError(row.userId, expectedVersion);
     },
-    async insertBehaviors(rows: BehaviorWrite[]) {
+    async insertBehaviors(rows: NewBehaviorEvent[]) {
       let created: BehaviorModel[];
       try {
-        created = await db.behavior.createManyAndReturn({ data: rows });
+        created = await db.behavior.createManyAndReturn({ data: rows.map(behaviorData) });
       } catch (err) {
         if (isUniqueViolation(err)) throw new DuplicateEventError(rows[0]?.userId ?? '', rows.map((r) => r.eventId));
         throw err;
       }
       const byEventId = new Map(created.map((b) => [b.eventId, toBehavior(b)]));
-      return rows.map((r) => byEventId.get(r.eventId)!).sort((a, b) => a.id - b.id);
+      return rows.map((r) => byEventId.get(r.eventId)!).sort((a, b) => a.seq - b.seq);
     },
     async insertProfileVersions(rows: ProfileVersionWrite[]) {
       await db.profileVersion.createMany({

@@ -1,5 +1,6 @@
 // The one persistence interface the service layer talks to; implemented over Prisma for SQLite and PostgreSQL.
-import type { BehaviorType } from '../domain/types.js';
+import type { FacetChange } from '../domain/profile/index.js';
+import type { BehaviorEvent, NewBehaviorEvent } from '../domain/types.js';
 import type { Provider } from './databaseUrl.js';
 
 export interface UserRow {
@@ -27,19 +28,8 @@ export interface ItemRow {
 
 export type ItemWrite = Omit<ItemRow, 'createdAt' | 'updatedAt'>;
 
-export interface BehaviorRow {
-  id: number;
-  eventId: string;
-  userId: string;
-  itemId: string | null;
-  type: BehaviorType;
-  value: number | null;
-  text: string | null;
-  occurredAt: Date;
-  receivedAt: Date;
-}
-
-export type BehaviorWrite = Omit<BehaviorRow, 'id' | 'receivedAt'>;
+/** An entry of the event log: the domain's event (`seq` is the log's id) and when the server received it (ms). */
+export type BehaviorRow = BehaviorEvent & { receivedAt: number };
 
 export interface ProfileRow {
   userId: string;
@@ -51,12 +41,6 @@ export interface ProfileRow {
   driftShort: number | null;
   changedFacets: FacetChange[];
   updatedAt: Date;
-}
-
-export interface FacetChange {
-  kind: string;
-  value: string;
-  delta: number;
 }
 
 export interface ProfileVersionRow {
@@ -91,9 +75,9 @@ export interface StoreTx {
   ensureUser(id: string): Promise<UserRow>;
   getProfile(userId: string): Promise<ProfileRow | null>;
   /** Appends one event; throws DuplicateEventError when its (userId, eventId) is already in the log. */
-  insertBehavior(row: BehaviorWrite): Promise<BehaviorRow>;
+  insertBehavior(row: NewBehaviorEvent): Promise<BehaviorRow>;
   /** Appends several events; returns them in the given order with their ids. DuplicateEventError as above. */
-  insertBehaviors(rows: BehaviorWrite[]): Promise<BehaviorRow[]>;
+  insertBehaviors(rows: NewBehaviorEvent[]): Promise<BehaviorRow[]>;
   /**
    * Writes the profile if its stored version is still `expectedVersion` (null: it must not exist yet).
    * Throws VersionConflictError when another writer got there first, so the caller redoes its unit of work.

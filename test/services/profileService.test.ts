@@ -92,7 +92,7 @@ describe.each(await providers())('ProfileService write path on %s', (provider) =
     expect(late.profile).toMatchObject({ version: 7, eventCount: 7 });
     expect(await storedBytes('late')).toEqual(await replayBytes('late'));
     const versions = (await services.store.listProfileVersions('late', 10, null)).rows;
-    expect(versions[0]).toMatchObject({ version: 7, behaviorId: late.behavior.id });
+    expect(versions[0]).toMatchObject({ version: 7, behaviorId: late.behavior.seq });
     expect(versions[0]!.snapshot).not.toBeNull();
     // Snapshots taken after the late event's time were stale and are gone.
     expect(versions.filter((v) => v.asOf > at(3) && v.version < 7 && v.snapshot)).toEqual([]);

@@ -19,7 +19,8 @@ import {
 
 export const DAY_MS = 86_400_000;
 
-export interface ChangedFacet {
+/** How much one facet value moved in a change of the profile (signed). */
+export interface FacetChange {
   kind: string;
   value: string;
   delta: number;
@@ -31,7 +32,7 @@ export interface ProfileChange {
   /** Same for the short-term vector. */
   driftShort: number | null;
   /** The facets whose share (within their kind) moved most, largest |delta| first. */
-  changedFacets: ChangedFacet[];
+  changedFacets: FacetChange[];
   /** Whether the configured versioning strategy wants a new ProfileVersion for this change. */
   versioned: boolean;
 }
@@ -175,11 +176,11 @@ function facetShares(f: ProfileState['facets']): Map<string, number> {
   return out;
 }
 
-export function diffFacets(before: ProfileState['facets'], after: ProfileState['facets'], limit: number): ChangedFacet[] {
+export function diffFacets(before: ProfileState['facets'], after: ProfileState['facets'], limit: number): FacetChange[] {
   const a = facetShares(before);
   const b = facetShares(after);
   const keys = new Set([...a.keys(), ...b.keys()]);
-  const out: ChangedFacet[] = [];
+  const out: FacetChange[] = [];
   for (const key of keys) {
     const delta = (b.get(key) ?? 0) - (a.get(key) ?? 0);
     if (Math.abs(delta) < 1e-9) continue;
@@ -568,7 +569,7 @@ export function decayProfileTo(
   const kept = liveInterests(s.interests, dLong, config.forgetWeight);
   const forgotten = s.interests.filter((c) => !kept.includes(c));
   s.interests = kept;
-  const changedFacets: ChangedFacet[] = forgotten.map((c) => ({ kind: 'interest', value: interestFacetLabel(c), delta: -c.weight * dLong }));
+  const changedFacets: FacetChange[] = forgotten.map((c) => ({ kind: 'interest', value: interestFacetLabel(c), delta: -c.weight * dLong }));
   return {
     state: s,
     change: { drift: s.long ? 0 : null, driftShort: s.short ? 0 : null, changedFacets, versioned: forgotten.length > 0 },

@@ -37,7 +37,7 @@ export class ProfileReader {
     const rows = from?.lastEventAt != null
       ? await store.behaviorsFrom(userId, new Date(from.lastEventAt))
       : await store.userBehaviors(userId);
-    const upTo = rows.filter((r) => r.occurredAt <= asOf && (from === null || afterSnapshot(r, from)));
+    const upTo = rows.filter((r) => r.occurredAt <= asOf.getTime() && (from === null || afterSnapshot(r, from)));
     const vectors = await texts.encode(texts.textsOf(user, upTo));
     const events = texts.withContexts(upTo, vectors);
     const state = replayProfile(userId, texts.seed(user, vectors), events, config, from ?? undefined);

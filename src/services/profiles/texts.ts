@@ -17,13 +17,6 @@ export class MissingTextVectors extends Error {
   }
 }
 
-export function toDomainEvent(b: BehaviorRow): BehaviorEvent {
-  return {
-    seq: b.id, eventId: b.eventId, userId: b.userId, itemId: b.itemId, type: b.type, value: b.value, text: b.text,
-    occurredAt: b.occurredAt.getTime(),
-  };
-}
-
 /** Only non-blank texts have vectors; blank or absent ones contribute none. */
 const encodable = (text: string | null | undefined): text is string => !!text?.trim();
 
@@ -58,10 +51,7 @@ export class TextContexts {
   withContexts(rows: readonly BehaviorRow[], vectors: TextVectors): Array<{ event: BehaviorEvent; ctx: EventContext }> {
     const missing = [...new Set(rows.flatMap((r) => (encodable(r.text) && !vectors.has(r.text) ? [r.text] : [])))];
     if (missing.length) throw new MissingTextVectors(missing);
-    return rows.map((r) => {
-      const event = toDomainEvent(r);
-      return { event, ctx: this.context(event, vectors) };
-    });
+    return rows.map((event) => ({ event, ctx: this.context(event, vectors) }));
   }
 
   private vector(text: string | null | undefined, vectors: TextVectors): Float32Array | null {

@@ -3,18 +3,17 @@
 // before it (TextContexts); feeding the recommender and publishing happen after it, in ProfileService.
 import {
   applyBehavior, decodeProfileState, diffFacets, driftBetween, encodeProfileState, isInOrder, newProfile,
-  planVersions, replayProfile, summarizeProfile, type PlanStep, type PlannedStep, type ProfileConfig,
+  planVersions, replayProfile, summarizeProfile, type FacetChange, type PlanStep, type PlannedStep, type ProfileConfig,
   type ProfileState,
 } from '../../domain/profile/index.js';
-import { compareEvents, type BehaviorEvent } from '../../domain/types.js';
+import { compareEvents, type BehaviorEvent, type NewBehaviorEvent } from '../../domain/types.js';
 import { VersionConflictError } from '../../store/errors.js';
 import type {
-  BehaviorRow, FacetChange, ProfileRow, ProfileVersionWrite, Store, StoreTx, UserRow,
+  BehaviorRow, ProfileRow, ProfileVersionWrite, Store, StoreTx, UserRow,
 } from '../../store/types.js';
 import { conflict } from '../errors.js';
 import { ProfileView, type LabelVocabulary } from '../profileView.js';
-import type { ValidBehavior } from '../validation.js';
-import { MissingTextVectors, toDomainEvent, type TextContexts, type TextVectors } from './texts.js';
+import { MissingTextVectors, type TextContexts, type TextVectors } from './texts.js';
 
 export interface WriterDeps {
   store: Store;
@@ -69,7 +68,7 @@ export class ProfileWriter {
   // ---- the units of work: encode what they need, then run the transaction until it commits -------------------
 
   /** Appends one event and applies it (replaying when it is late). Throws DuplicateEventError for a retried id. */
-  async appendEvent(ev: ValidBehavior): Promise<Committed> {
+  async appendEvent(ev: NewBehaviorEvent): Promise<Committed> {
     const vectors = await this.deps.texts.encode([ev.text]);
     const run = () => this.deps.store.transaction((tx) => this.appendEventTx(tx, ev, vectors));
     return this.committed(ev.userId, await this.retrying(ev.userId, vectors, run));
@@ -79,7 +78,7 @@ export class ProfileWriter {
    * Appends several events of one user together: one profile read and write, the events and versions inserted
    * together. Throws (having written nothing) LateEventInGroup or DuplicateEventError when they must go one by one.
    */
-  async appendEvents(evs: ValidBehavior[]): Promise<Committed> {
+  async appendEvents(evs: NewBehaviorEvent[]): Promise<Committed> {
     const userId = evs[0]!.userId;
     const vectors = await this.deps.texts.encode(evs.map((e) => e.text));
     const run = () => this.deps.store.transaction((tx) => this.appendEventsTx(tx, userId, evs, vectors));
@@ -121,33 +120,31 @@ export class ProfileWriter {
 
   // ---- inside the transaction ---------------------------------------------------------------------------------
 
-  private async appendEventTx(tx: StoreTx, ev: ValidBehavior, vectors: TextVectors): Promise<Written> {
+  private async appendEventTx(tx: StoreTx, ev: NewBehaviorEvent, vectors: TextVectors): Promise<Written> {
     const current = await this.open(tx, ev.userId);
     // A retried (userId, eventId) fails here with DuplicateEventError, rolling the transaction back.
-    const behavior = await tx.insertBehavior(ev);
-    const event = toDomainEvent(behavior);
+    const event = await tx.insertBehavior(ev);
     const previous = current ? decodeProfileState(current.state) : await this.newState(tx, ev.userId, vectors);
     if (isInOrder(previous, event)) {
-      return this.save(tx, ev.userId, current, [this.apply(previous, event, vectors)], [behavior]);
+      return this.save(tx, ev.userId, current, [this.apply(previous, event, vectors)], [event]);
     }
     // A late event: replay from the newest snapshot that precedes it, in event-time order.
     const state = await this.replayLate(tx, event, vectors);
     const asOf = new Date(state.lastEventAt ?? event.occurredAt);
     const change = this.diff(previous, state);
-    const step: Step = { state, change, behaviorId: behavior.id, asOf, versioned: true, replayed: true };
-    return this.save(tx, ev.userId, current, [step], [behavior], new Date(event.occurredAt));
+    const step: Step = { state, change, behaviorId: event.seq, asOf, versioned: true, replayed: true };
+    return this.save(tx, ev.userId, current, [step], [event], new Date(event.occurredAt));
   }
 
   private async appendEventsTx(
-    tx: StoreTx, userId: string, evs: ValidBehavior[], vectors: TextVectors,
+    tx: StoreTx, userId: string, evs: NewBehaviorEvent[], vectors: TextVectors,
   ): Promise<Written> {
     const current = await this.open(tx, userId);
     // Applied in event-time order, so a group never makes its own events late.
-    const inEventTime = [...evs].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+    const inEventTime = [...evs].sort((a, b) => a.occurredAt - b.occurredAt);
     const behaviors = await tx.insertBehaviors(inEventTime);
     let state = current ? decodeProfileState(current.state) : await this.newState(tx, userId, vectors);
-    const steps = behaviors.map((row) => {
-      const event = toDomainEvent(row);
+    const steps = behaviors.map((event) => {
       if (!isInOrder(state, event)) throw new LateEventInGroup();
       const step = this.apply(state, event, vectors);
       state = step.state;
@@ -200,7 +197,7 @@ export class ProfileWriter {
     const rows = start === null
       ? await tx.userBehaviors(late.userId)
       : await tx.behaviorsFrom(late.userId, new Date(start));
-    const after = rows.filter((r) => r.id !== late.seq && (from === null || afterSnapshot(r, from)));
+    const after = rows.filter((r) => r.seq !== late.seq && (from === null || afterSnapshot(r, from)));
     const events = [...texts.withContexts(after, vectors), { event: late, ctx: texts.context(late, vectors) }];
     if (from) return replayProfile(late.userId, undefined, events, config, from);
     const user = (await tx.getUser(late.userId)) ?? (await tx.ensureUser(late.userId));
@@ -275,5 +272,5 @@ export class ProfileWriter {
 
 /** Whether a log row comes after the state a snapshot holds (rows at its last event time may precede it). */
 export function afterSnapshot(row: BehaviorRow, from: ProfileState): boolean {
-  return compareEvents(toDomainEvent(row), { occurredAt: from.lastEventAt!, seq: from.lastSeq ?? 0 }) > 0;
+  return compareEvents(row, { occurredAt: from.lastEventAt!, seq: from.lastSeq ?? 0 }) > 0;
 }
