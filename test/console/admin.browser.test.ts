@@ -1,7 +1,7 @@
 // The admin console end to end in headless Chromium (Debian's package, driven by playwright-core): sign in with the
 // API key, watch the live feed, open a user page that updates itself on a new behaviour, travel back with asOf,
 // and see a reason under every recommendation. Skipped with a warning when Chromium is missing, except in CI.
-// UPDATE_SCREENSHOTS=1 also writes docs/console-feed.png and docs/console-user.png (1280x800).
+// UPDATE_SCREENSHOTS=1 also writes docs/console-feed.png, docs/console-user.png and docs/console-user-timeline.png (1280x800).
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -131,8 +131,11 @@ describe.skipIf(!haveChromium)('admin console in Chromium', () => {
     if (SHOTS) {
       await page.getByLabel('Only categories').fill('');
       await page.waitForTimeout(800);
+      await page.getByLabel('Only categories').blur();
       await page.evaluate('window.scrollTo(0, 0)');
       await page.screenshot({ path: path.join(SHOTS, 'console-user.png') });
+      await page.evaluate('document.getElementById("timeline-title").scrollIntoView(); window.scrollBy(0, -24)');
+      await page.screenshot({ path: path.join(SHOTS, 'console-user-timeline.png') });
     }
     await page.getByLabel('Only categories').fill('');
   });

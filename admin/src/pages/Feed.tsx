@@ -35,32 +35,33 @@ export function FeedPage() {
     setEntries((prev) => [{ ...u, at: Date.now(), key: `${u.userId}#${u.version}` }, ...prev].slice(0, KEEP));
   });
 
-  const lastMinute = entries.filter((e) => now - e.at < 60_000);
+  // `now` only ticks the clock; the render time is the true end, so updates since the last tick are counted.
+  const end0 = Math.max(now, Date.now());
+  const lastMinute = entries.filter((e) => end0 - e.at < 60_000);
   const drifts = lastMinute.map((e) => e.drift).filter((d): d is number => d !== null);
   const meanDrift = drifts.length ? drifts.reduce((a, b) => a + b, 0) / drifts.length : null;
   const buckets = Array.from({ length: WINDOW_MS / BUCKET_MS }, (_, i) => {
-    const end = now - (WINDOW_MS / BUCKET_MS - 1 - i) * BUCKET_MS;
+    const end = end0 - (WINDOW_MS / BUCKET_MS - 1 - i) * BUCKET_MS;
     const inBucket = entries.filter((e) => e.at <= end && e.at > end - BUCKET_MS);
-    return { t: `−${Math.round((now - end) / 1000)}s`, updates: inBucket.length };
+    return { t: `−${Math.round((end0 - end) / 1000)}s`, updates: inBucket.length };
   });
 
   return (
     <>
       <h1>Live feed</h1>
       <ErrorBox error={error} />
-      <div className="grid two">
-        <Card title="Rate">
+      <Card title="Rate">
+        <div className="rate">
           <dl className="stats">
             <Stat label="Updates in the last minute" value={<span data-testid="rate">{lastMinute.length}</span>} />
             <Stat label="Users updating" value={new Set(lastMinute.map((e) => e.userId)).size} />
             <Stat label="Mean drift (last minute)" value={fmt(meanDrift)} />
             <Stat label="Seen since opened" value={entries.length === KEEP ? `${KEEP}+` : entries.length} />
           </dl>
-        </Card>
-        <Card title="Updates per 5 seconds (last 2 minutes)">
           <figure className="chart" role="img" aria-label={`${lastMinute.length} profile updates in the last minute`}>
-            <ResponsiveContainer width="100%" height={160}>
-              <BarChart data={buckets} margin={{ top: 8, right: 8, bottom: 0, left: -20 }}>
+            <figcaption>Updates per 5 seconds, last 2 minutes</figcaption>
+            <ResponsiveContainer width="100%" height={130}>
+              <BarChart data={buckets} margin={{ top: 4, right: 8, bottom: 0, left: -20 }}>
                 <CartesianGrid strokeDasharray="3 3" vertical={false} />
                 <XAxis dataKey="t" interval={5} tick={{ fontSize: 11 }} />
                 <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
@@ -69,8 +70,8 @@ export function FeedPage() {
               </BarChart>
             </ResponsiveContainer>
           </figure>
-        </Card>
-      </div>
+        </div>
+      </Card>
       <Card title="Profile updates, newest first">
         {entries.length === 0 ? (
           <p className="muted">Waiting for the first profile update… Record a behaviour and it shows here.</p>
