@@ -181,7 +181,7 @@ function useVersionWeights(userId: string, versions: VersionData[]): Map<number,
     return () => {
       cancelled = true;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Deliberately keyed on the version list (wanted is derived from it), not on the array identity.
   }, [userId, key]);
   return cache.current;
 }
@@ -425,7 +425,7 @@ function Recommendations({ userId, refreshKey }: { userId: string; refreshKey: n
   useEffect(() => {
     if (mounted.current) void refetch();
     mounted.current = true;
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Only a live update (refreshKey) re-runs this; variable changes already refetch inside useQuery.
   }, [refreshKey]);
   return (
     <Card id="recs" title="Recommendations now" actions={loading ? <span className="muted" role="status">updating…</span> : null}>
