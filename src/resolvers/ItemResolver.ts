@@ -5,7 +5,8 @@ import type { Context } from './context.js';
 import { ItemConnection, toConnection, type Connection } from './connections.js';
 import { ItemInput } from './inputs.js';
 import { DeleteItemsPayload, UpsertItemsPayload } from './payloads.js';
-import { Item, Recommendation } from './types.js';
+import { Item, ItemInteractions, Recommendation } from './types.js';
+import type { ItemInteractions as ItemInteractionsData } from '../services/catalogService.js';
 import { afterKey } from './paging.js';
 
 @Resolver(() => Item)
@@ -51,6 +52,12 @@ export class ItemResolver {
   async deleteItems(@Arg('ids', () => [ID]) ids: string[], @Ctx() { services }: Context): Promise<DeleteItemsPayload> {
     const deletedIds = await services.catalog.deleteItems(ids);
     return { deletedIds, count: deletedIds.length };
+  }
+
+  @Authorized('admin')
+  @FieldResolver(() => ItemInteractions, { description: 'Who interacts with this item, as counts only (admin only).' })
+  interactions(@Root() item: ItemRow, @Ctx() { services }: Context): Promise<ItemInteractionsData> {
+    return services.catalog.interactions(item.id);
   }
 
   @FieldResolver(() => [Float], { nullable: true, description: 'The stored vector; only sent when asked for.' })

@@ -6,11 +6,12 @@ import type { Context } from './context.js';
 import { BehaviorResolver } from './BehaviorResolver.js';
 import { EncoderResolver } from './EncoderResolver.js';
 import { ItemResolver } from './ItemResolver.js';
+import { ModelInfoResolver } from './ModelInfoResolver.js';
 import { ProfileResolver, ProfileVersionResolver } from './ProfileResolver.js';
 import { SubscriptionResolver } from './SubscriptionResolver.js';
 import { UserResolver } from './UserResolver.js';
 
-export const resolvers = [UserResolver, ItemResolver, BehaviorResolver, ProfileResolver, ProfileVersionResolver, SubscriptionResolver, EncoderResolver] as const;
+export const resolvers = [UserResolver, ItemResolver, BehaviorResolver, ProfileResolver, ProfileVersionResolver, SubscriptionResolver, EncoderResolver, ModelInfoResolver] as const;
 
 /** `@Authorized()` fields (writes, live streams) need the API key when API_KEY is set. */
 const requireApiKey: AuthChecker<Context> = ({ context }) => {

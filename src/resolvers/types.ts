@@ -130,3 +130,68 @@ export class EncoderInfo {
   @Field(() => String, { description: 'lexical, static or transformer.' }) kind!: string;
   @Field(() => Int) dim!: number;
 }
+
+@ObjectType({ description: 'How many events of one behaviour type an item received.' })
+export class BehaviorTypeCount {
+  @Field(() => BehaviorType) type!: DomainBehaviorType;
+  @Field(() => Int) count!: number;
+}
+
+@ObjectType({ description: 'Who interacts with an item, as counts only (no user ids).' })
+export class ItemInteractions {
+  @Field(() => Int, { description: 'Events about this item in the log.' }) total!: number;
+  @Field(() => Int, { description: 'Distinct users with at least one event about this item.' }) users!: number;
+  @Field(() => [BehaviorTypeCount]) byType!: BehaviorTypeCount[];
+}
+
+@ObjectType({ description: 'The vector index answering content searches.' })
+export class IndexInfo {
+  @Field(() => String, { description: 'Configured kind: auto, exact or approximate.' }) kind!: string;
+  @Field(() => String, { description: 'What answers searches now: exact or approximate.' }) mode!: string;
+  @Field(() => Int, { description: 'Vectors in the index.' }) size!: number;
+  @Field(() => Int) dim!: number;
+}
+
+@ObjectType()
+export class CatalogueInfo {
+  @Field(() => Int, { description: 'Items stored.' }) items!: number;
+  @Field(() => Int, { description: 'Items in the in-memory recommender.' }) indexedItems!: number;
+  @Field(() => Int, { description: 'Items whose vector came from another encoder.' }) staleItems!: number;
+}
+
+@ObjectType()
+export class LogInfo {
+  @Field(() => Int) users!: number;
+  @Field(() => Int) behaviors!: number;
+  @Field(() => Int) profiles!: number;
+  @Field(() => Int) profileVersions!: number;
+}
+
+@ObjectType({ description: 'Behaviour state held in memory by the recommender, in entries.' })
+export class RecommenderMemory {
+  @Field(() => Int) users!: number;
+  @Field(() => Int) coVisitationEntries!: number;
+  @Field(() => Int) transitionEntries!: number;
+  @Field(() => Int) segments!: number;
+}
+
+@ObjectType({ description: 'One candidate source of the recommender with its blend weight.' })
+export class RecommenderSource {
+  @Field(() => String) name!: string;
+  @Field(() => Float) weight!: number;
+  @Field(() => Int, { description: 'Candidates it may contribute per request.' }) candidates!: number;
+}
+
+@ObjectType({ description: 'Encoder, index, sizes and recommender configuration of this server process (admin only).' })
+export class ModelInfo {
+  @Field(() => EncoderInfo) encoder!: EncoderInfo;
+  @Field(() => IndexInfo) index!: IndexInfo;
+  @Field(() => CatalogueInfo) catalogue!: CatalogueInfo;
+  @Field(() => LogInfo) log!: LogInfo;
+  @Field(() => RecommenderMemory) memory!: RecommenderMemory;
+  @Field(() => [RecommenderSource]) sources!: RecommenderSource[];
+  @Field(() => Float, { description: 'Default share of exploration slots (RECOMMEND_EXPLORE).' }) explore!: number;
+  @Field(() => GraphQLJSONObject) recommenderConfig!: Record<string, unknown>;
+  @Field(() => GraphQLJSONObject) profileConfig!: Record<string, unknown>;
+  @Field(() => String) databaseProvider!: string;
+}

@@ -1,5 +1,5 @@
 // HTTP + WebSocket wiring: Apollo Server on /graphql, graphql-ws subscriptions on the same port and path,
-// GraphiQL, /healthz and /readyz.
+// GraphiQL, the admin console (/admin), /healthz and /readyz.
 import 'reflect-metadata';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +15,7 @@ import { createContext, type Context } from '../resolvers/context.js';
 import { buildTastegraphSchema } from '../resolvers/schema.js';
 import { createServices, type Services } from '../services/index.js';
 import type { AppConfig } from '../config.js';
+import { mountAdmin } from './admin.js';
 import { mountGraphiQL } from './graphiql.js';
 
 export interface RunningServer {
@@ -80,6 +81,7 @@ export async function startServer(config: AppConfig, log: (m: string) => void = 
     res.status(report.ready ? 200 : 503).json({ status: report.ready ? 'ready' : 'not ready', ...report });
   });
   mountGraphiQL(app);
+  if (!mountAdmin(app)) log('admin console not built: /admin explains; run npm run admin:build');
   app.use('/graphql', express.json({ limit: '5mb' }), expressMiddleware(apollo, { context: async ({ req }) => createContext(services, req.headers.authorization) }));
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));

@@ -21,6 +21,12 @@ export function itemFeatures(row: Pick<ItemRow, 'id' | 'title' | 'category' | 't
   return { id: row.id, title: row.title, category: row.category, tags: row.tags, brand: row.brand, price: row.price };
 }
 
+export interface ItemInteractions {
+  total: number;
+  users: number;
+  byType: Array<{ type: string; count: number }>;
+}
+
 export interface ReembedProgress {
   done: number;
   total: number;
@@ -45,6 +51,12 @@ export class CatalogService {
 
   itemsByIds(ids: readonly string[]): Promise<Array<ItemRow | null>> {
     return this.deps.store.itemsByIds(ids);
+  }
+
+  /** Who interacts with an item, as counts only: events per behaviour type and distinct users (no user ids). */
+  async interactions(itemId: string): Promise<ItemInteractions> {
+    const { byType, users } = await this.deps.store.itemBehaviorCounts(itemId);
+    return { total: byType.reduce((n, t) => n + t.count, 0), users, byType };
   }
 
   /** A page of the catalogue in id order, optionally one category. */

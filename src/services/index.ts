@@ -8,6 +8,7 @@ import type { AppConfig } from '../config.js';
 import { migrate, openStore, parseDatabaseUrl, pendingMigrations, type DatabaseTarget, type Store } from '../store/index.js';
 import { createVectorIndex } from '../vectorindex/index.js';
 import { CatalogService } from './catalogService.js';
+import { ModelInfoService } from './modelInfoService.js';
 import { createProfileEvents, type ProfileEvents } from './events.js';
 import { ProfileService } from './profileService.js';
 import type { LabelVocabulary } from './profileView.js';
@@ -32,6 +33,8 @@ export interface Services {
   profiles: ProfileService;
   users: UserService;
   recommendations: RecommendationService;
+  /** Sizes and configuration for the admin console's model page. */
+  modelInfo: ModelInfoService;
   events: ProfileEvents;
   model: RecommenderModel;
   /** LLM summary rewriter, when LLM_BASE_URL is set. */
@@ -126,7 +129,8 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
   }
 
   return {
-    config, profileConfig, store, encoder, catalog, profiles, users: new UserService(store), recommendations, events, model, summaries, log, backgroundWork,
+    config, profileConfig, store, encoder, catalog, profiles, users: new UserService(store), recommendations,
+    modelInfo: new ModelInfoService({ store, model, encoder, catalog, config }), events, model, summaries, log, backgroundWork,
     async readiness() {
       let reachable = true;
       let pending: string[] = [];

@@ -299,6 +299,16 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     async countBehaviors(userId) {
       return prisma.behavior.count({ where: { userId } });
     },
+    async itemBehaviorCounts(itemId) {
+      const table = target.provider === 'sqlite' ? '"Behavior"' : `"${target.schema}"."Behavior"`;
+      const placeholder = target.provider === 'sqlite' ? '?' : '$1';
+      const [groups, users] = await Promise.all([
+        prisma.behavior.groupBy({ by: ['type'], where: { itemId }, _count: { _all: true }, orderBy: { type: 'asc' } }),
+        // Counted in the database (the Behavior.itemId index), not by loading every user id.
+        prisma.$queryRawUnsafe<Array<{ users: bigint | number }>>(`SELECT COUNT(DISTINCT "userId") AS users FROM ${table} WHERE "itemId" = ${placeholder}`, itemId),
+      ]);
+      return { byType: groups.map((g) => ({ type: g.type, count: g._count._all })), users: Number(users[0]?.users ?? 0) };
+    },
     async *iterateBehaviors(pageSize = 5000) {
       let after = 0;
       for (;;) {

@@ -125,6 +125,8 @@ export interface Store extends Omit<StoreTx, 'lockUser' | 'insertBehavior' | 'in
   behaviorById(id: number): Promise<BehaviorRow | null>;
   listBehaviors(userId: string, first: number, after: number | null): Promise<Page<BehaviorRow>>;
   countBehaviors(userId: string): Promise<number>;
+  /** How often each behaviour type was recorded about one item, and by how many distinct users (no user ids). */
+  itemBehaviorCounts(itemId: string): Promise<{ byType: Array<{ type: string; count: number }>; users: number }>;
   /** Streams the whole log in (occurredAt, id) order; rebuilds the in-memory recommendation model at start. */
   iterateBehaviors(pageSize?: number): AsyncGenerator<BehaviorRow[]>;
 
