@@ -5,7 +5,7 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'src/generated/', 'coverage/', 'data/', 'eval/.cache/'] },
+  { ignores: ['node_modules/', 'dist/', 'admin/dist/', 'src/generated/', 'coverage/', 'data/', 'eval/.cache/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -11,7 +11,7 @@ import type { BehaviorType, NewBehaviorEvent } from '../domain/types.js';
 import type { DatabaseTarget } from './databaseUrl.js';
 import { DuplicateEventError, VersionConflictError } from './errors.js';
 import type {
-  BehaviorRow, ItemRow, ItemWrite, Page, ProfileRow, ProfileVersionRow,
+  BehaviorRow, ItemRow, Page, ProfileRow, ProfileVersionRow,
   ProfileVersionWrite, Store, StoreStats, StoreTx, UserRow,
 } from './types.js';
 
