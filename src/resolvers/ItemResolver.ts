@@ -7,6 +7,7 @@ import { ItemInput } from './inputs.js';
 import { DeleteItemsPayload, UpsertItemsPayload } from './payloads.js';
 import { Item, Recommendation } from './types.js';
 import { afterKey } from './paging.js';
+import { policies } from './policies.js';
 
 @Resolver(() => Item)
 export class ItemResolver {
@@ -38,7 +39,7 @@ export class ItemResolver {
     return services.recommendations.similarItems(itemId, n);
   }
 
-  @Authorized()
+  @Authorized(policies.writeCatalogue)
   @Mutation(() => UpsertItemsPayload, { description: 'Creates or replaces items; their vectors are computed in batches.' })
   async upsertItems(@Arg('items', () => [ItemInput]) items: ItemInput[], @Ctx() { services }: Context): Promise<{ items: ItemRow[]; count: number }> {
     checkBatch('items', items, services.config.limits);
@@ -46,7 +47,7 @@ export class ItemResolver {
     return { items: rows, count: rows.length };
   }
 
-  @Authorized()
+  @Authorized(policies.deleteItems)
   @Mutation(() => DeleteItemsPayload, { description: 'Removes items from the catalogue and the index; behaviours about them stay in the log.' })
   async deleteItems(@Arg('ids', () => [ID]) ids: string[], @Ctx() { services }: Context): Promise<DeleteItemsPayload> {
     const deletedIds = await services.catalog.deleteItems(ids);
