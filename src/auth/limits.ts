@@ -64,7 +64,8 @@ export function createOperationChecker(schema: GraphQLSchema, limits: OperationL
         document = parse(source, { maxTokens: limits.maxTokens, noLocation: false });
       } catch (err) {
         const e = err as GraphQLError;
-        if (/more than \d+ tokens/.test(e.message)) {
+        // graphql-js 16 spells it "more that".
+        if (/more tha[nt] \d+ tokens/.test(e.message)) {
           return { ok: false, limitError: tooComplex('tokens', `Token limit of ${limits.maxTokens} exceeded.`, limits.maxTokens) };
         }
         return { ok: false, invalid: [e] };

@@ -11,6 +11,8 @@ export interface RateLimiter {
   /** Counts one operation; throws RATE_LIMITED (with retryAfter seconds) when the principal's budget is spent. */
   consume(principal: Principal): Promise<void>;
   readonly backend: 'memory' | 'redis';
+  /** Resolves once Redis is connected (or after `timeoutMs`, when the in-process counters answer instead). */
+  ready(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -25,6 +27,13 @@ export function createRateLimiter(config: RateLimitConfig, redisUrl: string | nu
   }
   return {
     backend: redis ? 'redis' : 'memory',
+    async ready(timeoutMs = 3000) {
+      if (!redis || redis.status === 'ready') return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        redis.once('ready', () => (clearTimeout(timer), resolve()));
+      });
+    },
     async consume(principal) {
       const limiter = limiters.get(principal.role);
       if (!limiter) return;

@@ -78,6 +78,7 @@ export async function startServer(config: AppConfig, log: (m: string) => void = 
     checker: createOperationChecker(schema, security.limits, security.production),
     config: security,
   };
+  await gate.rateLimiter.ready();
   log(`auth ${security.auth.mode} (${security.auth.reason})${security.auth.mode === 'off' ? ': every caller is an admin, for local development only' : ''}`);
   // The token comes as connectionParams.authorization (browsers cannot set WebSocket headers) or a header.
   const wsCleanup = useServer<Record<string, unknown>, WsExtra>(
