@@ -5,11 +5,12 @@ import { authChecker } from '../auth/policy.js';
 import { BehaviorResolver } from './BehaviorResolver.js';
 import { EncoderResolver } from './EncoderResolver.js';
 import { ItemResolver } from './ItemResolver.js';
+import { PrivacyResolver } from './PrivacyResolver.js';
 import { ProfileResolver, ProfileVersionResolver } from './ProfileResolver.js';
 import { SubscriptionResolver } from './SubscriptionResolver.js';
 import { UserResolver } from './UserResolver.js';
 
-export const resolvers = [UserResolver, ItemResolver, BehaviorResolver, ProfileResolver, ProfileVersionResolver, SubscriptionResolver, EncoderResolver] as const;
+export const resolvers = [UserResolver, ItemResolver, BehaviorResolver, ProfileResolver, ProfileVersionResolver, SubscriptionResolver, EncoderResolver, PrivacyResolver] as const;
 
 export async function buildTastegraphSchema(pubSub: PubSub): Promise<GraphQLSchema> {
   // Inputs are validated by src/services/validation.ts (coded errors), not by class-validator.

@@ -9,6 +9,7 @@ import { migrate, openStore, parseDatabaseUrl, pendingMigrations, type DatabaseT
 import { createVectorIndex } from '../vectorindex/index.js';
 import { CatalogService } from './catalogService.js';
 import { createProfileEvents, type ProfileEvents } from './events.js';
+import { PrivacyService } from './privacyService.js';
 import { ProfileService } from './profileService.js';
 import type { LabelVocabulary } from './profileView.js';
 import { RecommendationService } from './recommendationService.js';
@@ -32,6 +33,8 @@ export interface Services {
   profiles: ProfileService;
   users: UserService;
   recommendations: RecommendationService;
+  /** Erasure and export of one user's data. */
+  privacy: PrivacyService;
   events: ProfileEvents;
   model: RecommenderModel;
   /** LLM summary rewriter, when LLM_BASE_URL is set. */
@@ -127,6 +130,7 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
 
   return {
     config, profileConfig, store, encoder, catalog, profiles, users: new UserService(store), recommendations, events, model, summaries, log, backgroundWork,
+    privacy: new PrivacyService({ store, profiles, recommendations, limits: config.limits, log }),
     async readiness() {
       let reachable = true;
       let pending: string[] = [];

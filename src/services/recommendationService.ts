@@ -57,6 +57,24 @@ export class RecommendationService {
     return n;
   }
 
+  /**
+   * Forgets all behaviour state and replays the remaining log (after an erasure), so the live model equals one
+   * rebuilt at start from the same log. Costs one full log read.
+   */
+  async rebuildFromLog(): Promise<number> {
+    const attributes = new Map<string, Record<string, unknown>>();
+    for (let after: string | null = null; ; ) {
+      const page = await this.deps.store.listUsers(1000, after);
+      for (const u of page.rows) if (Object.keys(u.attributes).length) attributes.set(u.id, u.attributes);
+      if (!page.hasNextPage || !page.rows.length) break;
+      after = page.rows[page.rows.length - 1]!.id;
+    }
+    const events: BehaviorEvent[] = [];
+    for await (const rows of this.deps.store.iterateBehaviors()) for (const b of rows) events.push(toDomainEvent(b));
+    this.deps.model.rebuild(events, (userId) => attributes.get(userId));
+    return events.length;
+  }
+
   async forUser(
     user: UserRow,
     profile: ProfileView | null,

@@ -8,6 +8,7 @@ import { PrismaClient as SqliteClient, Prisma } from '../generated/sqlite/client
 import { PrismaClient as PgClient } from '../generated/postgresql/client.js';
 import type { BehaviorType } from '../domain/types.js';
 import type { DatabaseTarget } from './databaseUrl.js';
+import { privacyOps } from './privacyOps.js';
 import type {
   BehaviorRow, BehaviorWrite, FacetChange, ItemRow, ItemWrite, Page, ProfileRow, ProfileVersionRow,
   ProfileVersionWrite, Store, StoreStats, StoreTx, UserRow,
@@ -171,6 +172,7 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
   const ops = txOps(prisma, target);
   const store: Store = {
     ...ops,
+    ...privacyOps(prisma, toVersion),
     provider: target.provider,
     stats,
     async ping() {
