@@ -93,6 +93,8 @@ function parseVariables(raw: unknown): Record<string, unknown> | null {
 export type WsExtra = {
   principal?: Principal;
   authError?: GraphQLError;
+  /** Ids of the operations accepted on this socket and not yet complete. */
+  active?: Set<string>;
 };
 
 /** graphql-ws hooks: authenticate once per connection, then every subscribe is limited and checked like HTTP. */
@@ -109,8 +111,8 @@ export function wsGate(gate: Gate, schema: GraphQLSchema, contextFor: (principal
       return true;
     },
     async onSubscribe(
-      ctx: { extra: WsExtra & { request: IncomingMessage }; subscriptions: Record<string, unknown> },
-      _id: string,
+      ctx: { extra: WsExtra & { request: IncomingMessage } },
+      id: string,
       payload: SubscribePayload,
     ): Promise<ExecutionArgs | readonly GraphQLError[]> {
       const principal = ctx.extra.principal;
@@ -120,17 +122,27 @@ export function wsGate(gate: Gate, schema: GraphQLSchema, contextFor: (principal
       } catch (err) {
         return [forWs(asGraphQLError(err) ?? rateLimited(1))];
       }
-      if (Object.keys(ctx.subscriptions).length >= gate.config.limits.maxSubscriptionsPerSocket) {
-        return [tooManySubscriptions(gate.config.limits.maxSubscriptionsPerSocket)];
-      }
       const result = gate.checker.check(payload.query, payload.variables ?? null, payload.operationName ?? null);
       if (!result.ok) return 'limitError' in result ? [forWs(result.limitError)] : result.invalid.map(coded);
+      // Counted here (synchronously after the last await), so concurrent subscribes cannot overshoot the cap.
+      const active = (ctx.extra.active ??= new Set());
+      if (active.size >= gate.config.limits.maxSubscriptionsPerSocket) {
+        return [tooManySubscriptions(gate.config.limits.maxSubscriptionsPerSocket)];
+      }
+      active.add(id);
       return {
         schema, document: result.document, variableValues: payload.variables ?? undefined,
         operationName: payload.operationName ?? undefined, contextValue: contextFor(principal),
       };
     },
+    onComplete: releaseOperation,
+    onError: releaseOperation,
   };
+}
+
+/** Frees an operation's place in the per-socket cap (graphql-ws onComplete and onError). */
+export function releaseOperation(ctx: { extra: WsExtra }, id: string): void {
+  ctx.extra.active?.delete(id);
 }
 
 function tooManySubscriptions(max: number): GraphQLError {
