@@ -16,7 +16,11 @@ const USER_FIELDS = `recommendations(first: 100) { score item { id } } profileHi
 const BOMB = `{ ${Array.from({ length: 50 }, (_, i) => `a${i}: users(first: 100) { edges { node { ${USER_FIELDS} } } }`).join(' ')} }`;
 
 async function post(url: string, token: string | null, body: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, json: await res.json() };
 }
 
@@ -26,14 +30,33 @@ const stats = (times: number[]) => {
 };
 
 const db = freshDatabase('sqlite');
-const server = await startChildServer({ DATABASE_URL: db.url, AUTH_JWT_SECRET: SECRET, RATE_LIMIT_ANONYMOUS: '0', RATE_LIMIT_USER: '0', LOG_LEVEL: 'silent' });
+const server = await startChildServer({
+  DATABASE_URL: db.url,
+  AUTH_JWT_SECRET: SECRET,
+  RATE_LIMIT_ANONYMOUS: '0',
+  RATE_LIMIT_USER: '0',
+  LOG_LEVEL: 'silent',
+});
 try {
   const admin = await mintToken({ secret: SECRET, sub: 'root', role: 'admin' });
-  const items = Array.from({ length: 500 }, (_, i) => ({ id: `i${i}`, title: `Item ${i}`, category: `c${i % 10}`, tags: [`t${i % 7}`] }));
-  await post(server.url, admin, { query: `mutation($items: [ItemInput!]!) { upsertItems(items: $items) { count } }`, variables: { items } });
+  const items = Array.from({ length: 500 }, (_, i) => ({
+    id: `i${i}`,
+    title: `Item ${i}`,
+    category: `c${i % 10}`,
+    tags: [`t${i % 7}`],
+  }));
+  await post(server.url, admin, {
+    query: `mutation($items: [ItemInput!]!) { upsertItems(items: $items) { count } }`,
+    variables: { items },
+  });
   const users = Array.from({ length: 50 }, (_, u) => `u${u}`);
-  const inputs = users.flatMap((u, k) => Array.from({ length: 10 }, (_, j) => ({ userId: u, itemId: `i${(k * 7 + j * 13) % 500}`, type: 'VIEW' })));
-  const seeded = await post(server.url, admin, { query: `mutation($inputs: [BehaviorInput!]!) { recordBehaviors(inputs: $inputs) { count } }`, variables: { inputs } });
+  const inputs = users.flatMap((u, k) =>
+    Array.from({ length: 10 }, (_, j) => ({ userId: u, itemId: `i${(k * 7 + j * 13) % 500}`, type: 'VIEW' })),
+  );
+  const seeded = await post(server.url, admin, {
+    query: `mutation($inputs: [BehaviorInput!]!) { recordBehaviors(inputs: $inputs) { count } }`,
+    variables: { inputs },
+  });
   if (seeded.json.errors) throw new Error(JSON.stringify(seeded.json.errors));
   const userTokens = await Promise.all(users.map((sub) => mintToken({ secret: SECRET, sub, role: 'user' })));
   const mallory = await mintToken({ secret: SECRET, sub: 'mallory', role: 'user' });
@@ -54,7 +77,10 @@ try {
     for (let i = 0; i < REQUESTS; i++) {
       const u = i % users.length;
       const t0 = performance.now();
-      const r = await post(server.url, userTokens[u]!, { query: `query($id: ID!) { user(id: $id) { recommendations(first: 10) { item { id title } score reasons { kind text } } } }`, variables: { id: users[u] } });
+      const r = await post(server.url, userTokens[u]!, {
+        query: `query($id: ID!) { user(id: $id) { recommendations(first: 10) { item { id title } score reasons { kind text } } } }`,
+        variables: { id: users[u] },
+      });
       times.push(performance.now() - t0);
       if (r.json.errors) throw new Error(`well-behaved client refused: ${JSON.stringify(r.json.errors)}`);
     }
@@ -85,14 +111,21 @@ try {
 
   const bomb = stats(bombTimes);
   const file = writeResult('hostile', {
-    description: 'Issue #13: refusal time of the 50-alias cost bomb; p99 of a well-behaved client idle vs. with attackers alongside',
-    server: 'src/cli/serve.ts as a child process, SQLite, 500 items, 50 users x 10 events, default limits, rate limits off for users',
+    description:
+      'Issue #13: refusal time of the 50-alias cost bomb; p99 of a well-behaved client idle vs. with attackers alongside',
+    server:
+      'src/cli/serve.ts as a child process, SQLite, 500 items, 50 users x 10 events, default limits, rate limits off for users',
     costBomb: { ...bomb, answer: bombCode, goalMs: 50, meetsGoal: bomb.p99 < 50 },
     wellBehavedClient: {
-      query: 'user(id) { recommendations(first: 10) { item { id title } score reasons { kind text } } }', requests: REQUESTS,
-      idleMs: idle, underAttackMs: underAttack,
-      attackers: ATTACKERS, attackRequestsPerSecond: round(attacks / seconds, 1),
-      p99Ratio: round(underAttack.p99 / idle.p99), goalRatio: 2, meetsGoal: underAttack.p99 <= 2 * idle.p99,
+      query: 'user(id) { recommendations(first: 10) { item { id title } score reasons { kind text } } }',
+      requests: REQUESTS,
+      idleMs: idle,
+      underAttackMs: underAttack,
+      attackers: ATTACKERS,
+      attackRequestsPerSecond: round(attacks / seconds, 1),
+      p99Ratio: round(underAttack.p99 / idle.p99),
+      goalRatio: 2,
+      meetsGoal: underAttack.p99 <= 2 * idle.p99,
     },
     machine: machine(),
     date: new Date().toISOString(),

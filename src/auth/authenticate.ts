@@ -27,7 +27,11 @@ function jwtKey(config: AuthConfig): { key: KeyObject | JWTVerifyGetKey; algorit
     const key = createPublicKey(config.jwtPublicKeyPem);
     return { key, algorithms: key.asymmetricKeyType === 'ec' ? ['ES256'] : ['RS256'] };
   }
-  if (config.jwks) return { key: createLocalJWKSet(config.jwks as Parameters<typeof createLocalJWKSet>[0]), algorithms: ['RS256', 'ES256'] };
+  if (config.jwks)
+    return {
+      key: createLocalJWKSet(config.jwks as Parameters<typeof createLocalJWKSet>[0]),
+      algorithms: ['RS256', 'ES256'],
+    };
   return null;
 }
 
@@ -43,19 +47,29 @@ export function createAuthenticator(config: AuthConfig): Authenticate {
   const keyDigests = config.apiKeys.map((k) => ({ digest: createHash('sha256').update(k.key).digest(), key: k }));
 
   async function fromJwt(token: string): Promise<Principal> {
-    if (!verifier) throw unauthenticated('bearer tokens are not accepted by this server (no AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY)');
+    if (!verifier)
+      throw unauthenticated(
+        'bearer tokens are not accepted by this server (no AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY)',
+      );
     let payload: Record<string, unknown>;
     try {
       // Overloads of jwtVerify differ for a key and a key resolver; both are accepted at run time.
       payload = (await jwtVerify(token, verifier.key as KeyObject, options)).payload;
     } catch (err) {
-      const reason = err instanceof joseErrors.JWTExpired ? 'token expired' : err instanceof joseErrors.JOSEError ? 'token rejected' : 'token malformed';
+      const reason =
+        err instanceof joseErrors.JWTExpired
+          ? 'token expired'
+          : err instanceof joseErrors.JOSEError
+            ? 'token rejected'
+            : 'token malformed';
       throw unauthenticated(reason);
     }
     const subject = payload[config.subjectClaim];
-    if (typeof subject !== 'string' || !subject || subject.length > 256) throw unauthenticated(`token has no valid "${config.subjectClaim}" claim`);
+    if (typeof subject !== 'string' || !subject || subject.length > 256)
+      throw unauthenticated(`token has no valid "${config.subjectClaim}" claim`);
     const role = payload[config.roleClaim] ?? 'user';
-    if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) throw unauthenticated(`token has no valid "${config.roleClaim}" claim`);
+    if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role))
+      throw unauthenticated(`token has no valid "${config.roleClaim}" claim`);
     return { role: role as Role, subject, via: 'jwt', rateKey: `sub:${subject}` };
   }
 
@@ -72,7 +86,8 @@ export function createAuthenticator(config: AuthConfig): Authenticate {
     if (authorization === undefined || authorization === null || authorization === '') {
       return { role: 'anonymous', subject: null, via: 'none', rateKey: `ip:${clientAddress}` };
     }
-    if (typeof authorization !== 'string' || authorization.length > MAX_CREDENTIAL_LENGTH) throw unauthenticated('malformed Authorization');
+    if (typeof authorization !== 'string' || authorization.length > MAX_CREDENTIAL_LENGTH)
+      throw unauthenticated('malformed Authorization');
     const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!m) throw unauthenticated('Authorization must be "Bearer <token or API key>"');
     const credential = m[1]!;

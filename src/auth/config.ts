@@ -72,11 +72,15 @@ function parseApiKeys(env: NodeJS.ProcessEnv, hash: (s: string) => string): ApiK
   const keys: ApiKey[] = [];
   // The single API_KEY of earlier versions keeps working as a service key.
   if (env.API_KEY) keys.push({ key: env.API_KEY, role: 'service', label: keyLabel(env.API_KEY, hash) });
-  for (const entry of (env.API_KEYS ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of (env.API_KEYS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const at = entry.lastIndexOf(':');
     const key = at > 0 ? entry.slice(0, at) : entry;
     const role = at > 0 ? entry.slice(at + 1) : 'service';
-    if (!(ROLES as readonly string[]).includes(role)) throw new Error(`API_KEYS: role must be one of ${ROLES.join(', ')}, got "${role}"`);
+    if (!(ROLES as readonly string[]).includes(role))
+      throw new Error(`API_KEYS: role must be one of ${ROLES.join(', ')}, got "${role}"`);
     if (key.length < 16) throw new Error('API_KEYS: each key must be at least 16 characters');
     keys.push({ key, role: role as Role, label: keyLabel(key, hash) });
   }
@@ -89,7 +93,8 @@ function parsePublicKey(raw: string | undefined): Pick<AuthConfig, 'jwtPublicKey
   const text = raw.includes('-----BEGIN') ? raw.replace(/\\n/g, '\n') : readKeyFile(raw);
   if (text.includes('-----BEGIN')) return { jwtPublicKeyPem: text, jwks: null };
   const doc = JSON.parse(text) as { keys?: unknown };
-  if (!doc || !Array.isArray(doc.keys)) throw new Error('AUTH_JWT_PUBLIC_KEY: file is neither PEM nor a JWKS ({ "keys": [...] })');
+  if (!doc || !Array.isArray(doc.keys))
+    throw new Error('AUTH_JWT_PUBLIC_KEY: file is neither PEM nor a JWKS ({ "keys": [...] })');
   return { jwtPublicKeyPem: null, jwks: doc as { keys: Array<Record<string, unknown>> } };
 }
 
@@ -106,7 +111,8 @@ export function securityConfigFromEnv(env: NodeJS.ProcessEnv, hash: (s: string) 
   const publicKey = parsePublicKey(env.AUTH_JWT_PUBLIC_KEY);
   const configured = Boolean(jwtSecret || publicKey.jwtPublicKeyPem || publicKey.jwks || apiKeys.length);
   const requested = env.AUTH_MODE;
-  if (requested && requested !== 'on' && requested !== 'off') throw new Error(`AUTH_MODE must be on or off, got "${requested}"`);
+  if (requested && requested !== 'on' && requested !== 'off')
+    throw new Error(`AUTH_MODE must be on or off, got "${requested}"`);
   let mode: 'on' | 'off';
   let reason: string;
   if (requested) {
@@ -120,14 +126,19 @@ export function securityConfigFromEnv(env: NodeJS.ProcessEnv, hash: (s: string) 
     mode = production ? 'on' : 'off';
     reason = production ? 'NODE_ENV=production' : 'no AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY or API_KEYS configured';
   }
-  if (mode === 'off' && production) throw new Error('AUTH_MODE must be on when NODE_ENV=production (auth off is refused)');
+  if (mode === 'off' && production)
+    throw new Error('AUTH_MODE must be on when NODE_ENV=production (auth off is refused)');
   if (mode === 'on' && !configured) {
     throw new Error('auth is on, so AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY or API_KEYS must be set');
   }
   return {
     production,
     auth: {
-      mode, reason, jwtSecret, ...publicKey, apiKeys,
+      mode,
+      reason,
+      jwtSecret,
+      ...publicKey,
+      apiKeys,
       subjectClaim: env.AUTH_JWT_SUBJECT_CLAIM || 'sub',
       roleClaim: env.AUTH_JWT_ROLE_CLAIM || 'role',
       issuer: env.AUTH_JWT_ISSUER || null,

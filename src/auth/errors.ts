@@ -2,7 +2,9 @@
 import { GraphQLError } from 'graphql';
 
 export function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(`not authenticated: ${message}`, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  return new GraphQLError(`not authenticated: ${message}`, {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });
 }
 
 export function forbidden(message: string): GraphQLError {

@@ -5,7 +5,13 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import {
-  GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema,
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
   type ValidationRule,
 } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
@@ -24,8 +30,11 @@ const RECOMMENDING = new Set(['recommendations', 'similarItems']);
 /** Fields that read a whole user's data at once. */
 const EXPENSIVE: Record<string, number> = { export: 200 };
 
-/** Cost of a field: 1, times `first` (or its default) for lists, plus `recommendationCost` per recommendation. */
-export function costEstimator(limits: OperationLimits): ComplexityEstimator {
+/**
+ * Cost of a field: 1, times `first` (or its default) for lists, plus `recommendationCost` per recommendation.
+ * `first` counts at most `maxFirst`: a larger one is refused as BAD_USER_INPUT naming the argument, not as cost.
+ */
+export function costEstimator(limits: OperationLimits, maxFirst: number): ComplexityEstimator {
   return ({ field, args, childComplexity }) => {
     const extra = EXPENSIVE[field.name];
     if (extra !== undefined) return extra + childComplexity;
@@ -33,7 +42,7 @@ export function costEstimator(limits: OperationLimits): ComplexityEstimator {
     if (!firstArg) return undefined;
     const given = args.first;
     const fallback = typeof firstArg.defaultValue === 'number' ? firstArg.defaultValue : 20;
-    const n = typeof given === 'number' && given > 0 ? given : fallback;
+    const n = Math.min(maxFirst, typeof given === 'number' && given > 0 ? given : fallback);
     const perElement = RECOMMENDING.has(field.name) ? limits.recommendationCost : 0;
     return 1 + n * (perElement + Math.max(1, childComplexity));
   };
@@ -45,15 +54,28 @@ export interface OperationChecker {
   readonly validationRules: readonly ValidationRule[];
 }
 
-export function createOperationChecker(schema: GraphQLSchema, limits: OperationLimits, production: boolean): OperationChecker {
+export function createOperationChecker(
+  schema: GraphQLSchema,
+  limits: OperationLimits,
+  production: boolean,
+  maxFirst: number,
+): OperationChecker {
   const armor = { exposeLimits: true, propagateOnRejection: true } as const;
   const shapeRules: Array<[string, number, ValidationRule]> = [
-    ['depth', limits.maxDepth, maxDepthRule({ ...armor, n: limits.maxDepth, flattenFragments: true }) as unknown as ValidationRule],
+    [
+      'depth',
+      limits.maxDepth,
+      maxDepthRule({ ...armor, n: limits.maxDepth, flattenFragments: true }) as unknown as ValidationRule,
+    ],
     ['aliases', limits.maxAliases, maxAliasesRule({ ...armor, n: limits.maxAliases }) as unknown as ValidationRule],
-    ['directives', limits.maxDirectives, maxDirectivesRule({ ...armor, n: limits.maxDirectives }) as unknown as ValidationRule],
+    [
+      'directives',
+      limits.maxDirectives,
+      maxDirectivesRule({ ...armor, n: limits.maxDirectives }) as unknown as ValidationRule,
+    ],
   ];
   const validationRules = production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules;
-  const estimators = [costEstimator(limits), simpleEstimator({ defaultComplexity: 1 })];
+  const estimators = [costEstimator(limits, maxFirst), simpleEstimator({ defaultComplexity: 1 })];
 
   return {
     validationRules,
@@ -66,7 +88,10 @@ export function createOperationChecker(schema: GraphQLSchema, limits: OperationL
         const e = err as GraphQLError;
         // graphql-js 16 spells it "more that".
         if (/more tha[nt] \d+ tokens/.test(e.message)) {
-          return { ok: false, limitError: tooComplex('tokens', `Token limit of ${limits.maxTokens} exceeded.`, limits.maxTokens) };
+          return {
+            ok: false,
+            limitError: tooComplex('tokens', `Token limit of ${limits.maxTokens} exceeded.`, limits.maxTokens),
+          };
         }
         return { ok: false, invalid: [e] };
       }
@@ -75,7 +100,10 @@ export function createOperationChecker(schema: GraphQLSchema, limits: OperationL
           validate(schema, document, [rule]);
         } catch (err) {
           // graphql-armor rules throw their error (propagateOnRejection); its message names the limit and the count.
-          return { ok: false, limitError: tooComplex(limit, (err as Error).message.replace(/^Syntax Error: /, ''), max) };
+          return {
+            ok: false,
+            limitError: tooComplex(limit, (err as Error).message.replace(/^Syntax Error: /, ''), max),
+          };
         }
       }
       // Cost needs a valid document (known fields, no fragment cycles): spec validation comes first.
@@ -83,12 +111,25 @@ export function createOperationChecker(schema: GraphQLSchema, limits: OperationL
       if (invalid.length) return { ok: false, invalid };
       let cost: number;
       try {
-        cost = getComplexity({ schema, query: document, variables: variables ?? {}, operationName: operationName ?? undefined, estimators });
+        cost = getComplexity({
+          schema,
+          query: document,
+          variables: variables ?? {},
+          operationName: operationName ?? undefined,
+          estimators,
+        });
       } catch (err) {
         return { ok: false, invalid: [err instanceof GraphQLError ? err : new GraphQLError((err as Error).message)] };
       }
       if (cost > limits.maxCost) {
-        return { ok: false, limitError: tooComplex('cost', `Query cost limit of ${limits.maxCost} exceeded, found ${cost}.`, limits.maxCost) };
+        return {
+          ok: false,
+          limitError: tooComplex(
+            'cost',
+            `Query cost limit of ${limits.maxCost} exceeded, found ${cost}.`,
+            limits.maxCost,
+          ),
+        };
       }
       return { ok: true, document };
     },

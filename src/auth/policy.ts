@@ -22,16 +22,25 @@ export interface Policy {
 export const requireRole = (role: Role): Policy => ({ role });
 
 /** The user itself, or `role` and above. */
-export const ownerOr = (role: Role, owners: NonNullable<Policy['owners']>, everyone?: Role): Policy => ({ role, owners, everyone });
+export const ownerOr = (role: Role, owners: NonNullable<Policy['owners']>, everyone?: Role): Policy => ({
+  role,
+  owners,
+  everyone,
+});
 
 /** Decides whether `principal` may proceed; throws the coded error otherwise. */
 export function authorize(principal: Principal, policy: Policy, owners: Array<string | null> = []): void {
   const needed = policy.everyone && owners.includes(null) ? policy.everyone : policy.role;
   if (RANK[principal.role] >= RANK[needed]) return;
   if (principal.role === 'anonymous') throw unauthenticated('send "Authorization: Bearer <token>"');
-  const own = policy.owners !== undefined && owners.length > 0 && owners.every((o) => o !== null && o === principal.subject);
+  const own =
+    policy.owners !== undefined && owners.length > 0 && owners.every((o) => o !== null && o === principal.subject);
   if (own) return;
-  throw forbidden(policy.owners ? "another user's data, or an operation for the service or admin role" : `needs the ${policy.role} role`);
+  throw forbidden(
+    policy.owners
+      ? "another user's data, or an operation for the service or admin role"
+      : `needs the ${policy.role} role`,
+  );
 }
 
 export const authChecker: AuthChecker<{ principal: Principal }, Policy> = (data, policies) => {

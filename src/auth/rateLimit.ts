@@ -17,13 +17,20 @@ export interface RateLimiter {
 }
 
 export function createRateLimiter(config: RateLimitConfig, redisUrl: string | null, keyPrefix = 'tg-rl'): RateLimiter {
-  const redis = redisUrl ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) : null;
+  const redis = redisUrl
+    ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false })
+    : null;
   redis?.on('error', () => undefined); // the insurance limiter answers while Redis is away
   const limiters = new Map<Principal['role'], RateLimiterAbstract>();
   for (const [role, points] of Object.entries(config.points) as Array<[Principal['role'], number]>) {
     if (points <= 0) continue;
     const opts = { points, duration: config.windowSeconds, keyPrefix: `${keyPrefix}-${role}` };
-    limiters.set(role, redis ? new RateLimiterRedis({ ...opts, storeClient: redis, insuranceLimiter: new RateLimiterMemory(opts) }) : new RateLimiterMemory(opts));
+    limiters.set(
+      role,
+      redis
+        ? new RateLimiterRedis({ ...opts, storeClient: redis, insuranceLimiter: new RateLimiterMemory(opts) })
+        : new RateLimiterMemory(opts),
+    );
   }
   return {
     backend: redis ? 'redis' : 'memory',

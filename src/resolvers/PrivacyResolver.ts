@@ -18,7 +18,9 @@ export class PrivacyResolver {
   }
 
   @Authorized(policies.exportUser)
-  @FieldResolver(() => GraphQLJSONObject, { description: 'Everything stored about this user (the user itself or an admin).' })
+  @FieldResolver(() => GraphQLJSONObject, {
+    description: 'Everything stored about this user (the user itself or an admin).',
+  })
   async export(@Root() user: UserRow, @Ctx() { services }: Context): Promise<Record<string, unknown>> {
     return services.privacy.exportUser(user.id);
   }

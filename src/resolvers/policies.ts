@@ -2,7 +2,9 @@
 import { ownerOr, requireRole, type Policy } from '../auth/policy.js';
 
 type Args = Record<string, unknown>;
-const arg = (name: string) => ({ args }: { args: Args }) => [String(args[name])];
+const arg =
+  (name: string) =>
+  ({ args }: { args: Args }) => [String(args[name])];
 const rootId = ({ root }: { root: unknown }) => [String((root as { id: string }).id)];
 
 export const policies = {
@@ -15,7 +17,9 @@ export const policies = {
   listUsers: requireRole('service'),
   upsertUser: ownerOr('service', ({ args }) => [String((args.input as { id: string }).id)]),
   recordBehavior: ownerOr('service', ({ args }) => [String((args.input as { userId: string }).userId)]),
-  recordBehaviors: ownerOr('service', ({ args }) => (args.inputs as Array<{ userId: string }>).map((i) => String(i.userId))),
+  recordBehaviors: ownerOr('service', ({ args }) =>
+    (args.inputs as Array<{ userId: string }>).map((i) => String(i.userId)),
+  ),
   writeCatalogue: requireRole('service'),
   deleteItems: requireRole('admin'),
   rebuildProfile: requireRole('admin'),

@@ -72,10 +72,11 @@ export async function startServer(config: AppConfig, log: (m: string) => void = 
   const httpServer = createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const security = config.security;
+  const maxFirst = Math.max(config.limits.maxPageSize, config.limits.maxRecommendations);
   const gate: Gate = {
     authenticate: createAuthenticator(security.auth),
     rateLimiter: createRateLimiter(security.rateLimit, config.redisUrl),
-    checker: createOperationChecker(schema, security.limits, security.production),
+    checker: createOperationChecker(schema, security.limits, security.production, maxFirst),
     config: security,
   };
   await gate.rateLimiter.ready();

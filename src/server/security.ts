@@ -35,7 +35,8 @@ const asGraphQLError = (err: unknown): GraphQLError | null => (err instanceof Gr
 export function httpGate(gate: Gate): Array<RequestHandler | ErrorRequestHandler> {
   const json = express.json({ limit: gate.config.limits.maxBodyBytes });
   const bodyErrors: ErrorRequestHandler = (err: { type?: string; status?: number }, _req, res, next) => {
-    if (err?.type === 'entity.too.large') return reject(res, badRequest(`request body larger than ${gate.config.limits.maxBodyBytes} bytes`, 413));
+    if (err?.type === 'entity.too.large')
+      return reject(res, badRequest(`request body larger than ${gate.config.limits.maxBodyBytes} bytes`, 413));
     if (err?.type === 'entity.parse.failed') return reject(res, badRequest('request body is not valid JSON'));
     if (err?.status && err.status < 500) return reject(res, badRequest('request body could not be read', err.status));
     next(err);
@@ -60,15 +61,21 @@ export function httpGate(gate: Gate): Array<RequestHandler | ErrorRequestHandler
     let params: { query?: unknown; variables?: unknown; operationName?: unknown };
     if (req.method === 'POST') {
       if (!req.is('application/json')) return reject(res, badRequest('POST bodies must be application/json', 415));
-      if (Array.isArray(req.body)) return reject(res, badRequest('batched requests are not supported: send one operation per request'));
-      if (!req.body || typeof req.body !== 'object') return reject(res, badRequest('request body must be a JSON object'));
+      if (Array.isArray(req.body))
+        return reject(res, badRequest('batched requests are not supported: send one operation per request'));
+      if (!req.body || typeof req.body !== 'object')
+        return reject(res, badRequest('request body must be a JSON object'));
       params = req.body as typeof params;
     } else {
       params = req.query as typeof params;
     }
     if (typeof params.query === 'string') {
       const variables = parseVariables(params.variables);
-      const result = gate.checker.check(params.query, variables, typeof params.operationName === 'string' ? params.operationName : null);
+      const result = gate.checker.check(
+        params.query,
+        variables,
+        typeof params.operationName === 'string' ? params.operationName : null,
+      );
       if (!result.ok && 'limitError' in result) return reject(res, result.limitError);
     }
     res.locals.principal = principal;
@@ -100,7 +107,10 @@ export type WsExtra = {
 /** graphql-ws hooks: authenticate once per connection, then every subscribe is limited and checked like HTTP. */
 export function wsGate(gate: Gate, schema: GraphQLSchema, contextFor: (principal: Principal) => unknown) {
   return {
-    async onConnect(ctx: { connectionParams?: Readonly<Record<string, unknown>>; extra: WsExtra & { request: IncomingMessage } }) {
+    async onConnect(ctx: {
+      connectionParams?: Readonly<Record<string, unknown>>;
+      extra: WsExtra & { request: IncomingMessage };
+    }) {
       const authorization = ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization;
       try {
         ctx.extra.principal = await gate.authenticate(authorization, clientAddress(ctx.extra.request));
@@ -116,7 +126,8 @@ export function wsGate(gate: Gate, schema: GraphQLSchema, contextFor: (principal
       payload: SubscribePayload,
     ): Promise<ExecutionArgs | readonly GraphQLError[]> {
       const principal = ctx.extra.principal;
-      if (ctx.extra.authError || !principal) return [forWs(ctx.extra.authError ?? badRequest('connection not initialised'))];
+      if (ctx.extra.authError || !principal)
+        return [forWs(ctx.extra.authError ?? badRequest('connection not initialised'))];
       try {
         await gate.rateLimiter.consume(principal);
       } catch (err) {
@@ -131,8 +142,11 @@ export function wsGate(gate: Gate, schema: GraphQLSchema, contextFor: (principal
       }
       active.add(id);
       return {
-        schema, document: result.document, variableValues: payload.variables ?? undefined,
-        operationName: payload.operationName ?? undefined, contextValue: contextFor(principal),
+        schema,
+        document: result.document,
+        variableValues: payload.variables ?? undefined,
+        operationName: payload.operationName ?? undefined,
+        contextValue: contextFor(principal),
       };
     },
     onComplete: releaseOperation,
@@ -146,7 +160,9 @@ export function releaseOperation(ctx: { extra: WsExtra }, id: string): void {
 }
 
 function tooManySubscriptions(max: number): GraphQLError {
-  return new GraphQLError(`at most ${max} subscriptions per connection`, { extensions: { code: 'RATE_LIMITED', limit: 'subscriptions', retryAfter: 1 } });
+  return new GraphQLError(`at most ${max} subscriptions per connection`, {
+    extensions: { code: 'RATE_LIMITED', limit: 'subscriptions', retryAfter: 1 },
+  });
 }
 
 /** The HTTP status hint means nothing on a socket. */

@@ -23,7 +23,8 @@ interface Deps {
 }
 
 /** A stable, non-reversible name for a user in logs. */
-export const userLogId = (userId: string): string => createHash('sha256').update(`tastegraph-user:${userId}`).digest('hex').slice(0, 12);
+export const userLogId = (userId: string): string =>
+  createHash('sha256').update(`tastegraph-user:${userId}`).digest('hex').slice(0, 12);
 
 const iso = (d: Date) => d.toISOString();
 const base64 = (b: Uint8Array | null) => (b ? Buffer.from(b).toString('base64') : null);
@@ -56,7 +57,10 @@ export class PrivacyService {
   async exportUser(userId: string): Promise<Record<string, unknown>> {
     const { store } = this.deps;
     const [[user], behaviors, [profile], versions] = await Promise.all([
-      store.usersByIds([userId]), store.userBehaviors(userId), store.profilesByUserIds([userId]), store.allProfileVersions(userId),
+      store.usersByIds([userId]),
+      store.userBehaviors(userId),
+      store.profilesByUserIds([userId]),
+      store.allProfileVersions(userId),
     ]);
     return {
       exportedAt: new Date().toISOString(),

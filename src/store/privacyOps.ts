@@ -10,13 +10,16 @@ export function privacyOps(prisma: Client, toVersion: (v: VersionModel) => Profi
   return {
     async deleteUserData(userId: string): Promise<UserDeletion> {
       // One transaction: a crash leaves either everything or nothing of the user.
-      return prisma.$transaction(async (tx) => {
-        const behaviors = (await tx.behavior.deleteMany({ where: { userId } })).count;
-        const profileVersions = (await tx.profileVersion.deleteMany({ where: { userId } })).count;
-        const profiles = (await tx.profile.deleteMany({ where: { userId } })).count;
-        const users = (await tx.user.deleteMany({ where: { id: userId } })).count;
-        return { users, behaviors, profiles, profileVersions };
-      }, { maxWait: 10_000, timeout: 60_000 });
+      return prisma.$transaction(
+        async (tx) => {
+          const behaviors = (await tx.behavior.deleteMany({ where: { userId } })).count;
+          const profileVersions = (await tx.profileVersion.deleteMany({ where: { userId } })).count;
+          const profiles = (await tx.profile.deleteMany({ where: { userId } })).count;
+          const users = (await tx.user.deleteMany({ where: { id: userId } })).count;
+          return { users, behaviors, profiles, profileVersions };
+        },
+        { maxWait: 10_000, timeout: 60_000 },
+      );
     },
     async allProfileVersions(userId: string): Promise<ProfileVersionRow[]> {
       return (await prisma.profileVersion.findMany({ where: { userId }, orderBy: { version: 'asc' } })).map(toVersion);

@@ -25,13 +25,33 @@ describe.each(await providers())('privacy on %s', (provider) => {
 
   beforeAll(async () => {
     server = await startTestServer(provider, { AUTH_JWT_SECRET: SECRET }, undefined, (m) => logs.push(m));
-    for (const [sub, role] of [['gone', 'user'], ['stay', 'user'], ['svc', 'service'], ['root', 'admin']] as const) {
+    for (const [sub, role] of [
+      ['gone', 'user'],
+      ['stay', 'user'],
+      ['svc', 'service'],
+      ['root', 'admin'],
+    ] as const) {
       tokens[sub] = await mintToken({ secret: SECRET, sub, role });
     }
-    const items = ['a', 'b', 'c', 'd'].map((id, k) => ({ id, title: `Item ${id}`, category: k < 2 ? 'Lamps' : 'Films' }));
-    expect((await gql('svc', `mutation($items: [ItemInput!]!) { upsertItems(items: $items) { count } }`, { items })).errors).toBeUndefined();
-    await gql('gone', `mutation { upsertUser(input: { id: "gone", onboardingText: "${ONBOARDING}", attributes: { city: "Springfield" } }) { id } }`);
-    for (const [u, i, e] of [['gone', 'a', 'g1'], ['gone', 'b', 'g2'], ['gone', 'c', 'g3'], ['stay', 'c', 's1'], ['stay', 'd', 's2']]) {
+    const items = ['a', 'b', 'c', 'd'].map((id, k) => ({
+      id,
+      title: `Item ${id}`,
+      category: k < 2 ? 'Lamps' : 'Films',
+    }));
+    expect(
+      (await gql('svc', `mutation($items: [ItemInput!]!) { upsertItems(items: $items) { count } }`, { items })).errors,
+    ).toBeUndefined();
+    await gql(
+      'gone',
+      `mutation { upsertUser(input: { id: "gone", onboardingText: "${ONBOARDING}", attributes: { city: "Springfield" } }) { id } }`,
+    );
+    for (const [u, i, e] of [
+      ['gone', 'a', 'g1'],
+      ['gone', 'b', 'g2'],
+      ['gone', 'c', 'g3'],
+      ['stay', 'c', 's1'],
+      ['stay', 'd', 's2'],
+    ]) {
       expect((await gql(u!, REC, { u, i, e, t: u === 'gone' ? PRIVATE : 'fine' })).errors).toBeUndefined();
     }
   });
@@ -40,8 +60,16 @@ describe.each(await providers())('privacy on %s', (provider) => {
   it('exports everything stored to the user itself or an admin, and to no one else', async () => {
     const own = await gql('gone', `{ user(id: "gone") { export } }`);
     const exported = own.data!.user.export;
-    expect(exported.user).toMatchObject({ id: 'gone', onboardingText: ONBOARDING, attributes: { city: 'Springfield' } });
-    expect(exported.behaviors.map((b: { eventId: string; text: string }) => [b.eventId, b.text])).toEqual([['g1', PRIVATE], ['g2', PRIVATE], ['g3', PRIVATE]]);
+    expect(exported.user).toMatchObject({
+      id: 'gone',
+      onboardingText: ONBOARDING,
+      attributes: { city: 'Springfield' },
+    });
+    expect(exported.behaviors.map((b: { eventId: string; text: string }) => [b.eventId, b.text])).toEqual([
+      ['g1', PRIVATE],
+      ['g2', PRIVATE],
+      ['g3', PRIVATE],
+    ]);
     expect(exported.profile).toMatchObject({ userId: 'gone', version: expect.any(Number) });
     expect(exported.profileVersions.length).toBe(await server.services.store.countProfileVersions('gone'));
     expect((await gql('root', `{ user(id: "gone") { export } }`)).data!.user.export.behaviors).toHaveLength(3);
@@ -50,24 +78,57 @@ describe.each(await providers())('privacy on %s', (provider) => {
   });
 
   it('erases the user in every table and in the live model, which then equals a model rebuilt from the log', async () => {
-    expect((await gql('stay', `mutation { deleteUser(id: "gone") { deleted } }`)).errors![0]!.extensions.code).toBe('FORBIDDEN');
-    expect((await gql('svc', `mutation { deleteUser(id: "gone") { deleted } }`)).errors![0]!.extensions.code).toBe('FORBIDDEN');
+    expect((await gql('stay', `mutation { deleteUser(id: "gone") { deleted } }`)).errors![0]!.extensions.code).toBe(
+      'FORBIDDEN',
+    );
+    expect((await gql('svc', `mutation { deleteUser(id: "gone") { deleted } }`)).errors![0]!.extensions.code).toBe(
+      'FORBIDDEN',
+    );
     const before = await server.services.store.tableCounts();
     const statsBefore = server.services.model.memoryStats();
     const versions = await server.services.store.countProfileVersions('gone');
-    const res = await gql('gone', `mutation { deleteUser(id: "gone") { userId deleted behaviors profileVersions profiles } }`);
-    expect(res.data!.deleteUser).toEqual({ userId: 'gone', deleted: true, behaviors: 3, profileVersions: versions, profiles: 1 });
+    const res = await gql(
+      'gone',
+      `mutation { deleteUser(id: "gone") { userId deleted behaviors profileVersions profiles } }`,
+    );
+    expect(res.data!.deleteUser).toEqual({
+      userId: 'gone',
+      deleted: true,
+      behaviors: 3,
+      profileVersions: versions,
+      profiles: 1,
+    });
     const after = await server.services.store.tableCounts();
-    expect(after).toEqual({ ...before, users: before.users! - 1, behaviors: before.behaviors! - 3, profiles: before.profiles! - 1, profileVersions: before.profileVersions! - versions });
+    expect(after).toEqual({
+      ...before,
+      users: before.users! - 1,
+      behaviors: before.behaviors! - 3,
+      profiles: before.profiles! - 1,
+      profileVersions: before.profileVersions! - versions,
+    });
     expect((await gql('root', `{ user(id: "gone") { id export } }`)).data!.user).toBeNull();
     expect(server.services.model.memoryStats().users).toBe(statsBefore.users - 1);
 
     // A server started on the same database rebuilds its model from the remaining log: the live one must agree.
-    const fresh = await startTestServer(provider, { AUTH_JWT_SECRET: SECRET }, { url: server.db.url, drop: async () => {} });
+    const fresh = await startTestServer(
+      provider,
+      { AUTH_JWT_SECRET: SECRET },
+      { url: server.db.url, drop: async () => {} },
+    );
     try {
       const ask = async (s: TestServer, query: string, variables?: Record<string, unknown>) =>
-        (await fetch(s.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.root}` }, body: JSON.stringify({ query, variables }) })).json();
-      for (const [q, v] of [[SIMILAR, { i: 'a' }], [SIMILAR, { i: 'c' }], [RECS, undefined]] as const) {
+        (
+          await fetch(s.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.root}` },
+            body: JSON.stringify({ query, variables }),
+          })
+        ).json();
+      for (const [q, v] of [
+        [SIMILAR, { i: 'a' }],
+        [SIMILAR, { i: 'c' }],
+        [RECS, undefined],
+      ] as const) {
         expect(await ask(server, q, v)).toEqual(await ask(fresh, q, v));
       }
       expect(server.services.model.memoryStats()).toEqual(fresh.services.model.memoryStats());
