@@ -1,4 +1,6 @@
 // Every setting comes from the environment; README.md lists each variable with its default.
+import { createHash } from 'node:crypto';
+import { securityConfigFromEnv, type SecurityConfig } from './auth/config.js';
 import { BEHAVIOR_TYPES, type BehaviorType } from './domain/types.js';
 import { encoderOptionsFromEnv, type LoadEncoderOptions } from './inference/loadEncoder.js';
 import { DEFAULT_DATABASE_URL } from './store/databaseUrl.js';
@@ -25,8 +27,8 @@ export interface AppConfig {
   host: string;
   databaseUrl: string;
   redisUrl: string | null;
-  /** When set, writes and live streams need `Authorization: Bearer <apiKey>`. */
-  apiKey: string | null;
+  /** Authentication, per-operation limits and rate limits (src/auth/config.ts). */
+  security: SecurityConfig;
   encoder: LoadEncoderOptions & {
     maxBatchSize: number;
     maxWaitMs: number;
@@ -92,7 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
     redisUrl: env.REDIS_URL || null,
-    apiKey: env.API_KEY || null,
+    security: securityConfigFromEnv(env, (s) => createHash('sha256').update(s).digest('hex')),
     encoder: {
       // ENCODER_MODEL_DIR, ENCODER_DEVICE, ENCODER_THREADS, ENCODER_POOLING, ENCODER_MAX_LENGTH
       ...encoderOptionsFromEnv(env),

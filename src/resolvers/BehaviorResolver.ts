@@ -6,17 +6,18 @@ import type { BehaviorRow, ItemRow } from '../store/types.js';
 import type { Context } from './context.js';
 import { BehaviorInput } from './inputs.js';
 import { RecordBehaviorPayload, RecordBehaviorsPayload } from './payloads.js';
+import { policies } from './policies.js';
 import { Behavior, Item, Profile } from './types.js';
 
 @Resolver(() => Behavior)
 export class BehaviorResolver {
-  @Authorized()
+  @Authorized(policies.recordBehavior)
   @Mutation(() => RecordBehaviorPayload, { description: 'Appends one event to the log, updates the profile at once and pushes profileUpdated.' })
   async recordBehavior(@Arg('input', () => BehaviorInput) input: BehaviorInput, @Ctx() { services }: Context) {
     return services.profiles.recordBehavior(input);
   }
 
-  @Authorized()
+  @Authorized(policies.recordBehaviors)
   @Mutation(() => RecordBehaviorsPayload, { description: 'Records several events; all are validated before any is written.' })
   async recordBehaviors(@Arg('inputs', () => [BehaviorInput]) inputs: BehaviorInput[], @Ctx() { services }: Context) {
     checkBatch('inputs', inputs, services.config.limits);
@@ -24,7 +25,7 @@ export class BehaviorResolver {
     return { results, count: results.length, duplicates: results.filter((r) => r.duplicate).length };
   }
 
-  @Authorized()
+  @Authorized(policies.rebuildProfile)
   @Mutation(() => Profile, { description: 'Recomputes a profile from the event log alone and stores it as a new version.' })
   async rebuildProfile(@Arg('userId', () => ID) userId: string, @Ctx() { services }: Context): Promise<ProfileView> {
     return services.profiles.rebuildProfile(userId);

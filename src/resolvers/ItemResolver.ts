@@ -8,6 +8,7 @@ import { DeleteItemsPayload, UpsertItemsPayload } from './payloads.js';
 import { Item, ItemInteractions, Recommendation } from './types.js';
 import type { ItemInteractions as ItemInteractionsData } from '../services/catalogService.js';
 import { afterKey } from './paging.js';
+import { policies } from './policies.js';
 
 @Resolver(() => Item)
 export class ItemResolver {
@@ -39,7 +40,7 @@ export class ItemResolver {
     return services.recommendations.similarItems(itemId, n);
   }
 
-  @Authorized()
+  @Authorized(policies.writeCatalogue)
   @Mutation(() => UpsertItemsPayload, { description: 'Creates or replaces items; their vectors are computed in batches.' })
   async upsertItems(@Arg('items', () => [ItemInput]) items: ItemInput[], @Ctx() { services }: Context): Promise<{ items: ItemRow[]; count: number }> {
     checkBatch('items', items, services.config.limits);
@@ -47,14 +48,14 @@ export class ItemResolver {
     return { items: rows, count: rows.length };
   }
 
-  @Authorized()
+  @Authorized(policies.deleteItems)
   @Mutation(() => DeleteItemsPayload, { description: 'Removes items from the catalogue and the index; behaviours about them stay in the log.' })
   async deleteItems(@Arg('ids', () => [ID]) ids: string[], @Ctx() { services }: Context): Promise<DeleteItemsPayload> {
     const deletedIds = await services.catalog.deleteItems(ids);
     return { deletedIds, count: deletedIds.length };
   }
 
-  @Authorized('admin')
+  @Authorized(policies.itemInteractions)
   @FieldResolver(() => ItemInteractions, { description: 'Who interacts with this item, as counts only (admin only).' })
   interactions(@Root() item: ItemRow, @Ctx() { services }: Context): Promise<ItemInteractionsData> {
     return services.catalog.interactions(item.id);

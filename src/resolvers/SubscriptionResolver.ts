@@ -2,11 +2,12 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Resolver, Root, Subscription }
 import { ALL_USERS, PROFILE_UPDATED, type ProfileUpdatePayload } from '../services/events.js';
 import { ProfileView } from '../services/profileView.js';
 import type { Context } from './context.js';
+import { policies } from './policies.js';
 import { Profile, ProfileUpdate } from './types.js';
 
 @Resolver(() => ProfileUpdate)
 export class SubscriptionResolver {
-  @Authorized()
+  @Authorized(policies.profileUpdated)
   @Subscription(() => ProfileUpdate, {
     topics: PROFILE_UPDATED,
     // One topic id per user, plus ALL_USERS for admin consoles: no per-message filtering of every user's stream.

@@ -7,15 +7,18 @@ import type { Context } from './context.js';
 import { BehaviorConnection, ProfileVersionConnection, UserConnection, toConnection, type Connection } from './connections.js';
 import { RecommendationFilter, UserInput } from './inputs.js';
 import { afterKey, afterNumber } from './paging.js';
+import { policies } from './policies.js';
 import { Profile, Recommendation, User } from './types.js';
 
 @Resolver(() => User)
 export class UserResolver {
+  @Authorized(policies.readUser)
   @Query(() => User, { nullable: true })
   async user(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<UserRow | null> {
     return ctx.loaders.user.load(id);
   }
 
+  @Authorized(policies.listUsers)
   @Query(() => UserConnection)
   async users(
     @Arg('first', () => Int, { nullable: true }) first: number | null,
@@ -27,12 +30,13 @@ export class UserResolver {
     return toConnection(page, (r) => r.id);
   }
 
-  @Authorized()
+  @Authorized(policies.upsertUser)
   @Mutation(() => User, { description: 'Creates or updates a user; attributes and onboarding text feed cold-start recommendations.' })
   async upsertUser(@Arg('input', () => UserInput) input: UserInput, @Ctx() { services }: Context): Promise<UserRow> {
     return services.profiles.upsertUser(validateUser(input, services.config.limits));
   }
 
+  @Authorized(policies.userData)
   @FieldResolver(() => Profile, { nullable: true, description: 'The current profile, or the version in force at `asOf`.' })
   async profile(
     @Root() user: UserRow,
@@ -43,6 +47,7 @@ export class UserResolver {
     return ctx.loaders.profile.load(user.id);
   }
 
+  @Authorized(policies.userData)
   @FieldResolver(() => ProfileVersionConnection, { description: 'Stored versions, newest first.' })
   async profileHistory(
     @Root() user: UserRow,
@@ -55,6 +60,7 @@ export class UserResolver {
     return toConnection(page, (r) => String(r.version));
   }
 
+  @Authorized(policies.userData)
   @FieldResolver(() => BehaviorConnection, { description: 'The event log of this user, newest first.' })
   async behaviors(
     @Root() user: UserRow,
@@ -67,6 +73,7 @@ export class UserResolver {
     return toConnection(page, (r) => String(r.seq));
   }
 
+  @Authorized(policies.userData)
   @FieldResolver(() => [Recommendation], { description: 'Top items for this user, each with the reasons behind it.' })
   async recommendations(
     @Root() user: UserRow,

@@ -14,6 +14,15 @@ export class DeleteItemsPayload {
   @Field(() => Int) count!: number;
 }
 
+@ObjectType({ description: 'What deleteUser erased.' })
+export class DeleteUserPayload {
+  @Field(() => ID) userId!: string;
+  @Field(() => Boolean, { description: 'False when nothing was stored under this id.' }) deleted!: boolean;
+  @Field(() => Int, { description: 'Behaviours erased from the event log.' }) behaviors!: number;
+  @Field(() => Int, { description: 'Profile versions erased.' }) profileVersions!: number;
+  @Field(() => Int, { description: 'Current profiles erased (0 or 1).' }) profiles!: number;
+}
+
 @ObjectType()
 export class RecordBehaviorPayload {
   @Field(() => Behavior) behavior!: Behavior;

@@ -11,12 +11,16 @@ import express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { createAuthenticator } from '../auth/authenticate.js';
+import { createOperationChecker } from '../auth/limits.js';
+import { createRateLimiter } from '../auth/rateLimit.js';
 import { createContext, type Context } from '../resolvers/context.js';
 import { buildTastegraphSchema } from '../resolvers/schema.js';
 import { createServices, type Services } from '../services/index.js';
 import type { AppConfig } from '../config.js';
 import { mountAdmin } from './admin.js';
 import { mountGraphiQL } from './graphiql.js';
+import { httpGate, wsGate, type Gate, type WsExtra } from './security.js';
 
 export interface RunningServer {
   url: string;
@@ -30,18 +34,34 @@ export interface RunningServer {
 /** Codes a client may see with their message; anything else is an internal error and is masked. */
 const CLIENT_CODES = new Set([
   'BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'CONFLICT', 'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE',
+  'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'QUERY_TOO_COMPLEX', 'RATE_LIMITED', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE',
 ]);
 
-export function formatError(log: (m: string) => void) {
+/**
+ * What an internal error logs: its type, code and stack frames, never its message when that may quote stored data
+ * (Prisma's messages print the arguments of the failed call: review texts, onboarding texts, attributes).
+ */
+export function loggableError(error: unknown): string {
+  const err = (error as { originalError?: unknown })?.originalError ?? error;
+  if (!(err instanceof Error)) return 'non-error thrown';
+  const frames = (err.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 8).join('\n');
+  const code = (err as { code?: unknown }).code;
+  const quotesData = /Prisma|invocation/i.test(err.name + err.message);
+  const message = quotesData ? '(message withheld: it may quote stored data)' : err.message.slice(0, 300);
+  return `${err.name}${code ? ` ${String(code)}` : ''}: ${message}\n${frames}`;
+}
+
+export function formatError(log: (m: string) => void, production = false) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code as string | undefined;
     if (code && CLIENT_CODES.has(code)) {
       const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      // In production field suggestions ("Did you mean ...?") would map the schema with introspection off.
+      const message = production ? formatted.message.replace(/ ?Did you mean .+\?$/, '') : formatted.message;
+      return { ...formatted, message, extensions };
     }
-    // No stack traces or SQL text reach a client; the log keeps the original.
-    log(`internal error: ${(error as Error)?.stack ?? String(error)}`);
+    // No stack traces, SQL or stored texts reach a client or the log.
+    log(`internal error: ${loggableError(error)}`);
     return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }
@@ -52,18 +72,27 @@ export async function startServer(config: AppConfig, log: (m: string) => void = 
   const app = express();
   const httpServer = createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useServer<Record<string, unknown>, Record<string, unknown>>(
-    {
-      schema,
-      // The API key comes as connectionParams.authorization (browsers cannot set WebSocket headers) or a header.
-      context: (ctx) => createContext(services, ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization) as unknown as Record<string, unknown>,
-    },
+  const security = config.security;
+  const maxFirst = Math.max(config.limits.maxPageSize, config.limits.maxRecommendations);
+  const gate: Gate = {
+    authenticate: createAuthenticator(security.auth),
+    rateLimiter: createRateLimiter(security.rateLimit, config.redisUrl),
+    checker: createOperationChecker(schema, security.limits, security.production, maxFirst),
+    config: security,
+  };
+  await gate.rateLimiter.ready();
+  log(`auth ${security.auth.mode} (${security.auth.reason})${security.auth.mode === 'off' ? ': every caller is an admin, for local development only' : ''}`);
+  // The token comes as connectionParams.authorization (browsers cannot set WebSocket headers) or a header.
+  const wsCleanup = useServer<Record<string, unknown>, WsExtra>(
+    { schema, ...wsGate(gate, schema, (principal) => createContext(services, principal)) },
     wsServer,
   );
   const apollo = new ApolloServer<Context>({
     schema,
     includeStacktraceInErrorResponses: false,
-    formatError: formatError(log),
+    introspection: !security.production,
+    allowBatchedHttpRequests: false,
+    formatError: formatError(log, security.production),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
@@ -78,11 +107,12 @@ export async function startServer(config: AppConfig, log: (m: string) => void = 
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', async (_req, res) => {
     const report = await services.readiness();
-    res.status(report.ready ? 200 : 503).json({ status: report.ready ? 'ready' : 'not ready', ...report });
+    const auth = { mode: security.auth.mode, reason: security.auth.reason, rateLimits: gate.rateLimiter.backend };
+    res.status(report.ready ? 200 : 503).json({ status: report.ready ? 'ready' : 'not ready', ...report, auth });
   });
   mountGraphiQL(app);
   if (!mountAdmin(app)) log('admin console not built: /admin explains; run npm run admin:build');
-  app.use('/graphql', express.json({ limit: '5mb' }), expressMiddleware(apollo, { context: async ({ req }) => createContext(services, req.headers.authorization) }));
+  app.use('/graphql', ...httpGate(gate), expressMiddleware(apollo, { context: async ({ res }) => createContext(services, res.locals.principal) }));
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const port = (httpServer.address() as AddressInfo).port;
@@ -96,6 +126,7 @@ export async function startServer(config: AppConfig, log: (m: string) => void = 
     httpServer,
     async close() {
       await apollo.stop();
+      await gate.rateLimiter.close();
       await services.close();
     },
   };

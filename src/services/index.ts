@@ -10,6 +10,7 @@ import { createVectorIndex } from '../vectorindex/index.js';
 import { CatalogService } from './catalogService.js';
 import { ModelInfoService } from './modelInfoService.js';
 import { createProfileEvents, type ProfileEvents } from './events.js';
+import { PrivacyService } from './privacyService.js';
 import { ProfileService } from './profileService.js';
 import type { LabelVocabulary } from './profileView.js';
 import { RecommendationService } from './recommendationService.js';
@@ -35,6 +36,8 @@ export interface Services {
   recommendations: RecommendationService;
   /** Sizes and configuration for the admin console's model page. */
   modelInfo: ModelInfoService;
+  /** Erasure and export of one user's data. */
+  privacy: PrivacyService;
   events: ProfileEvents;
   model: RecommenderModel;
   /** LLM summary rewriter, when LLM_BASE_URL is set. */
@@ -131,6 +134,7 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
   return {
     config, profileConfig, store, encoder, catalog, profiles, users: new UserService(store), recommendations,
     modelInfo: new ModelInfoService({ store, model, encoder, catalog, config }), events, model, summaries, log, backgroundWork,
+    privacy: new PrivacyService({ store, profiles, recommendations, limits: config.limits, log }),
     async readiness() {
       let reachable = true;
       let pending: string[] = [];

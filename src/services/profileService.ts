@@ -107,6 +107,11 @@ export class ProfileService {
     });
   }
 
+  /** Runs `fn` while no write to this user's profile runs in this process (erasure uses it). */
+  runExclusive<T>(userId: string, fn: () => Promise<T>): Promise<T> {
+    return this.mutex.run(userId, fn);
+  }
+
   async upsertUser(input: UserInputData): Promise<UserRow> {
     const valid = validateUser(input, this.deps.limits);
     return this.mutex.run(valid.id, async () => {

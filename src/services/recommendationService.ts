@@ -34,26 +34,38 @@ export class RecommendationService {
 
   /** Replays the whole event log into the model (start-up); returns the number of events. */
   async loadFromLog(onProgress: (events: number) => void = () => {}): Promise<number> {
+    const attributes = await this.userAttributes();
+    let n = 0;
+    for await (const rows of this.deps.store.iterateBehaviors()) {
+      for (const b of rows) this.deps.model.observe(b, { userAttributes: attributes.get(b.userId) });
+      n += rows.length;
+      onProgress(n);
+    }
+    return n;
+  }
+
+  /**
+   * Forgets all behaviour state and replays the remaining log (after an erasure), so the live model equals one
+   * rebuilt at start from the same log. Costs one full log read.
+   */
+  async rebuildFromLog(): Promise<number> {
+    const attributes = await this.userAttributes();
+    const events: BehaviorEvent[] = [];
+    for await (const rows of this.deps.store.iterateBehaviors()) events.push(...rows);
+    this.deps.model.rebuild(events, (userId) => attributes.get(userId));
+    return events.length;
+  }
+
+  /** Every user's non-empty attributes (segment popularity), read page by page. */
+  private async userAttributes(): Promise<Map<string, Record<string, unknown>>> {
     const attributes = new Map<string, Record<string, unknown>>();
-    let after: string | null = null;
-    for (;;) {
+    for (let after: string | null = null; ; ) {
       const page = await this.deps.store.listUsers(1000, after);
       for (const u of page.rows) if (Object.keys(u.attributes).length) attributes.set(u.id, u.attributes);
       if (!page.hasNextPage || !page.rows.length) break;
       after = page.rows[page.rows.length - 1]!.id;
     }
-    let n = 0;
-    for await (const rows of this.deps.store.iterateBehaviors()) {
-      for (const b of rows) {
-        this.deps.model.observe(
-          b,
-          { userAttributes: attributes.get(b.userId) },
-        );
-      }
-      n += rows.length;
-      onProgress(n);
-    }
-    return n;
+    return attributes;
   }
 
   async forUser(

@@ -3,6 +3,7 @@
 // the template summary stays whenever the endpoint is slow, down or answers nonsense.
 import type { FacetWeight } from '../domain/types.js';
 import type { Store } from '../store/types.js';
+import { userLogId } from './privacyService.js';
 
 export interface SummaryRewriterOptions {
   baseUrl: string;
@@ -49,7 +50,7 @@ export class SummaryRewriter {
       this.pending.delete(userId);
       this.running++;
       void this.rewrite(facts)
-        .catch((err: unknown) => this.opts.log(`summary rewrite for ${facts.userId} failed, template kept: ${(err as Error).message}`))
+        .catch((err: unknown) => this.opts.log(`summary rewrite for user ${userLogId(facts.userId)} failed, template kept: ${(err as Error).name}`))
         .finally(() => {
           this.running--;
           this.pump();

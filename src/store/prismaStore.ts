@@ -10,6 +10,7 @@ import type { FacetChange } from '../domain/profile/index.js';
 import type { BehaviorType, NewBehaviorEvent } from '../domain/types.js';
 import type { DatabaseTarget } from './databaseUrl.js';
 import { DuplicateEventError, VersionConflictError } from './errors.js';
+import { privacyOps } from './privacyOps.js';
 import type {
   BehaviorRow, ItemRow, Page, ProfileRow, ProfileVersionRow,
   ProfileVersionWrite, Store, StoreStats, StoreTx, UserRow,
@@ -189,6 +190,7 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
   const ops = txOps(prisma, target);
   const store: Store = {
     ...ops,
+    ...privacyOps(prisma, toVersion),
     provider: target.provider,
     stats,
     async ping() {

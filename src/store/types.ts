@@ -64,6 +64,14 @@ export interface Page<T> {
   hasNextPage: boolean;
 }
 
+/** Rows erased by Store.deleteUserData, per table. */
+export interface UserDeletion {
+  users: number;
+  behaviors: number;
+  profiles: number;
+  profileVersions: number;
+}
+
 /** Operations inside one database transaction (the unit of work of recordBehavior). */
 export interface StoreTx {
   /**
@@ -138,6 +146,10 @@ export interface Store extends Omit<StoreTx, 'lockUser' | 'insertBehavior' | 'in
   profileVersionAt(userId: string, asOf: Date): Promise<ProfileVersionRow | null>;
   /** Users with a profile, in id order, for the consolidation job (resumable by `after`). */
   listProfileUserIds(first: number, after: string | null): Promise<string[]>;
+  /** Erases the user, every behaviour, the profile and every profile version, in one transaction. */
+  deleteUserData(userId: string): Promise<UserDeletion>;
+  /** Every stored version of a user's profile, oldest first (export). */
+  allProfileVersions(userId: string): Promise<ProfileVersionRow[]>;
   /** Row counts per table (tests check that bad input writes nothing). */
   tableCounts(): Promise<Record<string, number>>;
   /** Bytes stored for profile versions (storage budget benchmark). */

@@ -1,4 +1,5 @@
-// With API_KEY set, writes and live streams need the key (FORBIDDEN otherwise); reads stay open for frontends.
+// With API_KEY set (one service key), writes, user data and live streams need it (UNAUTHENTICATED otherwise);
+// catalogue reads stay open for frontends. test/api/roles.test.ts covers tokens and roles.
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,9 +22,11 @@ describe('API key', () => {
     const before = await server.services.store.tableCounts();
     for (const auth of [undefined, 'Bearer nope', `Bearer ${KEY}x`]) {
       const res = await post(`mutation { upsertItems(items: [{ id: "i", title: "T" }]) { count } }`, auth);
-      expect(res.errors![0]!.extensions.code).toBe('FORBIDDEN');
+      expect(res.errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
       const rec = await post(`mutation { recordBehavior(input: { userId: "u", type: REVIEW, text: "hi" }) { duplicate } }`, auth);
-      expect(rec.errors![0]!.extensions.code).toBe('FORBIDDEN');
+      expect(rec.errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
+      const read = await post(`{ user(id: "u") { behaviors { totalCount } } }`, auth);
+      expect(read.errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
     }
     expect(await server.services.store.tableCounts()).toEqual(before);
   });
@@ -40,7 +43,7 @@ describe('API key', () => {
       new Promise<{ errors?: unknown; data?: unknown }>((resolve) => {
         const client = createClient({ url: server.wsUrl, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0 });
         const stop = client.subscribe(
-          { query: `subscription { profileUpdated { userId version } }` },
+          { query: `subscription { profileUpdated(userId: "w") { userId version } }` },
           {
             next: (v) => { resolve(v as { data?: unknown }); stop(); void client.dispose(); },
             error: (e) => { resolve({ errors: e }); void client.dispose(); },
@@ -51,7 +54,7 @@ describe('API key', () => {
         setTimeout(() => void post(`mutation { recordBehavior(input: { userId: "w", itemId: "i", type: VIEW }) { duplicate } }`, `Bearer ${KEY}`), 300);
       });
     const denied = await tryStream({});
-    expect(JSON.stringify(denied.errors)).toContain('FORBIDDEN');
+    expect(JSON.stringify(denied.errors)).toContain('UNAUTHENTICATED');
     const allowed = await tryStream({ authorization: `Bearer ${KEY}` });
     expect(allowed.data).toMatchObject({ profileUpdated: { userId: 'w' } });
   });

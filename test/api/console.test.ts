@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providers, startTestServer, type TestServer } from '../helpers/server.js';
 
-const KEY = 'model-info-key';
+const KEY = 'model-info-admin-key';
+const SERVICE_KEY = 'model-info-service-key';
 
 describe.each(await providers())('console fields on %s', (provider) => {
   let server: TestServer;
@@ -16,7 +17,7 @@ describe.each(await providers())('console fields on %s', (provider) => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer(provider, { API_KEY: KEY });
+    server = await startTestServer(provider, { API_KEYS: `${KEY}:admin,${SERVICE_KEY}:service` });
     await call(`mutation { upsertItems(items: [{ id: "i1", title: "Alien", category: "Sci-Fi" }, { id: "i2", title: "Heat", category: "Crime" }]) { count } }`);
     for (const [u, e, type] of [['u1', 'e1', 'CLICK'], ['u1', 'e2', 'PURCHASE'], ['u2', 'e3', 'CLICK']] as const) {
       await call(`mutation($i: BehaviorInput!) { recordBehavior(input: $i) { duplicate } }`, { i: { userId: u, eventId: e, itemId: 'i1', type } });
@@ -27,7 +28,8 @@ describe.each(await providers())('console fields on %s', (provider) => {
   it('modelInfo reports encoder, index, sizes and sources, to admins only', async () => {
     const q = `{ modelInfo { databaseProvider encoder { kind dim } index { kind mode size } catalogue { items indexedItems staleItems }
       log { users behaviors profiles profileVersions } sources { name weight candidates } explore recommenderConfig profileConfig } }`;
-    expect((await call(q, {}, null)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await call(q, {}, null)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await call(q, {}, SERVICE_KEY)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const { data, errors } = await call(q);
     expect(errors).toBeUndefined();
     const m = data!.modelInfo;
@@ -42,7 +44,8 @@ describe.each(await providers())('console fields on %s', (provider) => {
 
   it('Item.interactions counts events per type and distinct users, never who', async () => {
     const q = `{ item(id: "i1") { interactions { total users byType { type count } } } }`;
-    expect((await call(q, {}, null)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await call(q, {}, null)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await call(q, {}, SERVICE_KEY)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const { data, errors } = await call(q);
     expect(errors).toBeUndefined();
     expect(data!.item.interactions).toEqual({ total: 3, users: 2, byType: [{ type: 'CLICK', count: 2 }, { type: 'PURCHASE', count: 1 }] });

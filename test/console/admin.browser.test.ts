@@ -52,7 +52,7 @@ describe.skipIf(!haveChromium)('admin console in Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync(path.join(ADMIN_DIST, 'index.html'))) execSync('npm run admin:build', { cwd: ROOT, stdio: 'inherit' });
-    server = await startTestServer('sqlite', { API_KEY });
+    server = await startTestServer('sqlite', { API_KEYS: `${API_KEY}:admin` });
     await api(`mutation($items: [ItemInput!]!) { upsertItems(items: $items) { count } }`, { items: ITEMS });
     const t0 = Date.now() - 60 * 60_000;
     // alice: two older versions (an hour and half an hour ago), so asOf has a past to show.

@@ -83,9 +83,11 @@ export async function postGraphql<T = Record<string, unknown>>(url: string, quer
   return { ...body, status: res.status };
 }
 
-export async function startTestServer(provider: ProviderName, env: Record<string, string> = {}, db = freshDatabase(provider)): Promise<TestServer> {
+export async function startTestServer(
+  provider: ProviderName, env: Record<string, string> = {}, db = freshDatabase(provider), log: (m: string) => void = () => {},
+): Promise<TestServer> {
   const config = loadConfig({ ...env, DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
-  const server = await startServer(config, () => {});
+  const server = await startServer(config, log);
   const clients: Client[] = [];
   return {
     ...server,

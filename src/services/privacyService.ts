@@ -1,0 +1,87 @@
+// Erasure and export of one user's data. Erasure removes the user, every behaviour, the profile and every profile
+// version in one transaction, then replays the remaining log into the in-memory recommender so nothing learnt from
+// the user remains (one full log read per erasure). Logs name the user only by a hash.
+import { createHash } from 'node:crypto';
+import type { Limits } from '../config.js';
+import type { BehaviorRow, ProfileRow, ProfileVersionRow, Store, UserDeletion, UserRow } from '../store/types.js';
+import type { ProfileService } from './profileService.js';
+import type { RecommendationService } from './recommendationService.js';
+import { checkId } from './validation.js';
+
+export interface DeleteUserResult extends UserDeletion {
+  userId: string;
+  /** False when nothing was stored under this id. */
+  deleted: boolean;
+}
+
+interface Deps {
+  store: Store;
+  profiles: ProfileService;
+  recommendations: RecommendationService;
+  limits: Limits;
+  log: (msg: string) => void;
+}
+
+/** A stable, non-reversible name for a user in logs. */
+export const userLogId = (userId: string): string =>
+  createHash('sha256').update(`tastegraph-user:${userId}`).digest('hex').slice(0, 12);
+
+const iso = (d: Date) => d.toISOString();
+const base64 = (b: Uint8Array | null) => (b ? Buffer.from(b).toString('base64') : null);
+
+export class PrivacyService {
+  /** Model rebuilds run one at a time; each replays the whole remaining log. */
+  private rebuilding: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: Deps) {}
+
+  async deleteUser(userId: string): Promise<DeleteUserResult> {
+    const id = checkId('id', userId, this.deps.limits);
+    const started = Date.now();
+    // No write of this user's profile in this process interleaves with the erasure.
+    const counts = await this.deps.profiles.runExclusive(id, () => this.deps.store.deleteUserData(id));
+    const deleted = counts.users + counts.behaviors + counts.profiles + counts.profileVersions > 0;
+    if (counts.behaviors > 0) {
+      const run = this.rebuilding.then(() => this.deps.recommendations.rebuildFromLog());
+      this.rebuilding = run.catch(() => undefined);
+      await run;
+    }
+    this.deps.log(
+      `erased user ${userLogId(id)}: ${counts.behaviors} behaviours, ${counts.profileVersions} profile versions, ` +
+        `${counts.profiles} profile, ${counts.users} user row; model replayed in ${Date.now() - started} ms`,
+    );
+    return { userId: id, deleted, ...counts };
+  }
+
+  /** Everything stored about the user, as JSON: the user row, every behaviour, the profile and its versions. */
+  async exportUser(userId: string): Promise<Record<string, unknown>> {
+    const { store } = this.deps;
+    const [[user], behaviors, [profile], versions] = await Promise.all([
+      store.usersByIds([userId]),
+      store.userBehaviors(userId),
+      store.profilesByUserIds([userId]),
+      store.allProfileVersions(userId),
+    ]);
+    return {
+      exportedAt: new Date().toISOString(),
+      userId,
+      user: user ? exportUserRow(user) : null,
+      behaviors: behaviors.map(exportBehavior),
+      profile: profile ? exportProfile(profile) : null,
+      profileVersions: versions.map(exportVersion),
+    };
+  }
+}
+
+const exportUserRow = (u: UserRow) => ({ ...u, createdAt: iso(u.createdAt), updatedAt: iso(u.updatedAt) });
+const exportBehavior = (b: BehaviorRow) => ({
+  ...b, occurredAt: iso(new Date(b.occurredAt)), receivedAt: iso(new Date(b.receivedAt)),
+});
+const exportProfile = (p: ProfileRow) => {
+  const { state, ...rest } = p;
+  return { ...rest, updatedAt: iso(p.updatedAt), stateBase64: base64(state) };
+};
+const exportVersion = (v: ProfileVersionRow) => {
+  const { snapshot, ...rest } = v;
+  return { ...rest, createdAt: iso(v.createdAt), asOf: iso(v.asOf), snapshotBase64: base64(snapshot) };
+};
