@@ -83,6 +83,8 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
       exactLimit: config.recommend.exactLimit,
       usearch: { expansionSearch: config.recommend.expansionSearch, quantization: config.recommend.quantization },
     }),
+    // RATE values are given on the configured scale; the recommender's rating evidence must read them on it too.
+    config: { rating: { scale: { min: config.limits.ratingMin, max: config.limits.ratingMax } } },
   });
   const events = createProfileEvents(config.redisUrl);
   const catalog = new CatalogService({ store, encoder, model, limits: config.limits, log });

@@ -10,6 +10,7 @@ import type {
   ScoredRecommendation,
 } from '../types.js';
 import { compareEvents } from '../types.js';
+import { likingEvidence } from '../behavior.js';
 import { createVectorIndex, type VectorIndex } from '../../vectorindex/index.js';
 import {
   mergeRecommendConfig,
@@ -257,14 +258,9 @@ export class RecommenderModel {
 
   // ---------------------------------------------------------------- behaviour
 
-  /** Signed weight of an event (positive = liking). */
-  eventWeight(event: Pick<BehaviorEvent, 'type' | 'value'>): number {
-    if (event.type === 'RATE') {
-      if (event.value === null || !Number.isFinite(event.value)) return 0;
-      const { neutral, max } = this.config.rating;
-      return Math.max(-1, Math.min(1, (event.value - neutral) / (max - neutral)));
-    }
-    return this.config.eventWeights[event.type] ?? 0;
+  /** Signed liking evidence of an event in [-1, 1] (positive = liking). */
+  likingEvidence(event: Pick<BehaviorEvent, 'type' | 'value'>): number {
+    return likingEvidence(event, this.config.eventWeights, this.config.rating);
   }
 
   private userState(userId: string): UserState {
@@ -344,7 +340,7 @@ export class RecommenderModel {
     if (this.freshItems.size) this.freshItems.delete(event.itemId);
     const t = event.occurredAt;
     if (t > this.lastEventAt) this.lastEventAt = t;
-    const w = this.eventWeight(event);
+    const w = this.likingEvidence(event);
     const st = this.stats;
     st.ensure(item);
     st.events[item]!++;
