@@ -11,7 +11,6 @@ import type {
 } from '../types.js';
 import { compareEvents } from '../types.js';
 import { likingEvidence } from '../behavior.js';
-import { createVectorIndex, type VectorIndex } from '../../vectorindex/index.js';
 import {
   mergeRecommendConfig,
   type DeepPartial,
@@ -21,6 +20,7 @@ import {
 import { fitEase } from './ease.js';
 import { hashSeed } from '../hash.js';
 import { mulberry32, sampleBeta } from './random.js';
+import type { VectorIndex } from './vectorIndex.js';
 import { DecayClock, Interner, NeighbourStore, pruneRow, StatsTable, TopTracker } from './stores.js';
 
 // Reasons without per-item evidence are shared (and frozen) rather than allocated per candidate per request.
@@ -148,10 +148,11 @@ export class RecommenderModel {
   /** Latest occurredAt observed (default `now` for similarItems). */
   private lastEventAt = 0;
 
-  constructor(opts: { dim: number; index?: VectorIndex; config?: DeepPartial<RecommendConfig> }) {
+  /** `index`: the vector index (src/vectorindex implements the port), empty, of dimension `dim`. */
+  constructor(opts: { dim: number; index: VectorIndex; config?: DeepPartial<RecommendConfig> }) {
     this.dim = opts.dim;
     this.config = mergeRecommendConfig(opts.config);
-    this.index = opts.index ?? createVectorIndex({ dim: opts.dim, kind: 'auto' });
+    this.index = opts.index;
     if (this.index.dim !== opts.dim) throw new Error(`RecommenderModel: index dim ${this.index.dim} != ${opts.dim}`);
     const c = this.config;
     this.popClock = new DecayClock(c.popularity.halfLifeMs);
@@ -189,8 +190,7 @@ export class RecommenderModel {
       if (vector) batch.push([item.id, vector]);
       else this.index.remove(item.id);
     }
-    const bulk = (this.index as { addMany?: (e: Array<[string, Float32Array]>) => void }).addMany;
-    if (bulk && batch.every(([id]) => !this.index.has(id))) bulk.call(this.index, batch);
+    if (batch.every(([id]) => !this.index.has(id))) this.index.addMany(batch);
     else for (const [id, v] of batch) this.index.upsert(id, v);
   }
 
@@ -226,9 +226,7 @@ export class RecommenderModel {
       this.trending.delete(n);
       this.stats.reset(n);
     }
-    const tomb = (this.index as { tombstones?: number }).tombstones;
-    const rebuild = (this.index as { rebuild?: (e: Iterable<[string, Float32Array]>) => void }).rebuild;
-    if (tomb !== undefined && rebuild && tomb > 1000 && tomb > this.index.size * 0.3) rebuild.call(this.index, this.vectorEntries());
+    if (this.index.needsRebuild()) this.index.rebuild(this.vectorEntries());
   }
 
   private *vectorEntries(): IterableIterator<[string, Float32Array]> {
