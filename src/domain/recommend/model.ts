@@ -21,7 +21,12 @@ import { fitEase } from './ease.js';
 import { hashSeed } from '../hash.js';
 import { mulberry32, sampleBeta } from './random.js';
 import type { VectorIndex } from './vectorIndex.js';
-import { DecayClock, Interner, NeighbourStore, pruneRow, StatsTable, TopTracker } from './stores.js';
+import { DecayClock } from './state/decayClock.js';
+import { Interner } from './state/interner.js';
+import { NeighbourStore } from './state/neighbourStore.js';
+import { pruneRow } from './state/pruneRow.js';
+import { StatsTable } from './state/statsTable.js';
+import { TopTracker } from './state/topTracker.js';
 
 // Reasons without per-item evidence are shared (and frozen) rather than allocated per candidate per request.
 const POPULAR_REASON: Reason = Object.freeze({ kind: 'POPULAR', text: 'Popular with everyone lately' });
