@@ -70,7 +70,7 @@ export interface RatingEvidence {
   neutralShare: number;
 }
 
-/** Signed liking evidence of an event in [-1, 1] (positive = liking); RATE: clamp((value - neutral) / (max - neutral)). */
+/** Signed liking evidence of an event in [-1, 1] (positive = liking); RATE: clamp((v - neutral) / (max - neutral)). */
 export function likingEvidence(
   event: { type: BehaviorType; value: number | null },
   weights: Partial<BehaviorWeights>,
