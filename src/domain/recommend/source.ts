@@ -1,5 +1,9 @@
 // The contract every candidate source implements. A source may keep its own behaviour state (fed by `observe`)
 // and proposes scored candidates per request; blend.ts normalises and weights what each returns.
+//
+// Adding a source: implement CandidateSource in sources/, add its name to SOURCE_NAMES with a default weight and
+// candidate limit in config.ts, and append it to RecommenderModel's `sources` list (the list order is the blend
+// order, which sums and ties depend on: append, do not insert, to keep existing rankings).
 import type { BehaviorEvent, BehaviorType, ProfileSignals, Reason } from '../types.js';
 import type { SourceName } from './config.js';
 import type { UserState } from './state/users.js';
