@@ -10,6 +10,7 @@ import {
   type ProfileState,
 } from '../src/domain/profile/index.js';
 import { RecommenderModel } from '../src/domain/recommend/index.js';
+import { createVectorIndex } from '../src/vectorindex/index.js';
 import type { LoadedDataset } from './datasets/types.js';
 import { trainingEvents } from './method.js';
 import { MetricAccumulator, type Metrics } from './metrics.js';
@@ -88,7 +89,7 @@ export async function compareWithGraphql(args: { url: string; sample: number; ds
 
   // In-process twin with the server's defaults (product config, exploration at its default, same shifted clock).
   const cfg = validateProfileConfig({});
-  const model = new RecommenderModel({ dim: vec.dim });
+  const model = new RecommenderModel({ dim: vec.dim, index: createVectorIndex({ dim: vec.dim, kind: 'auto' }) });
   model.upsertItems(ctx.features.map((f, i) => ({ ...f, vector: vec.rows[i]! })));
   // The server feeds each recordBehaviors batch in event-time order, ties in input order; the batches above are
   // consecutive slices of `events`, already in that order, so this is the sequence the server's model saw.

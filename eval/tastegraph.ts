@@ -10,6 +10,7 @@ import {
   type ProfileState,
 } from '../src/domain/profile/index.js';
 import { mergeRecommendConfig, RecommenderModel, type DeepPartial, type RecommendConfig, type SourceName } from '../src/domain/recommend/index.js';
+import { createVectorIndex } from '../src/vectorindex/index.js';
 import { BEHAVIOR_TYPES, type BehaviorEvent, type BehaviorType, type ItemFeatures, type ProfileSignals } from '../src/domain/types.js';
 import type { LoadedDataset } from './datasets/types.js';
 import { easeMatrix, easeScorer } from './ease.js';
@@ -170,7 +171,7 @@ export class TastegraphContext {
     let model = this.modelCache.get(observeKey);
     if (!model) {
       const t0 = performance.now();
-      model = new RecommenderModel({ dim: this.dim, config: s.recommend });
+      model = new RecommenderModel({ dim: this.dim, index: createVectorIndex({ dim: this.dim, kind: 'auto' }), config: s.recommend });
       model.upsertItems(this.features.map((f, i) => ({ ...f, vector: this.vectors[i]! })));
       const guard = new LeakGuard(this.ds, p.phase);
       for (const e of trainingEvents({ ...p, guard })) model.observe(this.event(e.user, e.pos, s.eventMode));

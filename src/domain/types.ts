@@ -1,18 +1,8 @@
 // Plain data types shared by the domain (profiles, scoring, explanations). No I/O here.
 
-export const BEHAVIOR_TYPES = [
-  'VIEW',
-  'CLICK',
-  'ADD_TO_CART',
-  'PURCHASE',
-  'RATE',
-  'REVIEW',
-  'FAVORITE',
-  'SHARE',
-  'SKIP',
-  'DISLIKE',
-] as const;
-export type BehaviorType = (typeof BEHAVIOR_TYPES)[number];
+import type { BehaviorType } from './behavior.js';
+
+export { BEHAVIOR_TYPES, type BehaviorType } from './behavior.js';
 
 /** A unit-length (or zero) embedding produced by one encoder. */
 export type Vector = Float32Array;

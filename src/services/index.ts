@@ -1,7 +1,7 @@
 // Wires the process-wide services: store, encoder, in-memory recommender, profile engine, live events.
 import { readFileSync } from 'node:fs';
 import { validateProfileConfig, type ProfileConfig } from '../domain/profile/index.js';
-import { RecommenderModel } from '../domain/recommend/index.js';
+import { RecommenderModel, type DeepPartial, type RecommendConfig } from '../domain/recommend/index.js';
 import { EncoderService } from '../inference/encoderService.js';
 import { loadEncoder, type LoadedEncoder } from '../inference/loadEncoder.js';
 import type { AppConfig } from '../config.js';
@@ -60,6 +60,11 @@ export function profileConfigFrom(config: AppConfig): ProfileConfig {
   });
 }
 
+/** The recommender's overrides: RATE values are read on the configured rating scale (as the profile reads them). */
+export function recommendConfigFrom(config: AppConfig): DeepPartial<RecommendConfig> {
+  return { rating: { scale: { min: config.limits.ratingMin, max: config.limits.ratingMax } } };
+}
+
 async function loadVocabulary(file: string | null, encoder: EncoderService): Promise<LabelVocabulary | null> {
   if (!file) return null;
   const labels = readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
@@ -91,6 +96,7 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
       exactLimit: config.recommend.exactLimit,
       usearch: { expansionSearch: config.recommend.expansionSearch, quantization: config.recommend.quantization },
     }),
+    config: recommendConfigFrom(config),
   });
   const events = createProfileEvents(config.redisUrl);
   const catalog = new CatalogService({ store, encoder, model, limits: config.limits, log });

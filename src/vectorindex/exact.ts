@@ -62,6 +62,23 @@ export class ExactIndex implements VectorIndex {
     this.data.set(vector, slot * this.dim);
   }
 
+  /** Bulk insert: the same as upserting each entry (storage is already contiguous). */
+  addMany(entries: Array<[string, Float32Array]>): void {
+    for (const [id, v] of entries) this.upsert(id, v);
+  }
+
+  /** Removal compacts storage at once (no tombstones), so an exact index never needs a rebuild. */
+  needsRebuild(): boolean {
+    return false;
+  }
+
+  /** Replace the contents with `entries`. */
+  rebuild(entries: Iterable<[string, Float32Array]>): void {
+    this.ids = [];
+    this.slotOf = new Map();
+    for (const [id, v] of entries) this.upsert(id, v);
+  }
+
   remove(id: string): boolean {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return false;

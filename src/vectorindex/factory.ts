@@ -72,7 +72,11 @@ export class AutoIndex implements VectorIndex {
     return this.inner.remove(id);
   }
 
-  /** Rebuild the approximate graph from `entries` (no-op while exact). */
+  needsRebuild(): boolean {
+    return this.inner.needsRebuild();
+  }
+
+  /** Rebuild the approximate graph from `entries` (no-op while exact: an exact index never needs one). */
   rebuild(entries: Iterable<[string, Float32Array]>): void {
     if (this.inner instanceof UsearchIndex) this.inner.rebuild(entries);
   }

@@ -71,6 +71,11 @@ export class UsearchIndex implements VectorIndex {
     return this.removedSinceBuild;
   }
 
+  /** Tombstones slow searches and cost recall: rebuild past 1000 of them when they exceed 30% of the live size. */
+  needsRebuild(): boolean {
+    return this.removedSinceBuild > 1000 && this.removedSinceBuild > this.size * 0.3;
+  }
+
   has(id: string): boolean {
     return this.keyOf.has(id);
   }

@@ -64,8 +64,11 @@ export function feedbackRate(evidence: number, config: ProfileConfig): number {
   return Math.max(f.minRate, f.baseRate / (1 + evidence / f.evidenceScale));
 }
 
-/** The signed weight an event contributes, given the state before it (RATE depends on the running mean). */
-export function eventWeight(state: ProfileState, event: BehaviorEvent, config: ProfileConfig): number {
+/**
+ * Profile pull of an event: the signed step size with which it moves the profile's vectors, given the state
+ * before it (RATE depends on the running mean). Not the recommender's likingEvidence (see domain/behavior.ts).
+ */
+export function profilePull(state: ProfileState, event: BehaviorEvent, config: ProfileConfig): number {
   const base = config.weights[event.type];
   if (event.type !== 'RATE') return base;
   if (event.value === null || !Number.isFinite(event.value)) return 0;
@@ -328,7 +331,7 @@ export function applyBehavior(
   );
 
   // 2. The event's weight and vector.
-  const w = eventWeight(s, event, config);
+  const w = profilePull(s, event, config);
   const type = event.type;
   let x: Float32Array | null = type === 'REVIEW' ? (ctx.textVector ?? ctx.itemVector) : ctx.itemVector;
   if (x && (x.length === 0 || norm(x) === 0)) x = null;

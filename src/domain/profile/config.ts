@@ -1,18 +1,19 @@
 // Tunable knobs of the profile engine. Plain data; validateProfileConfig merges overrides (env, eval tuning).
-import { BEHAVIOR_TYPES, type BehaviorType } from '../types.js';
+import { BEHAVIOR_TYPES, PROFILE_PULL_WEIGHTS, type BehaviorType, type RatingScale } from '../behavior.js';
 
 export type VersioningStrategy = 'realtime' | 'event-triggered';
 
 export interface ProfileConfig {
   /**
-   * Base weight of each behaviour type. Positive pulls the profile towards the item, negative pushes it away.
+   * Profile pull of each behaviour type (default PROFILE_PULL_WEIGHTS in domain/behavior.ts). Positive pulls the
+   * profile towards the item, negative pushes it away.
    * RATE is special: its weight is `weights.RATE * deviation`, where deviation = (rating - the user's running mean
    * rating) / half the rating range, so a rating above the user's own mean pulls and one below pushes.
    * REVIEW uses the review's text vector (falls back to the item vector when the text has none).
    */
   weights: Record<BehaviorType, number>;
   /** Rating scale for RATE events (default 1..5). */
-  ratingScale: { min: number; max: number };
+  ratingScale: RatingScale;
   /** Pseudo-ratings at the scale midpoint that prime the running mean (keeps the first ratings meaningful). */
   ratingPriorCount: number;
   /** Half-life of the long-term vector and of interest clusters (days). */
@@ -90,18 +91,7 @@ export interface ProfileConfig {
 }
 
 export const DEFAULT_PROFILE_CONFIG: ProfileConfig = Object.freeze({
-  weights: {
-    PURCHASE: 3,
-    ADD_TO_CART: 2,
-    FAVORITE: 1.5,
-    SHARE: 1.2,
-    CLICK: 0.6,
-    VIEW: 0.25,
-    RATE: 2,
-    REVIEW: 2,
-    SKIP: -0.5,
-    DISLIKE: -2,
-  },
+  weights: { ...PROFILE_PULL_WEIGHTS },
   ratingScale: { min: 1, max: 5 },
   ratingPriorCount: 2,
   longHalfLifeDays: 30,

@@ -1,5 +1,5 @@
 // Tunable knobs of the recommender. Pure data; the evaluation harness overrides them per dataset.
-import type { BehaviorType } from '../types.js';
+import { LIKING_EVIDENCE_WEIGHTS, type BehaviorType, type RatingEvidence } from '../behavior.js';
 
 export const SOURCE_NAMES = ['content', 'collaborative', 'sequential', 'popularity', 'trending', 'segment', 'ease'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
@@ -16,10 +16,17 @@ export interface RecommendConfig {
    * score; 'max': every source divided by its best score; 'rank': 1 - rank / n.
    */
   normalization: 'calibrated' | 'max' | 'rank';
-  /** Signed weight of each behaviour type (RATE uses `rating` instead). Positive = liking, negative = pushing away. */
+  /**
+   * Liking evidence of each behaviour type in [-1, 1] (default LIKING_EVIDENCE_WEIGHTS, domain/behavior.ts; RATE
+   * uses `rating` instead). Positive = liking, negative = pushing away.
+   */
   eventWeights: Record<BehaviorType, number>;
-  /** RATE events: weight = clamp((value - neutral) / (max - neutral), -1, 1). Default neutral 2.5: 3 stars is a weak positive (it was watched). */
-  rating: { neutral: number; max: number };
+  /**
+   * RATE events: evidence = clamp((value - neutral) / (max - neutral), -1, 1), neutral = min + neutralShare *
+   * (max - min) on the configured scale (the server passes RATING_MIN..RATING_MAX). Default 1..5 and 0.375:
+   * neutral 2.5, so 3 stars is a weak positive (it was watched). Override `scale` whole (merged one level deep).
+   */
+  rating: RatingEvidence;
   coVisitation: {
     /** Two items co-occur when the same user touched both within this many ms... */
     windowMs: number;
@@ -129,19 +136,8 @@ export const DEFAULT_RECOMMEND_CONFIG: RecommendConfig = {
   weights: { content: 0.1, collaborative: 8, sequential: 2, popularity: 0.05, trending: 0.05, segment: 0.5, ease: 8 },
   candidates: { content: 100, collaborative: 200, sequential: 50, popularity: 100, trending: 50, segment: 100, ease: 200 },
   normalization: 'calibrated',
-  eventWeights: {
-    VIEW: 0.3,
-    CLICK: 0.4,
-    ADD_TO_CART: 0.7,
-    PURCHASE: 1.0,
-    RATE: 0, // uses `rating`
-    REVIEW: 0.6,
-    FAVORITE: 0.9,
-    SHARE: 0.8,
-    SKIP: -0.5,
-    DISLIKE: -1.0,
-  },
-  rating: { neutral: 2.5, max: 5 },
+  eventWeights: { ...LIKING_EVIDENCE_WEIGHTS },
+  rating: { scale: { min: 1, max: 5 }, neutralShare: 0.375 },
   coVisitation: { windowMs: 7 * DAY, windowItems: 20, halfLifeMs: 30 * DAY, neighboursPerItem: 50, seedItems: 10, shrinkage: 2 },
   sequential: { maxGapMs: 7 * DAY, halfLifeMs: 30 * DAY, neighboursPerItem: 30, seedItems: 3, shrinkage: 2 },
   popularity: { halfLifeMs: 30 * DAY, trendingHalfLifeMs: 1 * DAY, topK: 500, trendingMinLift: 1.5 },

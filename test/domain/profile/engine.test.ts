@@ -5,7 +5,7 @@ import {
   applyBehavior,
   cosine,
   decayProfileTo,
-  eventWeight,
+  profilePull,
   feedbackRate,
   newProfile,
   profileFacets,
@@ -217,12 +217,12 @@ describe('event weights', () => {
     const four = f.on('scifi', 9, 'RATE', T0 + 7 * DAY, { value: 4 });
     const five = f.on('scifi', 9, 'RATE', T0 + 7 * DAY, { value: 5 });
     // for a generous rater a 4 is below their mean: it pushes; a 5 pulls
-    expect(eventWeight(state, four.event, config)).toBeLessThan(0);
-    expect(eventWeight(state, five.event, config)).toBeGreaterThan(0);
+    expect(profilePull(state, four.event, config)).toBeLessThan(0);
+    expect(profilePull(state, five.event, config)).toBeGreaterThan(0);
     // for a fresh user (prior mean = scale midpoint 3) a 4 pulls
-    expect(eventWeight(newProfile('x'), four.event, config)).toBeGreaterThan(0);
+    expect(profilePull(newProfile('x'), four.event, config)).toBeGreaterThan(0);
     // a rating without a value is neutral
-    expect(eventWeight(state, { ...four.event, value: null }, config)).toBe(0);
+    expect(profilePull(state, { ...four.event, value: null }, config)).toBe(0);
   });
 
   it('a REVIEW uses its text vector', () => {

@@ -1,10 +1,11 @@
-// Deterministic synthetic catalogues (topic directions + seeded noise) for recommender tests and benchmarks. Pure.
-import type { BehaviorEvent, BehaviorType, ProfileSignals } from '../types.js';
-import { RecommenderModel } from './model.js';
-import type { DeepPartial, RecommendConfig } from './config.js';
-import { createVectorIndex } from '../../vectorindex/index.js';
+// Deterministic synthetic catalogues (topic directions + seeded noise) for recommender tests and benchmarks.
+// Outside src/domain: makeModel builds a real vector index.
+import type { BehaviorEvent, BehaviorType, ProfileSignals } from '../../src/domain/types.js';
+import { RecommenderModel } from '../../src/domain/recommend/model.js';
+import type { DeepPartial, RecommendConfig } from '../../src/domain/recommend/config.js';
+import { createVectorIndex } from '../../src/vectorindex/index.js';
 
-import { mulberry32 } from './random.js';
+import { mulberry32 } from '../../src/domain/recommend/random.js';
 
 export { mulberry32 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fitEase } from '../../src/domain/recommend/ease.js';
-import { ev, makeCatalogue, makeModel, mulberry32, signalsFrom } from '../../src/domain/recommend/synthetic.js';
+import { fitEase } from '../../../src/domain/recommend/ease.js';
+import { ev, makeCatalogue, makeModel, mulberry32, signalsFrom } from '../../helpers/syntheticCatalogue.js';
 
 describe('EASE', () => {
   it('learns item-item structure: items bought together score highest, self excluded', () => {

@@ -9,10 +9,10 @@ import {
   makeModel,
   signalsFrom,
   unit,
-} from '../../src/domain/recommend/synthetic.js';
-import { DEFAULT_RECOMMEND_CONFIG, mergeRecommendConfig } from '../../src/domain/recommend/config.js';
-import { RecommenderModel } from '../../src/domain/recommend/model.js';
-import type { ScoredRecommendation } from '../../src/domain/types.js';
+} from '../../helpers/syntheticCatalogue.js';
+import { DEFAULT_RECOMMEND_CONFIG, mergeRecommendConfig } from '../../../src/domain/recommend/config.js';
+import { RecommenderModel } from '../../../src/domain/recommend/model.js';
+import type { ScoredRecommendation } from '../../../src/domain/types.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const MIN = 60_000;

@@ -1,0 +1,30 @@
+// Item ids as dense ints: behaviour state lives in int-keyed maps and typed arrays.
+
+/** Dense integer ids for item ids (never reused; removed items keep theirs). */
+export class Interner {
+  private readonly map = new Map<string, number>();
+  readonly names: string[] = [];
+
+  id(name: string): number {
+    let i = this.map.get(name);
+    if (i === undefined) {
+      i = this.names.length;
+      this.names.push(name);
+      this.map.set(name, i);
+    }
+    return i;
+  }
+
+  get(name: string): number | undefined {
+    return this.map.get(name);
+  }
+
+  name(i: number): string {
+    return this.names[i]!;
+  }
+
+  get size(): number {
+    return this.names.length;
+  }
+}
+
