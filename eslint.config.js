@@ -16,20 +16,21 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  {
-    // The pure domain imports nothing outside itself (no I/O, no GraphQL, no Prisma, no other layers).
-    files: ['src/domain/**/*.ts'],
+  // The pure domain imports nothing outside itself: no packages, no Node APIs, no other layer. One block per folder
+  // depth, because a relative path leaves src/domain after as many `../` as the file is deep.
+  ...[0, 1, 2, 3].map((depth) => ({
+    files: [`src/domain/${'*/'.repeat(depth)}*.ts`],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { regex: '^\\.\\./\\.\\./\\.\\.', message: 'src/domain imports nothing outside src/domain.' },
-            { regex: '^node:', message: 'src/domain is pure: no Node APIs.' },
+            { regex: `^(\\.\\./){${depth + 1}}`, message: 'src/domain imports nothing outside src/domain.' },
+            { regex: '^[^.]', message: 'src/domain is pure: no packages or Node APIs.' },
           ],
         },
       ],
     },
-  },
+  })),
   prettier,
 );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RecommenderModel } from '../../src/domain/recommend/index.js';
-import { loadConfig } from '../../src/server/config.js';
+import { loadConfig } from '../../src/config.js';
 import { recommendConfigFrom } from '../../src/services/index.js';
 import { ExactIndex } from '../../src/vectorindex/index.js';
 
