@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  AutoIndex,
+  type AutoIndex,
   ExactIndex,
-  UsearchIndex,
+  type UsearchIndex,
   createVectorIndex,
   measureRecall,
   type VectorIndex,

@@ -13,7 +13,7 @@ describe.each(await providers())('console fields on %s', (provider) => {
       headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
       body: JSON.stringify({ query, variables }),
     });
-    return (await res.json()) as { data?: Record<string, any>; errors?: Array<{ extensions?: { code?: string } }> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    return (await res.json()) as { data?: Record<string, any>; errors?: Array<{ extensions?: { code?: string } }> };  
   };
 
   beforeAll(async () => {

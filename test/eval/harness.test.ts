@@ -253,7 +253,7 @@ describe('generic format end to end', () => {
     Progress.silent = true;
     const dir = mkdtempSync(join(tmpdir(), 'tg-generic-run-'));
     const cats = ['Hiking', 'Cooking', 'Audio'];
-    const items = Array.from({ length: 30 }, (_, i) => ({ id: `p${i}`, title: `${cats[i % 3]} product ${i}`, description: `A ${cats[i % 3].toLowerCase()} item`, category: cats[i % 3], tags: [cats[i % 3]!] }));
+    const items = Array.from({ length: 30 }, (_, i) => ({ id: `p${i}`, title: `${cats[i % 3]} product ${i}`, description: `A ${cats[i % 3]!.toLowerCase()} item`, category: cats[i % 3], tags: [cats[i % 3]!] }));
     writeFileSync(join(dir, 'items.jsonl'), items.map((x) => JSON.stringify(x)).join('\n'));
     const rows = ['user,item,timestamp,type'];
     for (let u = 0; u < 40; u++) {

@@ -66,7 +66,7 @@ export function mmr(
       if (!alive[i]) continue;
       const rel = remaining[i]!.total / maxTotal;
       const score = lambda >= 1 ? rel : lambda * rel - (1 - lambda) * maxSim[i]!;
-      const cat = cats[i];
+      const cat = cats[i] ?? null;
       const capped = cat !== null && (catCount.get(cat) ?? 0) >= perCategory;
       if (capped) {
         if (score > relaxedScore) {
@@ -83,7 +83,7 @@ export function mmr(
     alive[pick] = 0;
     const c = remaining[pick]!;
     chosen.push(c);
-    const cat = cats[pick];
+    const cat = cats[pick] ?? null;
     if (cat !== null) catCount.set(cat, (catCount.get(cat) ?? 0) + 1);
     if (lambda >= 1) continue; // pure relevance: similarities are not needed
     const pv = vecs[pick];

@@ -11,7 +11,7 @@ import {
   unit,
 } from '../../helpers/syntheticCatalogue.js';
 import { DEFAULT_RECOMMEND_CONFIG, mergeRecommendConfig } from '../../../src/domain/recommend/config.js';
-import { RecommenderModel } from '../../../src/domain/recommend/model.js';
+import { type RecommenderModel } from '../../../src/domain/recommend/model.js';
 import type { ScoredRecommendation } from '../../../src/domain/types.js';
 
 const T0 = Date.UTC(2026, 0, 1);

@@ -74,8 +74,8 @@ export class NeighbourStore {
           k2.set(keys);
           v2.set(vals);
         }
-        this.keys[from] = keys = k2;
-        this.vals[from] = vals = v2;
+        this.keys[from] = k2;
+        this.vals[from] = v2;
       }
     }
     keys = this.keys[from]!;
