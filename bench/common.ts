@@ -10,7 +10,14 @@ export const SHARED_DATA_DIR = process.env.TASTEGRAPH_SHARED_DIR
   : path.resolve(REPO_ROOT, '..', 'shared', 'data');
 
 export function machine() {
-  return { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.arch()}`, loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100 };
+  return {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+    loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100,
+  };
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -34,6 +41,8 @@ export function writeResult(name: string, result: unknown): string {
 export function progress(label: string, done: number, total: number, startedAt: number): void {
   const elapsed = (Date.now() - startedAt) / 1000;
   const eta = done > 0 ? (elapsed / done) * (total - done) : 0;
-  process.stderr.write(`\r${label}: ${done}/${total} (${((100 * done) / total).toFixed(1)}%), ${elapsed.toFixed(0)} s elapsed, ~${eta.toFixed(0)} s left   `);
+  process.stderr.write(
+    `\r${label}: ${done}/${total} (${((100 * done) / total).toFixed(1)}%), ${elapsed.toFixed(0)} s elapsed, ~${eta.toFixed(0)} s left   `,
+  );
   if (done >= total) process.stderr.write('\n');
 }

@@ -16,7 +16,9 @@ import { buildOnnxModel, DType, type OnnxInitializer, type OnnxNode } from '../s
 import { fitCatalogEncoder, fitWords } from '../src/inference/fit.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SHARED = process.env.TASTEGRAPH_SHARED_DIR ? resolve(process.env.TASTEGRAPH_SHARED_DIR) : resolve(ROOT, '..', 'shared');
+const SHARED = process.env.TASTEGRAPH_SHARED_DIR
+  ? resolve(process.env.TASTEGRAPH_SHARED_DIR)
+  : resolve(ROOT, '..', 'shared');
 // Other processes share this machine's cores, so each configuration is measured in several short rounds,
 // interleaved (raw and service alternate), and the median round is reported.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -94,10 +96,22 @@ async function measureRaw(enc: LoadedEncoder, texts: string[], batch: number, bu
   const secs = (performance.now() - t0) / 1000;
   const cpu = cpuSeconds(c0);
   lat.sort((a, b) => a - b);
-  return { textsPerSec: r1(done / secs), textsPerCpuSec: r1(done / cpu), texts: done, p50BatchMs: r3(pct(lat, 50)), p99BatchMs: r3(pct(lat, 99)) };
+  return {
+    textsPerSec: r1(done / secs),
+    textsPerCpuSec: r1(done / cpu),
+    texts: done,
+    p50BatchMs: r3(pct(lat, 50)),
+    p99BatchMs: r3(pct(lat, 99)),
+  };
 }
 
-async function measureService(enc: LoadedEncoder, texts: string[], concurrency: number, budgetS: number, offset: number) {
+async function measureService(
+  enc: LoadedEncoder,
+  texts: string[],
+  concurrency: number,
+  budgetS: number,
+  offset: number,
+) {
   const svc = new EncoderService(enc, SERVICE_OPTS);
   const lat: number[] = [];
   let next = offset;
@@ -134,7 +148,13 @@ function median<T extends { textsPerSec: number }>(rounds: T[]): T & { rounds: n
   return { ...sorted[Math.floor((sorted.length - 1) / 2)]!, rounds: rounds.map((r) => r.textsPerSec) };
 }
 
-async function benchModel(name: string, enc: LoadedEncoder, texts: string[], extra: Record<string, unknown> = {}, slow = false) {
+async function benchModel(
+  name: string,
+  enc: LoadedEncoder,
+  texts: string[],
+  extra: Record<string, unknown> = {},
+  slow = false,
+) {
   process.stderr.write(`bench: ${name} (${enc.describe().summary})\n`);
   await enc.encodeBatch(texts.slice(0, 64)); // warm up
   const budget = slow ? SLOW_BUDGET_S : BUDGET_S;
@@ -155,12 +175,16 @@ async function benchModel(name: string, enc: LoadedEncoder, texts: string[], ext
   const raw: Record<string, ReturnType<typeof median<Awaited<ReturnType<typeof measureRaw>>>>> = {};
   for (const b of BATCHES) {
     raw[`batch${b}`] = median(rawRounds.get(b)!);
-    process.stderr.write(`  raw batch ${b}: ${raw[`batch${b}`]!.textsPerSec} texts/s (rounds ${raw[`batch${b}`]!.rounds.join(', ')})\n`);
+    process.stderr.write(
+      `  raw batch ${b}: ${raw[`batch${b}`]!.textsPerSec} texts/s (rounds ${raw[`batch${b}`]!.rounds.join(', ')})\n`,
+    );
   }
   const service: Record<string, ReturnType<typeof median<Awaited<ReturnType<typeof measureService>>>>> = {};
   for (const c of CONCURRENCY) {
     const s = (service[`concurrency${c}`] = median(svcRounds.get(c)!));
-    process.stderr.write(`  service x${c}: ${s.textsPerSec} texts/s (rounds ${s.rounds.join(', ')}), p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms, mean batch ${s.meanBatchSize}\n`);
+    process.stderr.write(
+      `  service x${c}: ${s.textsPerSec} texts/s (rounds ${s.rounds.join(', ')}), p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms, mean batch ${s.meanBatchSize}\n`,
+    );
   }
   const s64 = service.concurrency64!.textsPerSec;
   const ratios = {
@@ -218,18 +242,25 @@ async function main() {
   }
 
   const glove = join(SHARED, 'models', 'glove-6B-50d-10k');
-  if (existsSync(glove)) models.push(await benchModel('glove-6B-50d-10k (static)', await loadEncoder({ modelDir: glove }), texts));
+  if (existsSync(glove))
+    models.push(await benchModel('glove-6B-50d-10k (static)', await loadEncoder({ modelDir: glove }), texts));
 
   const synDir = mkdtempSync(join(os.tmpdir(), 'tastegraph-bench-syn-'));
   try {
     const dir = join(synDir, 'synthetic-minilm-l6-shape');
     writeSyntheticMiniLM(dir, texts);
     models.push(
-      await benchModel('synthetic MiniLM-L6-shaped transformer (random weights)', await loadEncoder({ modelDir: dir }), texts, {
-        note:
-          'no pretrained transformer is available here: 6 layers, hidden 384, 12 heads, FFN 1536, real attention, ' +
-          'WordPiece vocab from the texts, max 256 tokens, mean pooling; measures the transformer path at MiniLM-like cost',
-      }, true),
+      await benchModel(
+        'synthetic MiniLM-L6-shaped transformer (random weights)',
+        await loadEncoder({ modelDir: dir }),
+        texts,
+        {
+          note:
+            'no pretrained transformer is available here: 6 layers, hidden 384, 12 heads, FFN 1536, real attention, ' +
+            'WordPiece vocab from the texts, max 256 tokens, mean pooling; measures the transformer path at MiniLM-like cost',
+        },
+        true,
+      ),
     );
   } finally {
     rmSync(synDir, { recursive: true, force: true });
@@ -241,7 +272,9 @@ async function main() {
       device: process.env.ENCODER_DEVICE === 'cuda' ? 'cuda' : 'cpu',
       threads: process.env.ENCODER_THREADS ? Number(process.env.ENCODER_THREADS) : undefined,
     });
-    models.push(await benchModel(`ENCODER_MODEL_DIR (${enc.describe().summary})`, enc, texts, {}, enc.kind === 'transformer'));
+    models.push(
+      await benchModel(`ENCODER_MODEL_DIR (${enc.describe().summary})`, enc, texts, {}, enc.kind === 'transformer'),
+    );
   }
 
   const result = {
@@ -258,9 +291,15 @@ async function main() {
       note: 'a 2-core machine shared with other processes while measuring; figures vary run to run',
     },
     method: {
-      texts: { source, count: texts.length, meanChars: Math.round(texts.reduce((s, t) => s + t.length, 0) / texts.length) },
+      texts: {
+        source,
+        count: texts.length,
+        meanChars: Math.round(texts.reduce((s, t) => s + t.length, 0) / texts.length),
+      },
       rounds: `${ROUNDS} interleaved rounds of ${BUDGET_S} s per configuration, median reported (transformers: 1 round of ${SLOW_BUDGET_S} s)`,
-      raw: 'encoder.encodeBatch (tokenizer + ONNX session) on consecutive distinct texts, batch sizes ' + BATCHES.join(', '),
+      raw:
+        'encoder.encodeBatch (tokenizer + ONNX session) on consecutive distinct texts, batch sizes ' +
+        BATCHES.join(', '),
       service: `EncoderService ${JSON.stringify(SERVICE_OPTS)}; N concurrent callers each awaiting encode(one distinct text) in a loop`,
       targets: 'service at concurrency 64 >= 90% of raw batch-32 throughput and >= 5x raw batch-1 (unbatched)',
       cpu: 'textsPerCpuSec divides by the CPU time of this process (all threads), not wall time',
@@ -293,7 +332,10 @@ function writeSyntheticMiniLM(
   // WordPiece vocab: frequent words of the texts, then single characters as first and ## pieces.
   const freq = new Map<string, number>();
   for (const t of texts) for (const w of fitWords(t)) freq.set(w, (freq.get(w) ?? 0) + 1);
-  const words = [...freq.entries()].sort((a, b) => b[1] - a[1]).slice(0, o.vocabWords ?? 20_000).map(([w]) => w);
+  const words = [...freq.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, o.vocabWords ?? 20_000)
+    .map(([w]) => w);
   const chars = new Set<string>();
   for (const t of texts) for (const c of t.toLowerCase()) if (c.trim()) chars.add(c);
   const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
@@ -344,7 +386,8 @@ function writeSyntheticMiniLM(
   inits.push({ name: 'i1', type: DType.INT64, dims: [], data: BigInt64Array.from([1n]) });
   constF('ones', [d], 1);
   constF('zeros', [d], 0);
-  const ln = (x: string, out: string) => node('LayerNormalization', [x, 'ones', 'zeros'], out, { axis: -1, epsilon: { float: 1e-12 } });
+  const ln = (x: string, out: string) =>
+    node('LayerNormalization', [x, 'ones', 'zeros'], out, { axis: -1, epsilon: { float: 1e-12 } });
 
   // Embeddings.
   const xw = node('Gather', [mat('wemb', [V, d]), 'input_ids'], 'xw', { axis: 0 });
@@ -367,13 +410,22 @@ function writeSyntheticMiniLM(
   for (let l = 0; l < L; l++) {
     const p = `l${l}_`;
     const proj = (w: string, perm: number[]) =>
-      node('Transpose', [node('Reshape', [node('MatMul', [x, mat(p + w, [d, d])], p + w + 'x'), split], p + w + 'r')], p + w + 't', { perm });
+      node(
+        'Transpose',
+        [node('Reshape', [node('MatMul', [x, mat(p + w, [d, d])], p + w + 'x'), split], p + w + 'r')],
+        p + w + 't',
+        { perm },
+      );
     const q = proj('q', [0, 2, 1, 3]);
     const k = proj('k', [0, 2, 3, 1]);
     const v = proj('v', [0, 2, 1, 3]);
     const scores = node('Add', [node('Mul', [node('MatMul', [q, k], p + 'qk'), scale], p + 'qks'), mbias], p + 'sc');
     const probs = node('Softmax', [scores], p + 'pr', { axis: -1 });
-    const ctx = node('Reshape', [node('Transpose', [node('MatMul', [probs, v], p + 'cv')], p + 'ct', { perm: [0, 2, 1, 3] }), merge], p + 'cm');
+    const ctx = node(
+      'Reshape',
+      [node('Transpose', [node('MatMul', [probs, v], p + 'cv')], p + 'ct', { perm: [0, 2, 1, 3] }), merge],
+      p + 'cm',
+    );
     const attn = node('MatMul', [ctx, mat(p + 'o', [d, d])], p + 'ao');
     const x1 = ln(node('Add', [x, attn], p + 'r1'), p + 'ln1');
     const f1 = node('Relu', [node('MatMul', [x1, mat(p + 'f1', [d, ffn])], p + 'f1x')], p + 'f1r');
@@ -385,7 +437,11 @@ function writeSyntheticMiniLM(
     name: 'synthetic_minilm',
     nodes,
     initializers: inits,
-    inputs: ['input_ids', 'attention_mask', 'token_type_ids'].map((name) => ({ name, type: DType.INT64, shape: ['batch', 'seq'] })),
+    inputs: ['input_ids', 'attention_mask', 'token_type_ids'].map((name) => ({
+      name,
+      type: DType.INT64,
+      shape: ['batch', 'seq'],
+    })),
     outputs: [{ name: 'last_hidden_state', type: DType.FLOAT, shape: ['batch', 'seq', d] }],
   });
   mkdirSync(join(dir, '1_Pooling'), { recursive: true });
@@ -396,20 +452,50 @@ function writeSyntheticMiniLM(
       version: '1.0',
       truncation: null,
       padding: null,
-      added_tokens: vocab.slice(0, 5).map((content, id) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
-      normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: true, lowercase: true },
+      added_tokens: vocab.slice(0, 5).map((content, id) => ({
+        id,
+        content,
+        single_word: false,
+        lstrip: false,
+        rstrip: false,
+        normalized: false,
+        special: true,
+      })),
+      normalizer: {
+        type: 'BertNormalizer',
+        clean_text: true,
+        handle_chinese_chars: true,
+        strip_accents: true,
+        lowercase: true,
+      },
       pre_tokenizer: { type: 'BertPreTokenizer' },
       post_processor: {
         type: 'TemplateProcessing',
-        single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
+        single: [
+          { SpecialToken: { id: '[CLS]', type_id: 0 } },
+          { Sequence: { id: 'A', type_id: 0 } },
+          { SpecialToken: { id: '[SEP]', type_id: 0 } },
+        ],
         pair: [],
-        special_tokens: { '[CLS]': { id: '[CLS]', ids: [2], tokens: ['[CLS]'] }, '[SEP]': { id: '[SEP]', ids: [3], tokens: ['[SEP]'] } },
+        special_tokens: {
+          '[CLS]': { id: '[CLS]', ids: [2], tokens: ['[CLS]'] },
+          '[SEP]': { id: '[SEP]', ids: [3], tokens: ['[SEP]'] },
+        },
       },
       decoder: null,
-      model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab: Object.fromEntries(vocab.map((t, i) => [t, i])) },
+      model: {
+        type: 'WordPiece',
+        unk_token: '[UNK]',
+        continuing_subword_prefix: '##',
+        max_input_chars_per_word: 100,
+        vocab: Object.fromEntries(vocab.map((t, i) => [t, i])),
+      },
     }),
   );
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'bert', hidden_size: d, num_hidden_layers: L, max_position_embeddings: 512 }));
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({ model_type: 'bert', hidden_size: d, num_hidden_layers: L, max_position_embeddings: 512 }),
+  );
   writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ model_max_length: 512, pad_token: '[PAD]' }));
   writeFileSync(join(dir, 'sentence_bert_config.json'), JSON.stringify({ max_seq_length: maxLen }));
   writeFileSync(

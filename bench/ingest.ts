@@ -10,20 +10,36 @@ import { freshDatabase, postgresAvailable, startTestServer, type ProviderName } 
 import { machine, progress, round, SHARED_DATA_DIR, writeResult } from './common.js';
 
 const { values } = parseArgs({
-  options: { limit: { type: 'string' }, providers: { type: 'string' }, batch: { type: 'string' }, data: { type: 'string' } },
+  options: {
+    limit: { type: 'string' },
+    providers: { type: 'string' },
+    batch: { type: 'string' },
+    data: { type: 'string' },
+  },
 });
 const dataDir = values.data ?? path.join(SHARED_DATA_DIR, 'ml-100k');
 const batchSize = Number(values.batch ?? 500);
 const dataset = loadDataset('ml-100k', dataDir);
 
-interface Event { userId: string; itemId: string; type: string; value: number | null; occurredAt: string; eventId: string }
+interface Event {
+  userId: string;
+  itemId: string;
+  type: string;
+  value: number | null;
+  occurredAt: string;
+  eventId: string;
+}
 const events: Event[] = [];
 for (const u of dataset.users) {
   for (let i = 0; i < u.items.length; i++) {
     const rating = u.ratings ? u.ratings[i]! : NaN;
     events.push({
-      userId: u.id, itemId: dataset.items[u.items[i]!]!.id, type: u.types ? BEHAVIOR_TYPES[u.types[i]!]! : dataset.defaultType,
-      value: Number.isNaN(rating) ? null : rating, occurredAt: new Date(u.times[i]!).toISOString(), eventId: `${u.id}-${i}`,
+      userId: u.id,
+      itemId: dataset.items[u.items[i]!]!.id,
+      type: u.types ? BEHAVIOR_TYPES[u.types[i]!]! : dataset.defaultType,
+      value: Number.isNaN(rating) ? null : rating,
+      occurredAt: new Date(u.times[i]!).toISOString(),
+      eventId: `${u.id}-${i}`,
     });
   }
 }
@@ -42,12 +58,17 @@ for (const provider of wanted) {
   const server = await startTestServer(provider, { PROFILE_VERSIONING: 'realtime' }, freshDatabase(provider));
   try {
     for (let i = 0; i < dataset.items.length; i += 500) {
-      const res = await server.gql(`mutation($items: [ItemInput!]!) { upsertItems(items: $items) { count } }`, { items: dataset.items.slice(i, i + 500) });
+      const res = await server.gql(`mutation($items: [ItemInput!]!) { upsertItems(items: $items) { count } }`, {
+        items: dataset.items.slice(i, i + 500),
+      });
       if (res.errors) throw new Error(JSON.stringify(res.errors));
     }
     const started = Date.now();
     for (let i = 0; i < stream.length; i += batchSize) {
-      const res = await server.gql(`mutation($inputs: [BehaviorInput!]!) { recordBehaviors(inputs: $inputs) { count } }`, { inputs: stream.slice(i, i + batchSize) });
+      const res = await server.gql(
+        `mutation($inputs: [BehaviorInput!]!) { recordBehaviors(inputs: $inputs) { count } }`,
+        { inputs: stream.slice(i, i + batchSize) },
+      );
       if (res.errors) throw new Error(JSON.stringify(res.errors));
       progress(`${provider} ingest`, Math.min(i + batchSize, stream.length), stream.length, started);
     }
@@ -73,11 +94,13 @@ for (const provider of wanted) {
 
 const file = writeResult('ingest', {
   benchmark: 'bench:ingest',
-  dataset: 'MovieLens-100K (u.data): every rating as a RATE event with its real timestamp, all users interleaved in time order',
+  dataset:
+    'MovieLens-100K (u.data): every rating as a RATE event with its real timestamp, all users interleaved in time order',
   path: 'HTTP recordBehaviors in batches -> validation -> one transaction per event (event, profile state, profile version) -> publish',
   encoder: 'lexical (default)',
   versioning: 'realtime: one ProfileVersion per event; a full state snapshot every snapshotEvery versions',
-  storageBudget: 'average bytes per profile version <= 1024 (column payload: ids, numbers, changed facets JSON, snapshot bytes when present)',
+  storageBudget:
+    'average bytes per profile version <= 1024 (column payload: ids, numbers, changed facets JSON, snapshot bytes when present)',
   machine: machine(),
   ranAt: new Date().toISOString(),
   results,

@@ -16,7 +16,9 @@ const results: Record<string, unknown> = {};
 for (const locking of ['optimistic', 'lock'] as const) {
   const db = freshDatabase('postgresql');
   const server = await startTestServer('postgresql', { PROFILE_LOCKING: locking }, db);
-  await server.gql(`mutation { upsertItems(items: [{ id: "a", title: "A", category: "x" }, { id: "b", title: "B", category: "y" }]) { count } }`);
+  await server.gql(
+    `mutation { upsertItems(items: [{ id: "a", title: "A", category: "x" }, { id: "b", title: "B", category: "y" }]) { count } }`,
+  );
   const child = await startChildServer({ DATABASE_URL: db.url, PROFILE_LOCKING: locking });
   try {
     const rows: Record<string, unknown> = {};
@@ -35,11 +37,18 @@ for (const locking of ['optimistic', 'lock'] as const) {
       );
       const seconds = (performance.now() - started) / 1000;
       let total = 0;
-      for (let u = 0; u < sc.users; u++) total += (await server.services.store.getProfile(`${sc.name}-${locking}-${u}`))?.eventCount ?? 0;
+      for (let u = 0; u < sc.users; u++)
+        total += (await server.services.store.getProfile(`${sc.name}-${locking}-${u}`))?.eventCount ?? 0;
       times.sort((a, b) => a - b);
       rows[sc.name] = {
-        events: sc.events, users: sc.users, eventsPerSecond: round(sc.events / seconds, 0), p50Ms: round(percentile(times, 50)), p99Ms: round(percentile(times, 99)),
-        succeeded: outcomes.filter((o) => o === 'OK').length, conflicts: outcomes.filter((o) => o === 'CONFLICT').length, storedEventCount: total,
+        events: sc.events,
+        users: sc.users,
+        eventsPerSecond: round(sc.events / seconds, 0),
+        p50Ms: round(percentile(times, 50)),
+        p99Ms: round(percentile(times, 99)),
+        succeeded: outcomes.filter((o) => o === 'OK').length,
+        conflicts: outcomes.filter((o) => o === 'CONFLICT').length,
+        storedEventCount: total,
       };
       console.error(locking, sc.name, JSON.stringify(rows[sc.name]));
     }
@@ -52,8 +61,12 @@ for (const locking of ['optimistic', 'lock'] as const) {
 
 const file = writeResult('locking', {
   benchmark: 'bench:locking',
-  setup: 'two server processes (one in the benchmark process, one child) on one PostgreSQL 15 database; all requests sent at once, alternating between the processes; each process also serialises a user in memory',
-  modes: { optimistic: 'update ... where version = expected; on conflict the unit of work retries', lock: 'pg_advisory_xact_lock(hashtext(userId)) at the start of the transaction' },
+  setup:
+    'two server processes (one in the benchmark process, one child) on one PostgreSQL 15 database; all requests sent at once, alternating between the processes; each process also serialises a user in memory',
+  modes: {
+    optimistic: 'update ... where version = expected; on conflict the unit of work retries',
+    lock: 'pg_advisory_xact_lock(hashtext(userId)) at the start of the transaction',
+  },
   machine: machine(),
   ranAt: new Date().toISOString(),
   results,

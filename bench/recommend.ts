@@ -17,10 +17,18 @@ import type { EvalItem } from '../eval/datasets/types.js';
 import { mulberry32 } from '../src/domain/recommend/random.js';
 import { ExactIndex, measureRecall, UsearchIndex } from '../src/vectorindex/index.js';
 import { loadConfig } from '../src/config.js';
-import { freshDatabase, startChildServer, startTestServer, type ChildServer, type TestDatabase } from '../test/helpers/server.js';
+import {
+  freshDatabase,
+  startChildServer,
+  startTestServer,
+  type ChildServer,
+  type TestDatabase,
+} from '../test/helpers/server.js';
 import { machine, percentile, progress, round, SHARED_DATA_DIR, writeResult } from './common.js';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string' }, requests: { type: 'string' }, users: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { sizes: { type: 'string' }, requests: { type: 'string' }, users: { type: 'string' } },
+});
 const sizes = (values.sizes ?? '10000,100000').split(',').map(Number);
 const requests = Number(values.requests ?? 1000);
 const userCount = Number(values.users ?? 300);
@@ -41,25 +49,40 @@ function catalogue(size: number) {
     const other = peers[Math.floor(rand() * peers.length)]!;
     const extra = copy > 0 ? ` ${(other.description ?? other.title).split(/(?<=\.)\s/)[0]}` : '';
     return {
-      id: `v${k}`, title: copy > 0 ? `${it.title} (variant ${copy})` : it.title, description: `${it.description ?? ''}${extra}`.trim() || null,
-      category: it.category, tags: it.tags.slice(0, 10), brand: it.brand, price: it.price,
+      id: `v${k}`,
+      title: copy > 0 ? `${it.title} (variant ${copy})` : it.title,
+      description: `${it.description ?? ''}${extra}`.trim() || null,
+      category: it.category,
+      tags: it.tags.slice(0, 10),
+      brand: it.brand,
+      price: it.price,
     };
   });
 }
 
 type Gql = ChildServer['gql'];
 
-async function latency(gql: Gql, users: string[], n: number): Promise<{ p50: number; p99: number; mean: number; n: number }> {
+async function latency(
+  gql: Gql,
+  users: string[],
+  n: number,
+): Promise<{ p50: number; p99: number; mean: number; n: number }> {
   const query = `query($id: ID!) { user(id: $id) { recommendations(first: 10) { item { id title } score reasons { kind text } } } }`;
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     const res = await gql<{ user: { recommendations: unknown[] } }>(query, { id: users[i % users.length] });
     times.push(performance.now() - t0);
-    if (res.errors || res.data!.user.recommendations.length !== 10) throw new Error(`bad answer: ${JSON.stringify(res).slice(0, 300)}`);
+    if (res.errors || res.data!.user.recommendations.length !== 10)
+      throw new Error(`bad answer: ${JSON.stringify(res).slice(0, 300)}`);
   }
   times.sort((a, b) => a - b);
-  return { p50: round(percentile(times, 50)), p99: round(percentile(times, 99)), mean: round(times.reduce((a, b) => a + b, 0) / n), n };
+  return {
+    p50: round(percentile(times, 50)),
+    p99: round(percentile(times, 99)),
+    mean: round(times.reduce((a, b) => a + b, 0) / n),
+    n,
+  };
 }
 
 /** Latency while a writer records behaviours as fast as it can (one at a time, like a stream of clicks). */
@@ -71,7 +94,11 @@ async function latencyUnderWrites(gql: Gql, users: string[], itemIds: string[], 
     const started = performance.now();
     while (!stop) {
       const res = await gql(`mutation($input: BehaviorInput!) { recordBehavior(input: $input) { duplicate } }`, {
-        input: { userId: users[Math.floor(rand() * users.length)], itemId: itemIds[Math.floor(rand() * itemIds.length)]!, type: 'CLICK' },
+        input: {
+          userId: users[Math.floor(rand() * users.length)],
+          itemId: itemIds[Math.floor(rand() * itemIds.length)]!,
+          type: 'CLICK',
+        },
       });
       if (res.errors) throw new Error(JSON.stringify(res.errors));
       written++;
@@ -91,7 +118,11 @@ async function measure(db: TestDatabase, indexKind: 'exact' | 'approximate', use
   try {
     const gql = server.gql;
     await latency(gql, users, 200); // warm-up: JIT, and the collection of start-up garbage (loading 100k items allocates a lot)
-    return { idle: await latency(gql, users, requests), underWrites: await latencyUnderWrites(gql, users, itemIds, requests), startSeconds };
+    return {
+      idle: await latency(gql, users, requests),
+      underWrites: await latencyUnderWrites(gql, users, itemIds, requests),
+      startSeconds,
+    };
   } finally {
     await server.stop();
   }
@@ -114,13 +145,23 @@ async function load(size: number) {
   const rand = mulberry32(size + 1);
   const users = Array.from({ length: userCount }, (_, u) => `user-${u}`);
   const itemsByCategory = new Map<string, string[]>();
-  items.forEach((it) => itemsByCategory.set(it.category ?? '', [...(itemsByCategory.get(it.category ?? '') ?? []), it.id]));
+  items.forEach((it) =>
+    itemsByCategory.set(it.category ?? '', [...(itemsByCategory.get(it.category ?? '') ?? []), it.id]),
+  );
   const categories = [...itemsByCategory.keys()].filter((c) => itemsByCategory.get(c)!.length >= 20);
   const events = users.flatMap((userId) => {
-    const cats = [categories[Math.floor(rand() * categories.length)]!, categories[Math.floor(rand() * categories.length)]!];
+    const cats = [
+      categories[Math.floor(rand() * categories.length)]!,
+      categories[Math.floor(rand() * categories.length)]!,
+    ];
     return Array.from({ length: 20 }, (_, j) => {
       const pool = itemsByCategory.get(cats[j % 3 === 2 ? 1 : 0]!)!;
-      return { userId, itemId: pool[Math.floor(rand() * pool.length)]!, type: j % 5 === 0 ? 'PURCHASE' : 'CLICK', eventId: `${userId}-${j}` } as const;
+      return {
+        userId,
+        itemId: pool[Math.floor(rand() * pool.length)]!,
+        type: j % 5 === 0 ? 'PURCHASE' : 'CLICK',
+        eventId: `${userId}-${j}`,
+      } as const;
     });
   });
   const t1 = Date.now();
@@ -132,7 +173,10 @@ async function load(size: number) {
   const defaults = loadConfig({ DATABASE_URL: db.url }).recommend;
   const dim = loader.services.encoder.encoder.dim;
   const exactIndex = new ExactIndex(dim);
-  const approxIndex = new UsearchIndex(dim, { expansionSearch: defaults.expansionSearch, quantization: defaults.quantization });
+  const approxIndex = new UsearchIndex(dim, {
+    expansionSearch: defaults.expansionSearch,
+    quantization: defaults.quantization,
+  });
   const entries: Array<[string, Float32Array]> = [];
   for (const it of items) {
     const v = loader.services.model.getItem(it.id)?.vector;
@@ -144,7 +188,14 @@ async function load(size: number) {
   const queries = views.flatMap((v) => (v?.state.long ? [v.state.long.vec] : []));
   const recall = measureRecall(exactIndex, approxIndex, queries, 10);
   await loader.close();
-  return { db, users, itemIds: items.map((it) => it.id), events: events.length, recall: round(recall, 4), recallQueries: queries.length };
+  return {
+    db,
+    users,
+    itemIds: items.map((it) => it.id),
+    events: events.length,
+    recall: round(recall, 4),
+    recallQueries: queries.length,
+  };
 }
 
 // The client's own garbage (the loaded catalogue) is collected before measuring, so its GC pauses do not count
@@ -159,22 +210,36 @@ for (const size of sizes) {
   const exact = await measure(db, 'exact', users, itemIds);
   const approximate = await measure(db, 'approximate', users, itemIds);
   await db.drop();
-  const row = { items: size, users: userCount, events, exact, approximate, approximateRecallAt10: recall, recallQueries };
+  const row = {
+    items: size,
+    users: userCount,
+    events,
+    exact,
+    approximate,
+    approximateRecallAt10: recall,
+    recallQueries,
+  };
   console.error(`\n${JSON.stringify(row)}`);
   results.push(row);
 }
 
 const file = writeResult('recommend', {
   benchmark: 'bench:recommend',
-  query: 'user(id) { recommendations(first: 10) { item { id title } score reasons { kind text } } } over HTTP, one request at a time',
-  catalogue: 'real item texts of Amazon Scientific and MovieLens-1M (with plots); item k = base item k mod N, variant number in the title, and from the second copy on the first sentence of another item of the same category appended (near, not identical, neighbours)',
+  query:
+    'user(id) { recommendations(first: 10) { item { id title } score reasons { kind text } } } over HTTP, one request at a time',
+  catalogue:
+    'real item texts of Amazon Scientific and MovieLens-1M (with plots); item k = base item k mod N, variant number in the title, and from the second copy on the first sentence of another item of the same category appended (near, not identical, neighbours)',
   users: 'each user has 20 behaviours (CLICK, every fifth PURCHASE) in one or two categories',
   encoder: 'lexical (default, dim 512)',
   database: 'SQLite (embedded default)',
-  server: 'its own process (src/cli/serve.ts, as npm start), one per index kind, default settings apart from INDEX_KIND; the benchmark process is the client',
-  index: 'approximate: usearch HNSW, default INDEX_EXPANSION_SEARCH and INDEX_QUANTIZATION; recall measured with the same settings',
-  warmUp: '200 requests before each measurement (JIT, and the collection of start-up garbage: loading 100k items allocates a lot)',
-  underWrites: 'a second client records CLICK events one after another, as fast as the server takes them, during the measurement',
+  server:
+    'its own process (src/cli/serve.ts, as npm start), one per index kind, default settings apart from INDEX_KIND; the benchmark process is the client',
+  index:
+    'approximate: usearch HNSW, default INDEX_EXPANSION_SEARCH and INDEX_QUANTIZATION; recall measured with the same settings',
+  warmUp:
+    '200 requests before each measurement (JIT, and the collection of start-up garbage: loading 100k items allocates a lot)',
+  underWrites:
+    'a second client records CLICK events one after another, as fast as the server takes them, during the measurement',
   target: 'p99 < 25 ms at 100k items with recall@10 >= 0.95',
   machine: machine(),
   ranAt: new Date().toISOString(),

@@ -30,7 +30,8 @@ export class MostPopular implements Method {
 export class ItemKnn implements Method {
   readonly name = 'item-kNN';
   readonly group = 'baseline' as const;
-  readonly description = 'Item-to-item cosine over co-occurrence in training histories; score = sum of similarities to the history.';
+  readonly description =
+    'Item-to-item cosine over co-occurrence in training histories; score = sum of similarities to the history.';
   private sim = new Float32Array(0);
   private n = 0;
   private mask = new Uint8Array(0);

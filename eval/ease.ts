@@ -43,7 +43,9 @@ export function easeMatrix(ds: LoadedDataset, plan: SplitPlan, phase: Phase, lam
   if (!b) {
     const t0 = performance.now();
     b = fitEase(ds, plan, phase, lambda);
-    process.stderr.write(`EASE fitted (${phase}, lambda ${lambda}, ${ds.items.length} items) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(
+      `EASE fitted (${phase}, lambda ${lambda}, ${ds.items.length} items) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+    );
     if (cache.size >= 2) cache.delete(cache.keys().next().value as string);
     cache.set(key, b);
   }
@@ -77,7 +79,9 @@ export function easeScorer(ds: LoadedDataset, b: Float32Array): ItemItemScorer {
       }
       const top = topK(scores, limit, mask);
       const out: Array<{ itemId: string; score: number; seedItemId: string }> = [];
-      for (const j of top) if (scores[j]! > 0 && best[j]! >= 0) out.push({ itemId: ds.items[j]!.id, score: scores[j]!, seedItemId: ds.items[best[j]!]!.id });
+      for (const j of top)
+        if (scores[j]! > 0 && best[j]! >= 0)
+          out.push({ itemId: ds.items[j]!.id, score: scores[j]!, seedItemId: ds.items[best[j]!]!.id });
       return out;
     },
   };

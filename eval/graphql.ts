@@ -29,7 +29,11 @@ interface GqlResponse<T> {
 }
 
 export async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await res.json()) as GqlResponse<T>;
   if (body.errors?.length) throw new Error(`GraphQL error: ${body.errors.map((e) => e.message).join('; ')}`);
   if (!body.data) throw new Error(`GraphQL: HTTP ${res.status} without data`);
@@ -38,23 +42,40 @@ export async function gql<T>(url: string, query: string, variables: Record<strin
 
 /** Names of an input type's fields (introspection), so the harness adapts to the schema's exact spelling. */
 async function inputFields(url: string, name: string): Promise<Set<string>> {
-  const d = await gql<{ __type: { inputFields: Array<{ name: string }> } | null }>(url, `query($n: String!) { __type(name: $n) { inputFields { name } } }`, { n: name });
+  const d = await gql<{ __type: { inputFields: Array<{ name: string }> } | null }>(
+    url,
+    `query($n: String!) { __type(name: $n) { inputFields { name } } }`,
+    { n: name },
+  );
   if (!d.__type) throw new Error(`the server's schema has no input type ${name}`);
   return new Set(d.__type.inputFields.map((f) => f.name));
 }
 
 async function payloadSelection(url: string, mutation: string): Promise<string> {
-  const d = await gql<{ __schema: { mutationType: { fields: Array<{ name: string; type: { kind: string; name: string | null; ofType: { kind: string; name: string | null } | null } }> } } }>(
-    url,
-    `{ __schema { mutationType { fields { name type { kind name ofType { kind name } } } } } }`,
-  );
+  const d = await gql<{
+    __schema: {
+      mutationType: {
+        fields: Array<{
+          name: string;
+          type: { kind: string; name: string | null; ofType: { kind: string; name: string | null } | null };
+        }>;
+      };
+    };
+  }>(url, `{ __schema { mutationType { fields { name type { kind name ofType { kind name } } } } } }`);
   const f = d.__schema.mutationType.fields.find((x) => x.name === mutation);
   if (!f) throw new Error(`the server has no mutation ${mutation}`);
   const t = f.type.kind === 'NON_NULL' ? f.type.ofType : f.type;
   return t && (t.kind === 'SCALAR' || t.kind === 'ENUM') ? '' : ' { __typename }';
 }
 
-export async function compareWithGraphql(args: { url: string; sample: number; ds: LoadedDataset; vec: ItemVectors; ctx: TastegraphContext; plan: SplitPlan }) {
+export async function compareWithGraphql(args: {
+  url: string;
+  sample: number;
+  ds: LoadedDataset;
+  vec: ItemVectors;
+  ctx: TastegraphContext;
+  plan: SplitPlan;
+}) {
   const { url, ds, vec, ctx, plan } = args;
   const t0 = performance.now();
   const itemFields = await inputFields(url, 'ItemInput');
@@ -68,11 +89,14 @@ export async function compareWithGraphql(args: { url: string; sample: number; ds
   const newest = events.length ? events[events.length - 1]!.time : Date.now();
   const shift = Date.now() - 3_600_000 - newest;
 
-  const pick = <T extends object>(o: T, allowed: Set<string>) => Object.fromEntries(Object.entries(o).filter(([k, v]) => allowed.has(k) && v !== null && v !== undefined));
+  const pick = <T extends object>(o: T, allowed: Set<string>) =>
+    Object.fromEntries(Object.entries(o).filter(([k, v]) => allowed.has(k) && v !== null && v !== undefined));
   const items = ds.items.map((it) => pick(it, itemFields));
   const pItems = new Progress('graphql upsertItems', items.length);
   for (let s = 0; s < items.length; s += 200) {
-    await gql(url, `mutation($items: [ItemInput!]!) { upsertItems(items: $items)${upsertSel} }`, { items: items.slice(s, s + 200) });
+    await gql(url, `mutation($items: [ItemInput!]!) { upsertItems(items: $items)${upsertSel} }`, {
+      items: items.slice(s, s + 200),
+    });
     pItems.tick(Math.min(200, items.length - s));
   }
   pItems.done();
@@ -80,9 +104,22 @@ export async function compareWithGraphql(args: { url: string; sample: number; ds
   for (let s = 0; s < events.length; s += 500) {
     const batch = events.slice(s, s + 500).map((e) => {
       const ev = ctx.event(e.user, e.pos, 'native', shift);
-      return pick({ eventId: ev.eventId, userId: ev.userId, itemId: ev.itemId, type: ev.type, value: ev.value, text: ev.text, occurredAt: new Date(ev.occurredAt).toISOString() }, behaviorFields);
+      return pick(
+        {
+          eventId: ev.eventId,
+          userId: ev.userId,
+          itemId: ev.itemId,
+          type: ev.type,
+          value: ev.value,
+          text: ev.text,
+          occurredAt: new Date(ev.occurredAt).toISOString(),
+        },
+        behaviorFields,
+      );
     });
-    await gql(url, `mutation($inputs: [BehaviorInput!]!) { recordBehaviors(inputs: $inputs)${recordSel} }`, { inputs: batch });
+    await gql(url, `mutation($inputs: [BehaviorInput!]!) { recordBehaviors(inputs: $inputs)${recordSel} }`, {
+      inputs: batch,
+    });
     pEv.tick(batch.length);
   }
   pEv.done();
@@ -96,7 +133,10 @@ export async function compareWithGraphql(args: { url: string; sample: number; ds
   for (const e of events) model.observe(ctx.event(e.user, e.pos, 'native', shift));
 
   const step = plan.users.length / Math.min(args.sample, plan.users.length);
-  const sample = Array.from({ length: Math.min(args.sample, plan.users.length) }, (_, k) => plan.users[Math.floor(k * step)]!);
+  const sample = Array.from(
+    { length: Math.min(args.sample, plan.users.length) },
+    (_, k) => plan.users[Math.floor(k * step)]!,
+  );
   const remoteAcc = new MetricAccumulator(ds.items.length, vec.matrix, vec.dim);
   const localAcc = new MetricAccumulator(ds.items.length, vec.matrix, vec.dim);
   let identical = 0;
@@ -109,7 +149,12 @@ export async function compareWithGraphql(args: { url: string; sample: number; ds
     let state: ProfileState = newProfile(user.id, {}, cfg);
     for (let k = 0; k < user.items.length - 1; k++) {
       const it = user.items[k]!;
-      state = applyBehavior(state, ctx.event(u, k, 'native', shift), { item: ctx.features[it]!, itemVector: vec.rows[it]!, textVector: null }, cfg).state;
+      state = applyBehavior(
+        state,
+        ctx.event(u, k, 'native', shift),
+        { item: ctx.features[it]!, itemVector: vec.rows[it]!, textVector: null },
+        cfg,
+      ).state;
     }
     const now = Date.now();
     const served = await gql<{ user: { recommendations: Array<{ item: { id: string }; score: number }> } | null }>(
@@ -123,11 +168,22 @@ export async function compareWithGraphql(args: { url: string; sample: number; ds
     const local = localRecs.map((r) => r.itemId);
     remoteRecs.forEach((r, i) => {
       const l = localRecs[i];
-      if (l && l.itemId === r.item.id) maxScoreDiff = Math.max(maxScoreDiff, Math.abs(l.score - r.score) / Math.max(1e-12, Math.abs(l.score)));
+      if (l && l.itemId === r.item.id)
+        maxScoreDiff = Math.max(maxScoreDiff, Math.abs(l.score - r.score) / Math.max(1e-12, Math.abs(l.score)));
     });
     const target = ds.items[user.items[user.items.length - 1]!]!.id;
-    remoteAcc.add(remote.map((id) => ctx.indexOf(id)), remote.map((id) => ctx.indexOf(id)), remote.map((id) => ctx.indexOf(id)), ctx.indexOf(target));
-    localAcc.add(local.map((id) => ctx.indexOf(id)), local.map((id) => ctx.indexOf(id)), local.map((id) => ctx.indexOf(id)), ctx.indexOf(target));
+    remoteAcc.add(
+      remote.map((id) => ctx.indexOf(id)),
+      remote.map((id) => ctx.indexOf(id)),
+      remote.map((id) => ctx.indexOf(id)),
+      ctx.indexOf(target),
+    );
+    localAcc.add(
+      local.map((id) => ctx.indexOf(id)),
+      local.map((id) => ctx.indexOf(id)),
+      local.map((id) => ctx.indexOf(id)),
+      ctx.indexOf(target),
+    );
     const same = remote.length === local.length && remote.every((id, i) => id === local[i]);
     if (same) identical++;
     else diffs.push({ user: user.id, firstDifference: remote.findIndex((id, i) => id !== local[i]) });

@@ -48,7 +48,9 @@ export interface MethodResult {
 }
 
 /** Training events of a phase for shared models: every user's prefix before the phase's held-out items, in global time order. */
-export function trainingEvents(p: Pick<PhaseData, 'ds' | 'plan' | 'phase' | 'guard'>): Array<{ user: number; pos: number; time: number }> {
+export function trainingEvents(
+  p: Pick<PhaseData, 'ds' | 'plan' | 'phase' | 'guard'>,
+): Array<{ user: number; pos: number; time: number }> {
   const out: Array<{ user: number; pos: number; time: number }> = [];
   const included = new Set<number>();
   // every user with enough interactions is training data, including users left out by --users sampling
@@ -67,7 +69,11 @@ export function trainingEvents(p: Pick<PhaseData, 'ds' | 'plan' | 'phase' | 'gua
   return out;
 }
 
-export async function evaluateMethod(method: Method, p: PhaseData, opts: { quiet?: boolean } = {}): Promise<MethodResult> {
+export async function evaluateMethod(
+  method: Method,
+  p: PhaseData,
+  opts: { quiet?: boolean } = {},
+): Promise<MethodResult> {
   const t0 = performance.now();
   const progress = opts.quiet ? null : new Progress(`${p.phase} ${method.name}`, p.plan.users.length + 1);
   await method.prepare(p);

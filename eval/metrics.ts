@@ -171,7 +171,9 @@ export function topK(scores: Float32Array | Float64Array, depth: number, exclude
       siftDown(0);
     }
   }
-  const order = Array.from({ length: size }, (_, k) => k).sort((a, b) => heapScore[b]! - heapScore[a]! || heapIdx[a]! - heapIdx[b]!);
+  const order = Array.from({ length: size }, (_, k) => k).sort(
+    (a, b) => heapScore[b]! - heapScore[a]! || heapIdx[a]! - heapIdx[b]!,
+  );
   const out = new Int32Array(size);
   order.forEach((k, j) => (out[j] = heapIdx[k]!));
   return out;

@@ -9,7 +9,9 @@ export async function renderPng(spec: TopLevelSpec, file: string): Promise<void>
   const view = new vega.View(vega.parse(vg), { renderer: 'none' });
   const svg = await view.toSVG(2);
   view.finalize();
-  const png = new Resvg(svg, { background: 'white', font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng();
+  const png = new Resvg(svg, { background: 'white', font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } })
+    .render()
+    .asPng();
   writeFileSync(file, png);
 }
 
@@ -33,7 +35,15 @@ export function ablationSpec(title: string, bars: Bar[]): TopLevelSpec {
         encoding: {
           y: { field: 'name', type: 'nominal', sort: null, title: null, axis: { labelLimit: 360 } },
           x: { field: 'value', type: 'quantitative', title: 'NDCG@10 (test)' },
-          color: { field: 'group', type: 'nominal', title: null, scale: { domain: ['tastegraph', 'ablation', 'baseline', 'experiment'], range: ['#2b6cb0', '#90cdf4', '#a0aec0', '#d69e2e'] } },
+          color: {
+            field: 'group',
+            type: 'nominal',
+            title: null,
+            scale: {
+              domain: ['tastegraph', 'ablation', 'baseline', 'experiment'],
+              range: ['#2b6cb0', '#90cdf4', '#a0aec0', '#d69e2e'],
+            },
+          },
         },
       },
       {
@@ -49,7 +59,10 @@ export function ablationSpec(title: string, bars: Bar[]): TopLevelSpec {
 }
 
 /** NDCG@10 on validation targets against the long-term half-life (log scale), one point per grid value. */
-export function halfLifeSpec(title: string, points: Array<{ halfLifeDays: number; ndcg10: number; chosen: boolean }>): TopLevelSpec {
+export function halfLifeSpec(
+  title: string,
+  points: Array<{ halfLifeDays: number; ndcg10: number; chosen: boolean }>,
+): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title,
@@ -60,7 +73,12 @@ export function halfLifeSpec(title: string, points: Array<{ halfLifeDays: number
       {
         mark: { type: 'line', point: true },
         encoding: {
-          x: { field: 'halfLifeDays', type: 'quantitative', scale: { type: 'log' }, title: 'long-term half-life (days, log scale)' },
+          x: {
+            field: 'halfLifeDays',
+            type: 'quantitative',
+            scale: { type: 'log' },
+            title: 'long-term half-life (days, log scale)',
+          },
           y: { field: 'ndcg10', type: 'quantitative', title: 'NDCG@10 (validation)', scale: { zero: false } },
         },
       },

@@ -34,7 +34,9 @@ export class Progress {
   done(): void {
     if (Progress.silent) return;
     const secs = (performance.now() - this.start) / 1000;
-    process.stderr.write(`${this.tty ? '\r' : ''}${this.label}: ${this.total} in ${fmt(secs)}${this.tty ? '\x1b[K' : ''}\n`);
+    process.stderr.write(
+      `${this.tty ? '\r' : ''}${this.label}: ${this.total} in ${fmt(secs)}${this.tty ? '\x1b[K' : ''}\n`,
+    );
   }
 
   private line(now: number): string {

@@ -77,7 +77,9 @@ export class LeakGuard {
   profile(userIndex: number, position: number): void {
     const u = this.ds.users[userIndex]!;
     if (position >= historyEnd(u, this.phase)) {
-      throw new LeakError(`leak: ${this.phase} target (or later) of user ${u.id} at position ${position} fed to the profile`);
+      throw new LeakError(
+        `leak: ${this.phase} target (or later) of user ${u.id} at position ${position} fed to the profile`,
+      );
     }
     this.profileEvents++;
   }
@@ -86,7 +88,9 @@ export class LeakGuard {
   model(userIndex: number, position: number): void {
     const u = this.ds.users[userIndex]!;
     if (position >= trainingEnd(u, this.phase)) {
-      throw new LeakError(`leak: held-out ${this.phase} event of user ${u.id} at position ${position} fed to the shared model`);
+      throw new LeakError(
+        `leak: held-out ${this.phase} event of user ${u.id} at position ${position} fed to the shared model`,
+      );
     }
     this.modelEvents++;
   }
@@ -101,7 +105,9 @@ export class LeakGuard {
     const target = u.items[end]!;
     const earlier = u.items.subarray(0, end).includes(target);
     if (earlier) return;
-    for (const it of fedItems) if (it === target) throw new LeakError(`leak: ${this.phase} target item ${target} of user ${u.id} is in the fed history`);
+    for (const it of fedItems)
+      if (it === target)
+        throw new LeakError(`leak: ${this.phase} target item ${target} of user ${u.id} is in the fed history`);
   }
 }
 

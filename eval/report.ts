@@ -29,7 +29,13 @@ export interface EvalReport {
   };
   protocol: Record<string, unknown>;
   encoder: Record<string, unknown>;
-  tuning: { performed: boolean; tunedOnUsers: number; steps: TuningStep[]; chosen: Record<string, unknown> | null; note: string };
+  tuning: {
+    performed: boolean;
+    tunedOnUsers: number;
+    steps: TuningStep[];
+    chosen: Record<string, unknown> | null;
+    note: string;
+  };
   results: { test: MethodResult[]; val: MethodResult[] };
   target: Record<string, unknown>;
   timings: Record<string, number | string>;
@@ -43,7 +49,8 @@ export function markdownTable(rows: MethodResult[]): string {
   const head = `| method | kind | ${METRIC_KEYS.join(' | ')} | users | time (s) |`;
   const sep = `|---|---|${METRIC_KEYS.map(() => '---:').join('|')}|---:|---:|`;
   const body = rows.map(
-    (r) => `| ${r.name} | ${r.group} | ${METRIC_KEYS.map((k) => f4(r.metrics[k])).join(' | ')} | ${r.metrics.users} | ${r.seconds.toFixed(1)} |`,
+    (r) =>
+      `| ${r.name} | ${r.group} | ${METRIC_KEYS.map((k) => f4(r.metrics[k])).join(' | ')} | ${r.metrics.users} | ${r.seconds.toFixed(1)} |`,
   );
   return [head, sep, ...body].join('\n');
 }
@@ -52,14 +59,18 @@ export function renderMarkdown(r: EvalReport): string {
   const lines: string[] = [];
   lines.push(`# Tastegraph offline evaluation: ${r.dataset}`);
   lines.push('');
-  lines.push(`Generated ${r.generatedAt} by \`${r.command}\` on ${r.machine.cpus} x ${r.machine.cpuModel}, Node ${r.machine.node}${r.productCode ? `, product code ${r.productCode}` : ''}. Total run time ${r.timings.totalSeconds} s.`);
+  lines.push(
+    `Generated ${r.generatedAt} by \`${r.command}\` on ${r.machine.cpus} x ${r.machine.cpuModel}, Node ${r.machine.node}${r.productCode ? `, product code ${r.productCode}` : ''}. Total run time ${r.timings.totalSeconds} s.`,
+  );
   lines.push('');
   lines.push('## Protocol');
   lines.push('');
   lines.push(String(r.protocol.summary ?? ''));
   lines.push('');
   for (const n of r.data.notes) lines.push(`- ${n}`);
-  lines.push(`- Users evaluated: ${r.protocol.usersEvaluated}; dropped (< ${r.protocol.minInteractions} interactions): ${r.protocol.droppedUsers}${r.protocol.sampledOut ? `; left out by --users sampling: ${r.protocol.sampledOut}` : ''}.`);
+  lines.push(
+    `- Users evaluated: ${r.protocol.usersEvaluated}; dropped (< ${r.protocol.minInteractions} interactions): ${r.protocol.droppedUsers}${r.protocol.sampledOut ? `; left out by --users sampling: ${r.protocol.sampledOut}` : ''}.`,
+  );
   lines.push(`- Encoder: \`${r.encoder.id}\` (${r.encoder.kind}, dim ${r.encoder.dim}, --encoder ${r.encoder.spec}).`);
   lines.push(`- Leak check: ${r.protocol.leakCheck}`);
   lines.push('');
@@ -67,7 +78,9 @@ export function renderMarkdown(r: EvalReport): string {
   lines.push('');
   lines.push(markdownTable(r.results.test));
   lines.push('');
-  lines.push(`MRR is MRR@${r.protocol.depth}: reciprocal rank within the first ${r.protocol.depth} (targets ranked lower count 0). Coverage@10 = distinct items in all top-10 lists / catalogue size. Diversity@10 = 1 - mean pairwise cosine of the top-10 item vectors (encoder \`${r.encoder.id}\`).`);
+  lines.push(
+    `MRR is MRR@${r.protocol.depth}: reciprocal rank within the first ${r.protocol.depth} (targets ranked lower count 0). Coverage@10 = distinct items in all top-10 lists / catalogue size. Diversity@10 = 1 - mean pairwise cosine of the top-10 item vectors (encoder \`${r.encoder.id}\`).`,
+  );
   lines.push('');
   lines.push('## Target: Tastegraph beats every baseline by at least 20% NDCG@10');
   lines.push('');
@@ -80,7 +93,10 @@ export function renderMarkdown(r: EvalReport): string {
   if (r.tuning.steps.length) {
     lines.push('| step | setting | NDCG@10 (val) | HR@10 (val) | chosen |');
     lines.push('|---|---|---:|---:|:---:|');
-    for (const s of r.tuning.steps) lines.push(`| ${s.step} | \`${JSON.stringify(s.setting)}\` | ${f4(s.ndcg10)} | ${f4(s.hr10)} | ${s.chosen ? 'yes' : ''} |`);
+    for (const s of r.tuning.steps)
+      lines.push(
+        `| ${s.step} | \`${JSON.stringify(s.setting)}\` | ${f4(s.ndcg10)} | ${f4(s.hr10)} | ${s.chosen ? 'yes' : ''} |`,
+      );
     lines.push('');
   }
   lines.push(`Chosen setting (used once for every test figure above): \`${JSON.stringify(r.tuning.chosen)}\``);
@@ -94,7 +110,8 @@ export function renderMarkdown(r: EvalReport): string {
   if (r.graphql) {
     lines.push('## GraphQL path vs in-process path');
     lines.push('');
-    for (const [k, v] of Object.entries(r.graphql)) lines.push(`- ${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+    for (const [k, v] of Object.entries(r.graphql))
+      lines.push(`- ${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
     lines.push('');
   }
   lines.push('## Run time');
@@ -113,7 +130,13 @@ export function renderMarkdown(r: EvalReport): string {
   lines.push('|---|---:|---|');
   for (const f of r.data.files) lines.push(`| ${f.path} | ${f.bytes} | \`${f.sha256}\` |`);
   lines.push('');
-  lines.push('Plots: `' + `${r.dataset}-ablation.png` + '` (NDCG@10 per method, test) and `' + `${r.dataset}-halflife.png` + '` (NDCG@10 on validation against the long-term half-life).');
+  lines.push(
+    'Plots: `' +
+      `${r.dataset}-ablation.png` +
+      '` (NDCG@10 per method, test) and `' +
+      `${r.dataset}-halflife.png` +
+      '` (NDCG@10 on validation against the long-term half-life).',
+  );
   return lines.join('\n') + '\n';
 }
 

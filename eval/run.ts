@@ -15,7 +15,13 @@ import { ablationSpec, halfLifeSpec, renderPng } from './plot.js';
 import { fmt } from './progress.js';
 import { LeakGuard, MIN_INTERACTIONS, planSplit, type Phase, type SplitPlan } from './protocol.js';
 import { writeReport, type EvalReport, type TuningStep } from './report.js';
-import { DEFAULT_SETTINGS, mergeSettings, TastegraphContext, TastegraphMethod, type TastegraphSettings } from './tastegraph.js';
+import {
+  DEFAULT_SETTINGS,
+  mergeSettings,
+  TastegraphContext,
+  TastegraphMethod,
+  type TastegraphSettings,
+} from './tastegraph.js';
 import { itemVectors, type ItemVectors } from './vectors.js';
 
 const HALF_LIVES = [0.25, 1, 4, 30, 365];
@@ -95,7 +101,11 @@ function parseCli(argv: string[]): Options {
 function subPlan(plan: SplitPlan, n: number | undefined): SplitPlan {
   if (n === undefined || n >= plan.users.length) return plan;
   const step = plan.users.length / n;
-  return { ...plan, users: Array.from({ length: n }, (_, k) => plan.users[Math.floor(k * step)]!), sampledOut: plan.sampledOut + plan.users.length - n };
+  return {
+    ...plan,
+    users: Array.from({ length: n }, (_, k) => plan.users[Math.floor(k * step)]!),
+    sampledOut: plan.sampledOut + plan.users.length - n,
+  };
 }
 
 function log(msg: string): void {
@@ -110,9 +120,14 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
   const missing: string[] = [];
 
   let t0 = performance.now();
-  const ds: LoadedDataset = loadDataset(opts.dataset, opts.data, { itemText: opts.itemText, ...(opts.plots ? { plotsDir: opts.plots } : {}) });
+  const ds: LoadedDataset = loadDataset(opts.dataset, opts.data, {
+    itemText: opts.itemText,
+    ...(opts.plots ? { plotsDir: opts.plots } : {}),
+  });
   lap('loadSeconds', t0);
-  log(`${ds.name}: ${ds.users.length} users, ${ds.items.length} items, ${ds.stats.interactions} interactions (${ds.timing})`);
+  log(
+    `${ds.name}: ${ds.users.length} users, ${ds.items.length} items, ${ds.stats.interactions} interactions (${ds.timing})`,
+  );
   const plan = planSplit(ds, opts.users !== undefined ? { maxUsers: opts.users } : {});
   const tunePlan = subPlan(plan, opts.tuneUsers);
   // Ablation rows ask only for first = 10 (the plotted NDCG@10) unless the run is small or --full-ablations is given.
@@ -127,16 +142,45 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
   if (opts.graphql) {
     // GraphQL mode: only the comparison (the full evaluation runs in-process without it).
     const { compareWithGraphql } = await import('./graphql.js');
-    const g = await compareWithGraphql({ url: opts.graphql, sample: opts.sample, ds, vec, ctx: new TastegraphContext(ds, vec.rows, vec.dim, plan.users), plan });
+    const g = await compareWithGraphql({
+      url: opts.graphql,
+      sample: opts.sample,
+      ds,
+      vec,
+      ctx: new TastegraphContext(ds, vec.rows, vec.dim, plan.users),
+      plan,
+    });
     mkdirSync(opts.out, { recursive: true });
     const file = join(opts.out, `${ds.name}-graphql.json`);
-    writeFileSync(file, JSON.stringify({ dataset: ds.name, generatedAt: new Date().toISOString(), command: `npm run eval -- ${argv.join(' ')}`, encoder: vec.encoderId, ...g }, null, 2) + '\n');
-    log(`GraphQL vs in-process: ${String(g.identicalRankedLists)}/${String(g.usersCompared)} identical top-10 lists; wrote ${file}`);
+    writeFileSync(
+      file,
+      JSON.stringify(
+        {
+          dataset: ds.name,
+          generatedAt: new Date().toISOString(),
+          command: `npm run eval -- ${argv.join(' ')}`,
+          encoder: vec.encoderId,
+          ...g,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+    log(
+      `GraphQL vs in-process: ${String(g.identicalRankedLists)}/${String(g.usersCompared)} identical top-10 lists; wrote ${file}`,
+    );
     return { graphql: g } as unknown as EvalReport;
   }
 
   const phaseData = (phase: Phase, p: SplitPlan, quick = false): PhaseData => ({
-    ds, plan: p, phase, guard: new LeakGuard(ds, phase), vectors: vec.matrix, dim: vec.dim, depth: opts.depth, quick,
+    ds,
+    plan: p,
+    phase,
+    guard: new LeakGuard(ds, phase),
+    vectors: vec.matrix,
+    dim: vec.dim,
+    depth: opts.depth,
+    quick,
   });
   const leakTotals = { profileEvents: 0, modelEvents: 0 };
   const run = async (m: Method, phase: Phase, p: SplitPlan, quick = false): Promise<MethodResult> => {
@@ -178,14 +222,21 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
   if (opts.tune) {
     await tryOne('defaults', { eventMode: 'native' }, DEFAULT_SETTINGS);
     if (ds.users.some((u) => u.ratings)) {
-      await tryOne('event mapping', { eventMode: 'implicit' }, mergeSettings(DEFAULT_SETTINGS, { eventMode: 'implicit' }));
+      await tryOne(
+        'event mapping',
+        { eventMode: 'implicit' },
+        mergeSettings(DEFAULT_SETTINGS, { eventMode: 'implicit' }),
+      );
     }
     const halfLifeSweep = async (label: string, record: boolean) => {
       const center = best;
       const centerScore = bestScore;
       const current = center.profile.longHalfLifeDays ?? 30;
       for (const h of HALF_LIVES) {
-        const score = h === current ? centerScore : await tryOne(label, { longHalfLifeDays: h }, mergeSettings(center, { profile: { longHalfLifeDays: h } }));
+        const score =
+          h === current
+            ? centerScore
+            : await tryOne(label, { longHalfLifeDays: h }, mergeSettings(center, { profile: { longHalfLifeDays: h } }));
         if (record) halfLifeCurve.push({ halfLifeDays: h, ndcg10: score, chosen: false });
       }
     };
@@ -201,7 +252,11 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
       const current = (center.recommend.weights as Record<string, number> | undefined)?.[source];
       for (const w of values) {
         if (w === current) continue;
-        await tryOne('blend weight', { [source]: w }, mergeSettings(center, { recommend: { weights: { ...(center.recommend.weights ?? {}), [source]: w } } }));
+        await tryOne(
+          'blend weight',
+          { [source]: w },
+          mergeSettings(center, { recommend: { weights: { ...(center.recommend.weights ?? {}), [source]: w } } }),
+        );
       }
     }
     // Co-visitation capacity (observe-time settings: the shared model is rebuilt for each).
@@ -215,7 +270,11 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
     // Long-term half-life around the tuned blend: this sweep is the plotted curve.
     await halfLifeSweep('long half-life', true);
     const center = best;
-    await tryOne('diversity', { lambda: 1, maxCategoryShare: 1 }, mergeSettings(center, { recommend: { diversity: { lambda: 1, maxCategoryShare: 1 } } }));
+    await tryOne(
+      'diversity',
+      { lambda: 1, maxCategoryShare: 1 },
+      mergeSettings(center, { recommend: { diversity: { lambda: 1, maxCategoryShare: 1 } } }),
+    );
     const chosenHl = best.profile.longHalfLifeDays ?? 30;
     for (const pt of halfLifeCurve) pt.chosen = pt.halfLifeDays === chosenHl;
     const chosenStep = [...steps].reverse().find((s) => s.ndcg10 === bestScore);
@@ -227,12 +286,30 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
   t0 = performance.now();
   const chosen = best;
   const tgName = opts.tune ? 'Tastegraph (tuned)' : 'Tastegraph (product defaults, --no-tune)';
-  const tg = new TastegraphMethod(tgName, 'tastegraph', `Living profile + blended sources, setting chosen on validation: ${JSON.stringify(chosen)}`, chosen, ctx);
+  const tg = new TastegraphMethod(
+    tgName,
+    'tastegraph',
+    `Living profile + blended sources, setting chosen on validation: ${JSON.stringify(chosen)}`,
+    chosen,
+    ctx,
+  );
   testResults.push(await run(tg, 'test', plan));
-  if (tunePlan === plan) valResults.push(await run(new TastegraphMethod(tgName, 'tastegraph', '', chosen, ctx), 'val', plan));
+  if (tunePlan === plan)
+    valResults.push(await run(new TastegraphMethod(tgName, 'tastegraph', '', chosen, ctx), 'val', plan));
   const ablCtx = ablPlan === plan ? ctx : new TastegraphContext(ds, vec.rows, vec.dim, ablPlan.users);
   const runDefaults = async () =>
-    run(new TastegraphMethod('Tastegraph (product defaults)', ablPlan === plan ? 'tastegraph' : 'ablation', 'DEFAULT_PROFILE_CONFIG + DEFAULT_RECOMMEND_CONFIG, exploration off', DEFAULT_SETTINGS, ablCtx), 'test', ablPlan, quickAblations);
+    run(
+      new TastegraphMethod(
+        'Tastegraph (product defaults)',
+        ablPlan === plan ? 'tastegraph' : 'ablation',
+        'DEFAULT_PROFILE_CONFIG + DEFAULT_RECOMMEND_CONFIG, exploration off',
+        DEFAULT_SETTINGS,
+        ablCtx,
+      ),
+      'test',
+      ablPlan,
+      quickAblations,
+    );
   if (opts.tune && ablPlan === plan) testResults.push(await runDefaults());
   lap('testSeconds', t0);
 
@@ -245,29 +322,79 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
     let bestEase: TastegraphSettings | null = null;
     let bestEaseScore = -1;
     for (const w of [1, 4, 16]) {
-      const s = mergeSettings(chosen, { easeLambda: lambda, recommend: { weights: { ...(chosen.recommend.weights ?? {}), ease: w } } });
-      const r = await run(new TastegraphMethod('tune ease weight', 'experiment', '', s, tuneCtx), 'val', tunePlan, true);
-      steps.push({ step: 'experiment: EASE source weight', setting: { ease: w, lambda }, ndcg10: r.metrics['NDCG@10'], hr10: r.metrics['HR@10'] });
+      const s = mergeSettings(chosen, {
+        easeLambda: lambda,
+        recommend: { weights: { ...(chosen.recommend.weights ?? {}), ease: w } },
+      });
+      const r = await run(
+        new TastegraphMethod('tune ease weight', 'experiment', '', s, tuneCtx),
+        'val',
+        tunePlan,
+        true,
+      );
+      steps.push({
+        step: 'experiment: EASE source weight',
+        setting: { ease: w, lambda },
+        ndcg10: r.metrics['NDCG@10'],
+        hr10: r.metrics['HR@10'],
+      });
       if (r.metrics['NDCG@10'] > bestEaseScore) {
         bestEaseScore = r.metrics['NDCG@10'];
         bestEase = s;
       }
     }
-    testResults.push(await run(new TastegraphMethod('Tastegraph + EASE source (experiment)', 'experiment', `chosen setting plus an EASE item-item scorer in the product's ease source: ${JSON.stringify(bestEase)}`, bestEase!, ctx), 'test', plan));
+    testResults.push(
+      await run(
+        new TastegraphMethod(
+          'Tastegraph + EASE source (experiment)',
+          'experiment',
+          `chosen setting plus an EASE item-item scorer in the product's ease source: ${JSON.stringify(bestEase)}`,
+          bestEase!,
+          ctx,
+        ),
+        'test',
+        plan,
+      ),
+    );
     lap('easeSeconds', t0);
   }
 
   t0 = performance.now();
   const ablations: Array<[string, string, Partial<TastegraphSettings>]> = [
-    ['no decay', 'profile half-lives (long, short, facets) set to 1e6 days', { profile: { longHalfLifeDays: NO_DECAY_DAYS, shortHalfLifeDays: NO_DECAY_DAYS, facetHalfLifeDays: NO_DECAY_DAYS } }],
-    ['single interest', 'one interest cluster (maxInterests 1)', { profile: { maxInterests: 1 }, recommend: { content: { maxInterests: 1 } } }],
+    [
+      'no decay',
+      'profile half-lives (long, short, facets) set to 1e6 days',
+      {
+        profile: {
+          longHalfLifeDays: NO_DECAY_DAYS,
+          shortHalfLifeDays: NO_DECAY_DAYS,
+          facetHalfLifeDays: NO_DECAY_DAYS,
+        },
+      },
+    ],
+    [
+      'single interest',
+      'one interest cluster (maxInterests 1)',
+      { profile: { maxInterests: 1 }, recommend: { content: { maxInterests: 1 } } },
+    ],
     ['no sequential', 'sequential source off', { sourcesOff: ['sequential'] }],
     ['no content', 'content source off', { sourcesOff: ['content'] }],
     ['no collaborative', 'collaborative source off', { sourcesOff: ['collaborative'] }],
   ];
   const ablRows: MethodResult[] = [];
   if (ablPlan !== plan) {
-    const ref = await run(new TastegraphMethod(`Tastegraph (tuned), ${ablPlan.users.length}-user sample`, 'ablation', 'reference row for the ablations below', chosen, ablCtx), 'test', ablPlan, quickAblations);
+    const ref = await run(
+      new TastegraphMethod(
+        `Tastegraph (tuned), ${ablPlan.users.length}-user sample`,
+        'ablation',
+        'reference row for the ablations below',
+        chosen,
+        ablCtx,
+      ),
+      'test',
+      ablPlan,
+      quickAblations,
+    );
     ablRows.push(ref);
     if (opts.tune) ablRows.push(await runDefaults());
   }
@@ -277,7 +404,9 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
       sourcesOff: [...chosen.sourcesOff, ...(over.sourcesOff ?? [])],
       profile: { ...chosen.profile, ...(over.profile ?? {}) },
     });
-    ablRows.push(await run(new TastegraphMethod(`- ${name}`, 'ablation', desc, s, ablCtx), 'test', ablPlan, quickAblations));
+    ablRows.push(
+      await run(new TastegraphMethod(`- ${name}`, 'ablation', desc, s, ablCtx), 'test', ablPlan, quickAblations),
+    );
   }
   // Encoder ablation: the same chosen setting with the other built-in encoder.
   if (opts.compareEncoder) {
@@ -285,7 +414,20 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
     try {
       const v2 = await itemVectors(other, ds);
       const ctx2 = new TastegraphContext(ds, v2.rows, v2.dim, ablPlan.users);
-      ablRows.push(await run(new TastegraphMethod(`- encoder ${other}`, 'ablation', `items and profiles through the ${other} encoder ${v2.encoderId} (dim ${v2.dim})`, chosen, ctx2), 'test', ablPlan, quickAblations));
+      ablRows.push(
+        await run(
+          new TastegraphMethod(
+            `- encoder ${other}`,
+            'ablation',
+            `items and profiles through the ${other} encoder ${v2.encoderId} (dim ${v2.dim})`,
+            chosen,
+            ctx2,
+          ),
+          'test',
+          ablPlan,
+          quickAblations,
+        ),
+      );
     } catch (err) {
       missing.push(`encoder ablation (${other}) not run: ${(err as Error).message.split('\n')[0]}`);
       log(`encoder ablation skipped: ${(err as Error).message}`);
@@ -298,36 +440,82 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
 
   // ---------------------------------------------------------------- report
   const tgTest = testResults.find((r) => r.name === tgName)!;
-  const bestBaseline = testResults.filter((r) => r.group === 'baseline').sort((a, b) => b.metrics['NDCG@10'] - a.metrics['NDCG@10'])[0]!;
+  const bestBaseline = testResults
+    .filter((r) => r.group === 'baseline')
+    .sort((a, b) => b.metrics['NDCG@10'] - a.metrics['NDCG@10'])[0]!;
   const ratio = tgTest.metrics['NDCG@10'] / Math.max(1e-12, bestBaseline.metrics['NDCG@10']);
   const easeRow = testResults.find((r) => r.name === 'Tastegraph + EASE source (experiment)');
   const target: Record<string, unknown> = {
     [`${tgName} NDCG@10`]: tgTest.metrics['NDCG@10'],
     'best baseline': `${bestBaseline.name} (${bestBaseline.metrics['NDCG@10'].toFixed(4)})`,
     'ratio to best baseline': Number(ratio.toFixed(3)),
-    'target (>= 1.20x every baseline) met': ratio >= 1.2 ? 'yes' : `no: ${((1.2 - ratio) * bestBaseline.metrics['NDCG@10']).toFixed(4)} NDCG@10 short (needs ${(1.2 * bestBaseline.metrics['NDCG@10']).toFixed(4)})`,
+    'target (>= 1.20x every baseline) met':
+      ratio >= 1.2
+        ? 'yes'
+        : `no: ${((1.2 - ratio) * bestBaseline.metrics['NDCG@10']).toFixed(4)} NDCG@10 short (needs ${(1.2 * bestBaseline.metrics['NDCG@10']).toFixed(4)})`,
 
     ...(easeRow
-      ? { 'experiment, Tastegraph + EASE source: ratio to best baseline (EASE itself is not counted as a baseline)': Number((easeRow.metrics['NDCG@10'] / Math.max(1e-12, bestBaseline.metrics['NDCG@10'])).toFixed(3)) }
+      ? {
+          'experiment, Tastegraph + EASE source: ratio to best baseline (EASE itself is not counted as a baseline)':
+            Number((easeRow.metrics['NDCG@10'] / Math.max(1e-12, bestBaseline.metrics['NDCG@10'])).toFixed(3)),
+        }
       : {}),
   };
   const tc = ctx.stats;
   const totalSeconds = (performance.now() - tStart) / 1000;
   timings.totalSeconds = Number(totalSeconds.toFixed(1));
   timings.total = fmt(totalSeconds);
-  timings.profileFoldSeconds = Number((ctx.stats.profileSeconds + (tuneCtx !== ctx ? tuneCtx.stats.profileSeconds : 0) + (ablCtx !== ctx ? ablCtx.stats.profileSeconds : 0)).toFixed(1));
-  timings.modelBuildSeconds = Number((tc.modelSeconds + (tuneCtx !== ctx ? tuneCtx.stats.modelSeconds : 0) + (ablCtx !== ctx ? ablCtx.stats.modelSeconds : 0)).toFixed(1));
-  timings.recommendSeconds = Number((tc.recommendSeconds + (tuneCtx !== ctx ? tuneCtx.stats.recommendSeconds : 0) + (ablCtx !== ctx ? ablCtx.stats.recommendSeconds : 0)).toFixed(1));
-  const parts = { 'profile folds (applyBehavior)': timings.profileFoldSeconds as number, 'RecommenderModel.recommend': timings.recommendSeconds as number, 'model builds (observe)': timings.modelBuildSeconds as number, baselines: timings.baselinesSeconds as number };
-  timings.dominatedBy = Object.entries(parts).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v} s`).join(', ');
+  timings.profileFoldSeconds = Number(
+    (
+      ctx.stats.profileSeconds +
+      (tuneCtx !== ctx ? tuneCtx.stats.profileSeconds : 0) +
+      (ablCtx !== ctx ? ablCtx.stats.profileSeconds : 0)
+    ).toFixed(1),
+  );
+  timings.modelBuildSeconds = Number(
+    (
+      tc.modelSeconds +
+      (tuneCtx !== ctx ? tuneCtx.stats.modelSeconds : 0) +
+      (ablCtx !== ctx ? ablCtx.stats.modelSeconds : 0)
+    ).toFixed(1),
+  );
+  timings.recommendSeconds = Number(
+    (
+      tc.recommendSeconds +
+      (tuneCtx !== ctx ? tuneCtx.stats.recommendSeconds : 0) +
+      (ablCtx !== ctx ? ablCtx.stats.recommendSeconds : 0)
+    ).toFixed(1),
+  );
+  const parts = {
+    'profile folds (applyBehavior)': timings.profileFoldSeconds as number,
+    'RecommenderModel.recommend': timings.recommendSeconds as number,
+    'model builds (observe)': timings.modelBuildSeconds as number,
+    baselines: timings.baselinesSeconds as number,
+  };
+  timings.dominatedBy = Object.entries(parts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${v} s`)
+    .join(', ');
 
   const report: EvalReport = {
     dataset: ds.name,
     generatedAt: new Date().toISOString(),
     productCode: productCodeVersion(),
     command: `npm run eval -- ${argv.join(' ')}`,
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform },
-    data: { dir: opts.data, files: ds.files, timing: ds.timing, syntheticSpacingMs: ds.syntheticSpacingMs, notes: ds.notes, stats: ds.stats },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      platform: process.platform,
+    },
+    data: {
+      dir: opts.data,
+      files: ds.files,
+      timing: ds.timing,
+      syntheticSpacingMs: ds.syntheticSpacingMs,
+      notes: ds.notes,
+      stats: ds.stats,
+    },
     protocol: {
       summary:
         `Chronological leave-one-out: each user's interactions in time order${ds.timing === 'order-only' ? ` (order only: synthetic clock, ${(ds.syntheticSpacingMs ?? 0) / 3_600_000} h between a user's consecutive events, so time decay acts on positions)` : ''}; ` +
@@ -349,7 +537,15 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
       exploration: 0,
       leakCheck: `every event fed to a profile or shared model passed the guard (${leakTotals.profileEvents + ctx.leak.profileEvents + (tuneCtx !== ctx ? tuneCtx.leak.profileEvents : 0) + (ablCtx !== ctx ? ablCtx.leak.profileEvents : 0)} profile events, ${leakTotals.modelEvents + ctx.leak.modelEvents + (tuneCtx !== ctx ? tuneCtx.leak.modelEvents : 0) + (ablCtx !== ctx ? ablCtx.leak.modelEvents : 0)} shared-model events checked; a held-out event throws); no target item was in the fed history except genuine earlier repeats.`,
     },
-    encoder: { id: vec.encoderId, kind: vec.encoderKind, spec: opts.encoder, dim: vec.dim, fromCache: vec.fromCache, seconds: Number(vec.seconds.toFixed(1)), modelDir: vec.modelDir ? 'eval/.cache/encoders/…' : null },
+    encoder: {
+      id: vec.encoderId,
+      kind: vec.encoderKind,
+      spec: opts.encoder,
+      dim: vec.dim,
+      fromCache: vec.fromCache,
+      seconds: Number(vec.seconds.toFixed(1)),
+      modelDir: vec.modelDir ? 'eval/.cache/encoders/…' : null,
+    },
     tuning: {
       performed: opts.tune,
       tunedOnUsers: tunePlan.users.length,
@@ -377,8 +573,14 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
 /** Which product code produced the figures: HEAD and whether src/ had uncommitted changes at the end of the run. */
 function productCodeVersion(): string {
   try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: resolve(import.meta.dirname, '..'), encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: resolve(import.meta.dirname, '..'), encoding: 'utf8' }).trim();
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: resolve(import.meta.dirname, '..'),
+      encoding: 'utf8',
+    }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], {
+      cwd: resolve(import.meta.dirname, '..'),
+      encoding: 'utf8',
+    }).trim();
     return dirty ? `${head} + uncommitted changes in src/` : head;
   } catch {
     return 'unknown (not a git checkout)';
@@ -386,13 +588,24 @@ function productCodeVersion(): string {
 }
 
 /** The two PNGs of a report (also used by eval/replot.ts). */
-export async function renderPlots(report: EvalReport, halfLifeCurve: Array<{ halfLifeDays: number; ndcg10: number; chosen: boolean }>, out: string): Promise<void> {
+export async function renderPlots(
+  report: EvalReport,
+  halfLifeCurve: Array<{ halfLifeDays: number; ndcg10: number; chosen: boolean }>,
+  out: string,
+): Promise<void> {
   const users = Number(report.protocol.usersEvaluated);
   const ablUsers = Number(report.protocol.ablationUsers);
   const bars = report.results.test.map((r) => ({ name: r.name, group: r.group, value: r.metrics['NDCG@10'] }));
-  const title = ablUsers < users ? `${report.dataset}: NDCG@10 on test (${users} users; ablations on ${ablUsers})` : `${report.dataset}: NDCG@10 on test (${users} users)`;
+  const title =
+    ablUsers < users
+      ? `${report.dataset}: NDCG@10 on test (${users} users; ablations on ${ablUsers})`
+      : `${report.dataset}: NDCG@10 on test (${users} users)`;
   await renderPng(ablationSpec(title, bars), join(out, `${report.dataset}-ablation.png`));
-  if (halfLifeCurve.length) await renderPng(halfLifeSpec(`${report.dataset}: NDCG@10 (validation) vs long-term half-life`, halfLifeCurve), join(out, `${report.dataset}-halflife.png`));
+  if (halfLifeCurve.length)
+    await renderPng(
+      halfLifeSpec(`${report.dataset}: NDCG@10 (validation) vs long-term half-life`, halfLifeCurve),
+      join(out, `${report.dataset}-halflife.png`),
+    );
 }
 
 const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename);

@@ -8,7 +8,10 @@ const dir = join(import.meta.dirname, 'results');
 const DATASETS = ['ml-100k', 'amazon-scientific', 'ml-1m'];
 
 /** Published reference points (see eval/PUBLISHED.md for sources and processing differences). */
-const PUBLISHED: Record<string, Array<{ model: string; hr10: number | null; ndcg10: number | null; source: string }>> = {
+const PUBLISHED: Record<
+  string,
+  Array<{ model: string; hr10: number | null; ndcg10: number | null; source: string }>
+> = {
   'ml-1m': [
     { model: 'BERT4Rec', hr10: 0.2843, ndcg10: 0.1537, source: 'Klenitskiy & Vasilev, RecSys 2023' },
     { model: 'SASRec (BCE)', hr10: 0.25, ndcg10: 0.1341, source: 'Klenitskiy & Vasilev, RecSys 2023' },
@@ -17,7 +20,12 @@ const PUBLISHED: Record<string, Array<{ model: string; hr10: number | null; ndcg
   ],
   'amazon-scientific': [
     { model: 'SASRec, UniSRec', hr10: null, ndcg10: null, source: 'UniSRec, KDD 2022, Table 3: values not found here' },
-    { model: 'Recformer (own preprocessing, not comparable)', hr10: 0.1448, ndcg10: 0.1027, source: 'Li et al., KDD 2023' },
+    {
+      model: 'Recformer (own preprocessing, not comparable)',
+      hr10: 0.1448,
+      ndcg10: 0.1027,
+      source: 'Li et al., KDD 2023',
+    },
   ],
   'ml-100k': [],
 };
@@ -43,8 +51,12 @@ for (const d of DATASETS) {
   }
   const r = JSON.parse(readFileSync(file, 'utf8')) as EvalReport;
   const rows = r.results.test.filter((x) => x.group !== 'ablation');
-  for (const x of rows) lines.push(`| ${d} | ${x.name} | ${f(x.metrics['HR@10'])} | ${f(x.metrics['NDCG@10'])} | ${x.metrics.users} | this run (${r.generatedAt.slice(0, 10)}) |`);
-  for (const p of PUBLISHED[d] ?? []) lines.push(`| ${d} | ${p.model} (published) | ${f(p.hr10)} | ${f(p.ndcg10)} | | ${p.source} |`);
+  for (const x of rows)
+    lines.push(
+      `| ${d} | ${x.name} | ${f(x.metrics['HR@10'])} | ${f(x.metrics['NDCG@10'])} | ${x.metrics.users} | this run (${r.generatedAt.slice(0, 10)}) |`,
+    );
+  for (const p of PUBLISHED[d] ?? [])
+    lines.push(`| ${d} | ${p.model} (published) | ${f(p.hr10)} | ${f(p.ndcg10)} | | ${p.source} |`);
 }
 lines.push('');
 lines.push('Target check (Tastegraph tuned vs the best baseline of the same run, NDCG@10, goal >= 1.20x):');
@@ -53,7 +65,9 @@ for (const d of DATASETS) {
   const file = join(dir, `${d}.json`);
   if (!existsSync(file)) continue;
   const r = JSON.parse(readFileSync(file, 'utf8')) as EvalReport;
-  lines.push(`- ${d}: ratio ${String(r.target['ratio to best baseline'])} vs ${String(r.target['best baseline'])}; met: ${String(r.target['target (>= 1.20x every baseline) met'])}; run time ${String(r.timings.total)}.`);
+  lines.push(
+    `- ${d}: ratio ${String(r.target['ratio to best baseline'])} vs ${String(r.target['best baseline'])}; met: ${String(r.target['target (>= 1.20x every baseline) met'])}; run time ${String(r.timings.total)}.`,
+  );
 }
 const ml1m = join(dir, 'ml-1m.json');
 if (existsSync(ml1m)) {
@@ -63,12 +77,16 @@ if (existsSync(ml1m)) {
     lines.push('');
     lines.push(
       `Gap to trained sequential models on ML-1M (NDCG@10): Tastegraph ${tg.toFixed(4)} is ` +
-        PUBLISHED['ml-1m']!.map((p) => `${((100 * tg) / p.ndcg10!).toFixed(0)}% of ${p.model} (${p.ndcg10!.toFixed(4)})`).join(', ') +
+        PUBLISHED['ml-1m']!.map(
+          (p) => `${((100 * tg) / p.ndcg10!).toFixed(0)}% of ${p.model} (${p.ndcg10!.toFixed(4)})`,
+        ).join(', ') +
         '. The published split differs slightly (BERT4Rec preprocessing with 3,416 items vs our 3,706), see eval/PUBLISHED.md.',
     );
   }
 }
 lines.push('');
-lines.push('Plots: `eval/results/<dataset>-ablation.png` (NDCG@10 per method and ablation) and `<dataset>-halflife.png`.');
+lines.push(
+  'Plots: `eval/results/<dataset>-ablation.png` (NDCG@10 per method and ablation) and `<dataset>-halflife.png`.',
+);
 writeFileSync(join(dir, 'SUMMARY.md'), lines.join('\n') + '\n');
 process.stderr.write(`wrote ${join(dir, 'SUMMARY.md')}\n`);

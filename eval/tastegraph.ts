@@ -9,9 +9,21 @@ import {
   type ProfileConfigOverrides,
   type ProfileState,
 } from '../src/domain/profile/index.js';
-import { mergeRecommendConfig, RecommenderModel, type DeepPartial, type RecommendConfig, type SourceName } from '../src/domain/recommend/index.js';
+import {
+  mergeRecommendConfig,
+  RecommenderModel,
+  type DeepPartial,
+  type RecommendConfig,
+  type SourceName,
+} from '../src/domain/recommend/index.js';
 import { createVectorIndex } from '../src/vectorindex/index.js';
-import { BEHAVIOR_TYPES, type BehaviorEvent, type BehaviorType, type ItemFeatures, type ProfileSignals } from '../src/domain/types.js';
+import {
+  BEHAVIOR_TYPES,
+  type BehaviorEvent,
+  type BehaviorType,
+  type ItemFeatures,
+  type ProfileSignals,
+} from '../src/domain/types.js';
 import type { LoadedDataset } from './datasets/types.js';
 import { easeMatrix, easeScorer } from './ease.js';
 import type { Method, PhaseData, RankOutput } from './method.js';
@@ -34,10 +46,25 @@ export interface TastegraphSettings {
   easeLambda?: number;
 }
 
-export const DEFAULT_SETTINGS: TastegraphSettings = { eventMode: 'native', profile: {}, recommend: {}, sourcesOff: [], explore: 0 };
+export const DEFAULT_SETTINGS: TastegraphSettings = {
+  eventMode: 'native',
+  profile: {},
+  recommend: {},
+  sourcesOff: [],
+  explore: 0,
+};
 
 /** The recommend-time config groups: changing only these does not change what observe() builds. */
-const RECOMMEND_TIME_GROUPS = ['weights', 'candidates', 'normalization', 'content', 'diversity', 'explore', 'reasonVerbs', 'defaultVerb'] as const;
+const RECOMMEND_TIME_GROUPS = [
+  'weights',
+  'candidates',
+  'normalization',
+  'content',
+  'diversity',
+  'explore',
+  'reasonVerbs',
+  'defaultVerb',
+] as const;
 
 /** Profile overrides every evaluation applies: history exclusion must be complete (the product bounds it at 2000). */
 export const EVAL_PROFILE_OVERRIDES: ProfileConfigOverrides = { maxConsumed: 1_000_000 };
@@ -63,7 +90,15 @@ export class TastegraphContext {
   private readonly profileCache = new Map<string, Map<number, { val: ProfileSignals; test: ProfileSignals }>>();
   private readonly modelCache = new Map<string, RecommenderModel>();
   /** Profile folds and model builds, for the run-time report. */
-  stats = { profileFolds: 0, profileSeconds: 0, modelBuilds: 0, modelSeconds: 0, recommendCalls: 0, recommendSeconds: 0, eventsApplied: 0 };
+  stats = {
+    profileFolds: 0,
+    profileSeconds: 0,
+    modelBuilds: 0,
+    modelSeconds: 0,
+    recommendCalls: 0,
+    recommendSeconds: 0,
+    eventsApplied: 0,
+  };
   /** Leak-check counters over every fold. */
   leak = { profileEvents: 0, modelEvents: 0 };
 
@@ -76,7 +111,14 @@ export class TastegraphContext {
     /** Profile folds kept in memory (each holds two ProfileSignals per user). */
     readonly profileCacheSize = 8,
   ) {
-    this.features = ds.items.map((it) => ({ id: it.id, title: it.title, category: it.category, tags: it.tags, brand: it.brand, price: it.price }));
+    this.features = ds.items.map((it) => ({
+      id: it.id,
+      title: it.title,
+      category: it.category,
+      tags: it.tags,
+      brand: it.brand,
+      price: it.price,
+    }));
   }
 
   private idx: Map<string, number> | null = null;
@@ -140,7 +182,12 @@ export class TastegraphContext {
         gTest.profile(u, k);
         const ev = this.event(u, k, s.eventMode);
         const it = user.items[k]!;
-        state = applyBehavior(state, ev, { item: this.features[it]!, itemVector: this.vectors[it]!, textVector: null }, cfg).state;
+        state = applyBehavior(
+          state,
+          ev,
+          { item: this.features[it]!, itemVector: this.vectors[it]!, textVector: null },
+          cfg,
+        ).state;
         this.stats.eventsApplied++;
       }
       // Item-level leak check on what was fed (a target may legitimately repeat an earlier item in Amazon data).
@@ -150,7 +197,8 @@ export class TastegraphContext {
       out.set(u, { val: val!, test });
     }
     this.leak.profileEvents += gVal.profileEvents + gTest.profileEvents;
-    if (this.profileCache.size >= this.profileCacheSize) this.profileCache.delete(this.profileCache.keys().next().value as string);
+    if (this.profileCache.size >= this.profileCacheSize)
+      this.profileCache.delete(this.profileCache.keys().next().value as string);
     this.profileCache.set(key, out);
     this.stats.profileFolds++;
     this.stats.profileSeconds += (performance.now() - t0) / 1000;
@@ -167,11 +215,21 @@ export class TastegraphContext {
   /** The shared model of a phase: catalogue + every user's training events (never a held-out one), in time order. */
   model(s: TastegraphSettings, p: Pick<PhaseData, 'ds' | 'plan' | 'phase'>): RecommenderModel {
     const full = s.recommend as Record<string, unknown>;
-    const observeKey = JSON.stringify([p.phase, s.eventMode, Object.fromEntries(Object.entries(full).filter(([k]) => !(RECOMMEND_TIME_GROUPS as readonly string[]).includes(k)))]);
+    const observeKey = JSON.stringify([
+      p.phase,
+      s.eventMode,
+      Object.fromEntries(
+        Object.entries(full).filter(([k]) => !(RECOMMEND_TIME_GROUPS as readonly string[]).includes(k)),
+      ),
+    ]);
     let model = this.modelCache.get(observeKey);
     if (!model) {
       const t0 = performance.now();
-      model = new RecommenderModel({ dim: this.dim, index: createVectorIndex({ dim: this.dim, kind: 'auto' }), config: s.recommend });
+      model = new RecommenderModel({
+        dim: this.dim,
+        index: createVectorIndex({ dim: this.dim, kind: 'auto' }),
+        config: s.recommend,
+      });
       model.upsertItems(this.features.map((f, i) => ({ ...f, vector: this.vectors[i]! })));
       const guard = new LeakGuard(this.ds, p.phase);
       for (const e of trainingEvents({ ...p, guard })) model.observe(this.event(e.user, e.pos, s.eventMode));
@@ -185,7 +243,9 @@ export class TastegraphContext {
     const fresh = mergeRecommendConfig(s.recommend);
     const cfg = model.config as unknown as Record<string, unknown>;
     for (const g of RECOMMEND_TIME_GROUPS) cfg[g] = structuredClone((fresh as unknown as Record<string, unknown>)[g]);
-    model.setItemItemScorer(s.easeLambda !== undefined ? easeScorer(this.ds, easeMatrix(this.ds, p.plan, p.phase, s.easeLambda)) : null);
+    model.setItemItemScorer(
+      s.easeLambda !== undefined ? easeScorer(this.ds, easeMatrix(this.ds, p.plan, p.phase, s.easeLambda)) : null,
+    );
     return model;
   }
 }
@@ -218,7 +278,13 @@ export class TastegraphMethod implements Method {
     for (let k = 0; k < end; k++) consumed.add(this.ctx.ds.items[user.items[k]!]!.id);
     const signals: ProfileSignals = { ...base, consumed };
     const t0 = performance.now();
-    const recs = this.model!.recommend({ signals, first, now: user.times[end - 1]!, explore: this.settings.explore, sources: this.sources });
+    const recs = this.model!.recommend({
+      signals,
+      first,
+      now: user.times[end - 1]!,
+      explore: this.settings.explore,
+      sources: this.sources,
+    });
     this.ctx.stats.recommendCalls++;
     this.ctx.stats.recommendSeconds += (performance.now() - t0) / 1000;
     const out = new Int32Array(recs.length);
@@ -232,4 +298,3 @@ export class TastegraphMethod implements Method {
     return { top10, top20: this.call(u, p.phase, 20), deep: this.call(u, p.phase, p.depth) };
   }
 }
-

@@ -42,8 +42,14 @@ interface FitModule {
 }
 
 /** Resolves --encoder: 'lexical' (built-in), 'catalog' (fitted on this dataset's item texts, cached) or a model directory. */
-export async function openEncoder(spec: string, ds: LoadedDataset, texts: string[], opts: { catalogDim?: number; lexicalDim?: number } = {}): Promise<{ encoder: Encoder; modelDir: string | null }> {
-  if (spec === 'lexical') return { encoder: await loadEncoder(opts.lexicalDim ? { dim: opts.lexicalDim } : {}), modelDir: null };
+export async function openEncoder(
+  spec: string,
+  ds: LoadedDataset,
+  texts: string[],
+  opts: { catalogDim?: number; lexicalDim?: number } = {},
+): Promise<{ encoder: Encoder; modelDir: string | null }> {
+  if (spec === 'lexical')
+    return { encoder: await loadEncoder(opts.lexicalDim ? { dim: opts.lexicalDim } : {}), modelDir: null };
   if (spec === 'catalog') {
     const dim = opts.catalogDim ?? 256;
     const dir = join(CACHE_DIR, 'encoders', `catalog-${ds.name}-${dim}-${sha(texts.join('\n')).slice(0, 16)}`);
@@ -63,7 +69,11 @@ export async function openEncoder(spec: string, ds: LoadedDataset, texts: string
 }
 
 /** Encodes every item once per (encoder id, texts) and keeps the matrix in eval/.cache/vectors. */
-export async function itemVectors(spec: string, ds: LoadedDataset, opts: { catalogDim?: number; lexicalDim?: number; batch?: number } = {}): Promise<ItemVectors> {
+export async function itemVectors(
+  spec: string,
+  ds: LoadedDataset,
+  opts: { catalogDim?: number; lexicalDim?: number; batch?: number } = {},
+): Promise<ItemVectors> {
   const t0 = performance.now();
   const texts = itemTexts(ds);
   const { encoder, modelDir } = await openEncoder(spec, ds, texts, opts);

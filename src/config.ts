@@ -77,7 +77,8 @@ function optNum(env: NodeJS.ProcessEnv, name: string): number | undefined {
 function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  if (!(allowed as readonly string[]).includes(raw))
+    throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
   return raw as T;
 }
 
@@ -87,7 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     .map((s) => s.trim())
     .filter(Boolean);
   for (const t of triggerTypes) {
-    if (!(BEHAVIOR_TYPES as readonly string[]).includes(t)) throw new Error(`PROFILE_TRIGGER_TYPES: unknown behaviour type "${t}"`);
+    if (!(BEHAVIOR_TYPES as readonly string[]).includes(t))
+      throw new Error(`PROFILE_TRIGGER_TYPES: unknown behaviour type "${t}"`);
   }
   return {
     port: num(env, 'PORT', 4000),

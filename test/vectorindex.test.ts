@@ -10,7 +10,6 @@ import {
 } from '../src/vectorindex/index.js';
 import { mulberry32 } from '../src/domain/recommend/random.js';
 
-
 function gauss(rand: () => number): number {
   const u = Math.max(rand(), 1e-12);
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
@@ -30,7 +29,7 @@ function dataset(n: number, dim: number, seed: number, topics = 50, noise = 0.6)
   const centres = Array.from({ length: topics }, () => unit(Float32Array.from({ length: dim }, () => gauss(rand))));
   return Array.from({ length: n }, (_, i) => {
     const c = centres[i % topics]!;
-    return unit(Float32Array.from({ length: dim }, (_, j) => c[j]! + noise * gauss(rand) / Math.sqrt(dim) * 3));
+    return unit(Float32Array.from({ length: dim }, (_, j) => c[j]! + ((noise * gauss(rand)) / Math.sqrt(dim)) * 3));
   });
 }
 
@@ -79,7 +78,9 @@ describe('ExactIndex', () => {
       const gotF = idx.search(query, 10, accept);
       expect(gotF).toHaveLength(10);
       expect(gotF.every((h) => accept(h.id))).toBe(true);
-      expect(gotF.map((h) => h.score)).toEqual(bruteForce(truth, query, 10, accept).map((h) => expect.closeTo(h.score, 5)));
+      expect(gotF.map((h) => h.score)).toEqual(
+        bruteForce(truth, query, 10, accept).map((h) => expect.closeTo(h.score, 5)),
+      );
     }
     // A rare accepted id is still found (k accepted results come back when they exist).
     const only = idx.search(data[1]!, 5, (id) => id === 'i450');
@@ -101,7 +102,10 @@ describe('ExactIndex', () => {
     }
     const qs = dataset(8, dim, 80, 20);
     const accept = (id: string) => Number(id.slice(1)) % 13 === 1;
-    const batched = native.searchMany(qs.map((vector) => ({ vector, k: 15 })), accept);
+    const batched = native.searchMany(
+      qs.map((vector) => ({ vector, k: 15 })),
+      accept,
+    );
     qs.forEach((q, i) => {
       const want = js.search(q, 15, accept);
       expect(want).toHaveLength(15);
@@ -114,7 +118,10 @@ describe('ExactIndex', () => {
   it('returns the true top-k for arbitrary small sets (property)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.array(fc.float({ min: -1, max: 1, noNaN: true }), { minLength: 5, maxLength: 5 }), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.array(fc.float({ min: -1, max: 1, noNaN: true }), { minLength: 5, maxLength: 5 }), {
+          minLength: 1,
+          maxLength: 40,
+        }),
         fc.integer({ min: 1, max: 12 }),
         (rows, k) => {
           const idx = new ExactIndex(5, 1);
@@ -190,8 +197,13 @@ describe('exact vs approximate on a seeded 20k set (dim 64)', () => {
       }
     }
     // Batched search matches single searches.
-    const many = approx.searchMany(queries.slice(0, 10).map((vector, i) => ({ vector, k: 5 + i })), accept);
-    many.forEach((hits, i) => expect(hits.map((h) => h.id)).toEqual(approx.search(queries[i]!, 5 + i, accept).map((h) => h.id)));
+    const many = approx.searchMany(
+      queries.slice(0, 10).map((vector, i) => ({ vector, k: 5 + i })),
+      accept,
+    );
+    many.forEach((hits, i) =>
+      expect(hits.map((h) => h.id)).toEqual(approx.search(queries[i]!, 5 + i, accept).map((h) => h.id)),
+    );
     // A very selective filter (one id in 20k) is still satisfied by the approximate index via wider searches.
     const rare = (id: string) => id === 'item-12345';
     expect(approx.search(queries[0]!, 5, rare).map((h) => h.id)).toEqual(['item-12345']);

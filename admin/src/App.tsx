@@ -21,7 +21,11 @@ function SignIn({ message }: { message: string | null }) {
       window.dispatchEvent(new Event('tastegraph:signed-in'));
     } catch (err) {
       clearToken();
-      setError(err instanceof RequestError && err.isAuth ? 'The server did not accept this token or key as admin.' : `Sign-in failed: ${(err as Error).message}`);
+      setError(
+        err instanceof RequestError && err.isAuth
+          ? 'The server did not accept this token or key as admin.'
+          : `Sign-in failed: ${(err as Error).message}`,
+      );
     } finally {
       setBusy(false);
     }
@@ -31,10 +35,18 @@ function SignIn({ message }: { message: string | null }) {
       <h1>Tastegraph console</h1>
       <form onSubmit={submit} className="card">
         <label htmlFor="token">Admin token or API key</label>
-        <input id="token" name="token" type="password" autoComplete="off" value={token} onChange={(e) => setValue(e.target.value)} autoFocus />
+        <input
+          id="token"
+          name="token"
+          type="password"
+          autoComplete="off"
+          value={token}
+          onChange={(e) => setValue(e.target.value)}
+          autoFocus
+        />
         <p className="hint">
-          Paste an admin JWT or API key; it is sent as <code>Authorization: Bearer …</code> and kept in this tab only (sessionStorage). Leave it
-          empty when the server runs without <code>API_KEY</code>.
+          Paste an admin JWT or API key; it is sent as <code>Authorization: Bearer …</code> and kept in this tab only
+          (sessionStorage). Leave it empty when the server runs without <code>API_KEY</code>.
         </p>
         <button type="submit" disabled={busy}>
           {busy ? 'Checking…' : 'Sign in'}

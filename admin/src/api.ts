@@ -47,7 +47,11 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
   const auth = authorization();
   const res = await fetch(new URL('/graphql', location.origin), {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...(auth ? { authorization: auth } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      ...(auth ? { authorization: auth } : {}),
+    },
     body: JSON.stringify({ query, variables }),
   });
   let body: { data?: T; errors?: GraphQLErrorShape[] };
@@ -104,7 +108,12 @@ function resetSocket(): void {
 }
 
 /** Subscribes while mounted; `onData` gets each result's data. */
-export function useSubscription<T>(query: string, variables: Record<string, unknown>, onData: (data: T) => void, enabled = true): string | null {
+export function useSubscription<T>(
+  query: string,
+  variables: Record<string, unknown>,
+  onData: (data: T) => void,
+  enabled = true,
+): string | null {
   const [error, setError] = useState<string | null>(null);
   const handler = useRef(onData);
   handler.current = onData;
@@ -122,7 +131,14 @@ export function useSubscription<T>(query: string, variables: Record<string, unkn
             setError(err.message);
           } else if (result.data) handler.current(result.data as T);
         },
-        error: (e) => setError(e instanceof Error ? e.message : Array.isArray(e) ? (e as GraphQLErrorShape[]).map((x) => x.message).join('; ') : 'subscription closed'),
+        error: (e) =>
+          setError(
+            e instanceof Error
+              ? e.message
+              : Array.isArray(e)
+                ? (e as GraphQLErrorShape[]).map((x) => x.message).join('; ')
+                : 'subscription closed',
+          ),
         complete: () => undefined,
       },
     );

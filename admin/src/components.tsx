@@ -2,7 +2,17 @@ import type { ReactNode } from 'react';
 import { signed } from './format.js';
 import { Link, itemPath } from './router.js';
 
-export function Card({ title, children, actions, id }: { title: ReactNode; children: ReactNode; actions?: ReactNode; id?: string }) {
+export function Card({
+  title,
+  children,
+  actions,
+  id,
+}: {
+  title: ReactNode;
+  children: ReactNode;
+  actions?: ReactNode;
+  id?: string;
+}) {
   return (
     <section className="card" aria-labelledby={id ? `${id}-title` : undefined}>
       <header className="card-head">
@@ -78,7 +88,10 @@ export function RecommendationList({ recs, label }: { recs: RecommendationData[]
           <ul className="reasons" aria-label={`Why ${r.item.title}`}>
             {r.reasons.map((reason, i) => (
               <li key={i} data-testid="reason">
-                <span className={`badge reason-${reason.kind.toLowerCase()}`}>{reason.kind.replace(/_/g, ' ').toLowerCase()}</span> {reason.text}
+                <span className={`badge reason-${reason.kind.toLowerCase()}`}>
+                  {reason.kind.replace(/_/g, ' ').toLowerCase()}
+                </span>{' '}
+                {reason.text}
               </li>
             ))}
           </ul>

@@ -1,10 +1,18 @@
-export const fmt = (n: number | null | undefined, digits = 3): string => (n === null || n === undefined ? '—' : n.toFixed(digits));
+export const fmt = (n: number | null | undefined, digits = 3): string =>
+  n === null || n === undefined ? '—' : n.toFixed(digits);
 
 export const signed = (n: number, digits = 3): string => `${n >= 0 ? '+' : '−'}${Math.abs(n).toFixed(digits)}`;
 
 export function dateTime(iso: string | number | Date): string {
   const d = new Date(iso);
-  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return d.toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
 }
 
 export function time(iso: string | number | Date): string {

@@ -43,7 +43,13 @@ export function loadAmazonScientific(dir: string): LoadedDataset {
     const unisrec = text.get(asin) ?? desc.get(asin)?.unisrec_text?.trim() ?? '';
     const d = desc.get(asin);
     const matched = d?.match === 'title';
-    const cats = matched && d?.categories ? d.categories.split(',').map((c) => c.trim()).filter(Boolean) : [];
+    const cats =
+      matched && d?.categories
+        ? d.categories
+            .split(',')
+            .map((c) => c.trim())
+            .filter(Boolean)
+        : [];
     const description = matched && d?.description ? d.description.trim() : '';
     if (description) withDescription++;
     // Title: the matched product title, else the first sentence of the UniSRec text (title. categories. brand.).
@@ -92,7 +98,7 @@ export function loadAmazonScientific(dir: string): LoadedDataset {
     minimalDescriptions: catalogue.map((it) => minimalById.get(it.id) ?? null),
     files: r.files,
     notes: [
-      'Order only: UniSRec\'s release keeps chronological order, not time.',
+      "Order only: UniSRec's release keeps chronological order, not time.",
       `Synthetic clock: a user's consecutive events are ${ORDER_ONLY_SPACING_MS / 3_600_000} h apart, every user starting at the same instant.`,
       'Every review is fed as a PURCHASE event (the processed data has no rating or type).',
       'Item text: UniSRec text (title, category path, brand) plus the product description where the description join matched by title (richer than the frozen-BERT input of the published baselines).',

@@ -66,7 +66,14 @@ export function loadGeneric(dir: string, name = 'generic'): LoadedDataset {
       title: String(o.title ?? id),
       description: o.description == null ? null : String(o.description),
       category: o.category == null ? null : String(o.category),
-      tags: Array.isArray(o.tags) ? o.tags.map(String) : typeof o.tags === 'string' ? o.tags.split(/[|,]/).map((t) => t.trim()).filter(Boolean) : [],
+      tags: Array.isArray(o.tags)
+        ? o.tags.map(String)
+        : typeof o.tags === 'string'
+          ? o.tags
+              .split(/[|,]/)
+              .map((t) => t.trim())
+              .filter(Boolean)
+          : [],
       brand: o.brand == null ? null : String(o.brand),
       price: o.price == null || o.price === '' ? null : Number(o.price),
     });
@@ -74,7 +81,9 @@ export function loadGeneric(dir: string, name = 'generic'): LoadedDataset {
 
   let records: Record<string, unknown>[];
   if (r.has('interactions.jsonl')) {
-    records = lines(r.text('interactions.jsonl')!).filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+    records = lines(r.text('interactions.jsonl')!)
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   } else if (r.has('interactions.csv')) {
     const table = parseCsv(r.text('interactions.csv')!);
     const header = (table.shift() ?? []).map((h) => h.trim().toLowerCase());
@@ -86,7 +95,8 @@ export function loadGeneric(dir: string, name = 'generic'): LoadedDataset {
   if (!records.length) throw new Error(`${dir}: no interactions`);
   const first = records[0]!;
   const orderOnly = !('timestamp' in first) && 'order' in first;
-  if (!orderOnly && !('timestamp' in first)) throw new Error(`${dir}: interactions need a "timestamp" or an "order" column`);
+  if (!orderOnly && !('timestamp' in first))
+    throw new Error(`${dir}: interactions need a "timestamp" or an "order" column`);
 
   const rows: RawRow[] = [];
   let unknownItems = 0;
@@ -97,7 +107,8 @@ export function loadGeneric(dir: string, name = 'generic'): LoadedDataset {
       continue;
     }
     const type = o.type ? (String(o.type).toUpperCase() as BehaviorType) : undefined;
-    if (type && !BEHAVIOR_TYPES.includes(type)) throw new Error(`unknown behaviour type "${String(o.type)}" (one of ${BEHAVIOR_TYPES.join(', ')})`);
+    if (type && !BEHAVIOR_TYPES.includes(type))
+      throw new Error(`unknown behaviour type "${String(o.type)}" (one of ${BEHAVIOR_TYPES.join(', ')})`);
     const rating = o.rating === undefined || o.rating === '' || o.rating === null ? undefined : Number(o.rating);
     rows.push({
       user: String(o.user),
@@ -111,7 +122,8 @@ export function loadGeneric(dir: string, name = 'generic'): LoadedDataset {
   const users = buildUsers(rows, orderOnly);
   const { items: catalogue, dropped } = compactCatalogue(items, users);
   const notes: string[] = [];
-  if (orderOnly) notes.push(`Order only: synthetic clock, consecutive events ${ORDER_ONLY_SPACING_MS / 3_600_000} h apart.`);
+  if (orderOnly)
+    notes.push(`Order only: synthetic clock, consecutive events ${ORDER_ONLY_SPACING_MS / 3_600_000} h apart.`);
   if (unknownItems) notes.push(`${unknownItems} interactions name items missing from items.jsonl and were skipped.`);
   return {
     name,
@@ -123,6 +135,13 @@ export function loadGeneric(dir: string, name = 'generic'): LoadedDataset {
     repeatsAreTargets: false,
     files: r.files,
     notes,
-    stats: { users: users.length, items: catalogue.length, itemsWithoutInteractions: dropped, interactions: countEvents(users), repeatOccurrences: countRepeats(users), unknownItems },
+    stats: {
+      users: users.length,
+      items: catalogue.length,
+      itemsWithoutInteractions: dropped,
+      interactions: countEvents(users),
+      repeatOccurrences: countRepeats(users),
+      unknownItems,
+    },
   };
 }

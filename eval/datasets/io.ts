@@ -15,7 +15,10 @@ export class DatasetMissingError extends Error {
 /** Tracks every file a loader read, with its sha256, for the results file. */
 export class FileReader {
   readonly files: DatasetFile[] = [];
-  constructor(readonly dir: string, readonly datasetName: string) {
+  constructor(
+    readonly dir: string,
+    readonly datasetName: string,
+  ) {
     const abs = resolve(dir);
     if (!existsSync(abs) || !statSync(abs).isDirectory()) {
       throw new DatasetMissingError(
@@ -39,7 +42,11 @@ export class FileReader {
       throw new DatasetMissingError(`Missing file ${p} (needed by the ${this.datasetName} loader; see its DATA.md).`);
     }
     const buf = readFileSync(p);
-    this.files.push({ path: relName(this.dir, p), bytes: buf.length, sha256: createHash('sha256').update(buf).digest('hex') });
+    this.files.push({
+      path: relName(this.dir, p),
+      bytes: buf.length,
+      sha256: createHash('sha256').update(buf).digest('hex'),
+    });
     return buf;
   }
 

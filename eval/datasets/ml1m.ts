@@ -17,11 +17,20 @@ export function loadMl1m(dir: string): LoadedDataset {
     const extra = extras.get(Number(id));
     if (extra?.plot) withPlot++;
     idToIndex.set(id, items.length);
-    items.push({ id, title: title.trim(), description: movieDescription(genres, extra), category: genres[0] ?? null, tags: genres, brand: null, price: null });
+    items.push({
+      id,
+      title: title.trim(),
+      description: movieDescription(genres, extra),
+      category: genres[0] ?? null,
+      tags: genres,
+      brand: null,
+      price: null,
+    });
   }
   const rows: RawRow[] = [];
   const csv = lines(r.text('ratings_chronological.csv.gz')!);
-  if (csv[0]?.trim() !== 'user_id,movie_id,rating,seq_index') throw new Error(`unexpected header in ratings_chronological.csv.gz: ${csv[0]}`);
+  if (csv[0]?.trim() !== 'user_id,movie_id,rating,seq_index')
+    throw new Error(`unexpected header in ratings_chronological.csv.gz: ${csv[0]}`);
   for (let k = 1; k < csv.length; k++) {
     const [u, m, rating, seq] = csv[k]!.split(',');
     const item = idToIndex.get(m!);
@@ -40,10 +49,16 @@ export function loadMl1m(dir: string): LoadedDataset {
     repeatsAreTargets: false,
     files: r.files,
     notes: [
-      'Order only: ratings_chronological.csv.gz gives each user\'s chronological position, not the time; same-second ties are in the arbitrary order of the BERT4Rec-VAE preprocessing.',
+      "Order only: ratings_chronological.csv.gz gives each user's chronological position, not the time; same-second ties are in the arbitrary order of the BERT4Rec-VAE preprocessing.",
       `Synthetic clock: a user's consecutive events are ${ORDER_ONLY_SPACING_MS / 3_600_000} h apart, every user starting at the same instant.`,
       `Catalogue: the ${catalogue.length} rated movies (${dropped} of movies.dat never rated are left out, as in the published protocol); ${withPlot} movies in movies.dat have a plot.`,
     ],
-    stats: { users: users.length, items: catalogue.length, itemsWithoutInteractions: dropped, interactions: countEvents(users), moviesWithPlot: withPlot },
+    stats: {
+      users: users.length,
+      items: catalogue.length,
+      itemsWithoutInteractions: dropped,
+      interactions: countEvents(users),
+      moviesWithPlot: withPlot,
+    },
   };
 }

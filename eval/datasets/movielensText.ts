@@ -42,7 +42,10 @@ const ARTICLES = ['the', 'a', 'an', 'les', 'la', 'le', 'il', 'das', 'der', 'die'
  * alternative titles in parentheses dropped, punctuation removed, spaces collapsed.
  */
 export function normalizeTitle(title: string): string {
-  let t = title.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  let t = title
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '');
   t = t.replace(/\s*\([^)]*\)\s*/g, ' ').trim(); // "(a.k.a. ...)" and foreign titles
   for (const a of ARTICLES) {
     const suffix = `, ${a}`;
@@ -51,7 +54,10 @@ export function normalizeTitle(title: string): string {
       break;
     }
   }
-  return t.replace(/&/g, 'and').replace(/[^a-z0-9]+/g, ' ').trim();
+  return t
+    .replace(/&/g, 'and')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 }
 
 /** "{Title} ({year}). Genres: a, b" -- the minimal MovieLens item text of DATA.md. */

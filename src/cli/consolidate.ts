@@ -15,9 +15,14 @@ const report = await consolidateProfiles(services.profiles, services.store, {
   after: values.after ?? null,
   signal: controller.signal,
   onProgress: ({ processed, versioned }) => {
-    if (processed % 100 === 0 || processed === total) process.stderr.write(`\rconsolidated ${processed}/${total} profiles, ${versioned} new versions`);
+    if (processed % 100 === 0 || processed === total)
+      process.stderr.write(`\rconsolidated ${processed}/${total} profiles, ${versioned} new versions`);
   },
 });
 process.stderr.write('\n');
-console.log(report.stopped ? `stopped; resume with: npm run profiles:consolidate -- --after ${report.lastUserId}` : `done: ${report.processed} profiles, ${report.versioned} new versions`);
+console.log(
+  report.stopped
+    ? `stopped; resume with: npm run profiles:consolidate -- --after ${report.lastUserId}`
+    : `done: ${report.processed} profiles, ${report.versioned} new versions`,
+);
 await services.close();

@@ -31,7 +31,9 @@ async function readDatabaseTexts(): Promise<string[]> {
   const { itemText } = await import('../inference/itemText.js');
   const target = parseDatabaseUrl(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
   if ((await pendingMigrations(target)).length) {
-    throw new UsageError(`the database at DATABASE_URL has no items yet (not migrated); start the server and upsert items, or give --text`);
+    throw new UsageError(
+      `the database at DATABASE_URL has no items yet (not migrated); start the server and upsert items, or give --text`,
+    );
   }
   const store = await openStore(target);
   try {
@@ -48,7 +50,10 @@ async function readDatabaseTexts(): Promise<string[]> {
 export async function readTexts(args: FitCliArgs): Promise<string[]> {
   if (args.text) {
     const raw = await readFile(args.text, 'utf8');
-    return raw.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    return raw
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
   }
   if (args.jsonl) {
     if (!args.field) throw new UsageError('--jsonl needs --field <name>');

@@ -5,12 +5,20 @@ import { createServices } from '../services/index.js';
 
 const config = loadConfig();
 // This job does the work itself, in the foreground.
-const services = await createServices({ ...config, encoder: { ...config.encoder, reembedOnStart: false } }, (m) => console.error(m));
+const services = await createServices({ ...config, encoder: { ...config.encoder, reembedOnStart: false } }, (m) =>
+  console.error(m),
+);
 const started = Date.now();
 const done = await services.catalog.reembed(({ done, total }) => {
   const rate = done / Math.max(0.001, (Date.now() - started) / 1000);
-  process.stderr.write(`\rre-embedded ${done}/${total} items (${rate.toFixed(0)}/s, ~${((total - done) / Math.max(rate, 1e-9)).toFixed(0)} s left)   `);
+  process.stderr.write(
+    `\rre-embedded ${done}/${total} items (${rate.toFixed(0)}/s, ~${((total - done) / Math.max(rate, 1e-9)).toFixed(0)} s left)   `,
+  );
 });
 process.stderr.write('\n');
-console.log(done ? `re-embedded ${done} items with ${services.encoder.encoder.id}` : `all items already use ${services.encoder.encoder.id}`);
+console.log(
+  done
+    ? `re-embedded ${done} items with ${services.encoder.encoder.id}`
+    : `all items already use ${services.encoder.encoder.id}`,
+);
 await services.close();

@@ -16,7 +16,10 @@ try {
   process.once('SIGTERM', stop);
 } catch (err) {
   // A configuration problem gets one clear line, not a stack trace.
-  if (err instanceof EncoderConfigError || (err instanceof Error && /DATABASE_URL|must be|PROFILE_/.test(err.message))) {
+  if (
+    err instanceof EncoderConfigError ||
+    (err instanceof Error && /DATABASE_URL|must be|PROFILE_/.test(err.message))
+  ) {
     console.error(`[tastegraph] cannot start: ${err.message}`);
     process.exit(1);
   }

@@ -46,7 +46,10 @@ export interface EventContext {
 }
 
 /** Orders events the way replay must apply them. */
-export function compareEvents(a: Pick<BehaviorEvent, 'occurredAt' | 'seq'>, b: Pick<BehaviorEvent, 'occurredAt' | 'seq'>): number {
+export function compareEvents(
+  a: Pick<BehaviorEvent, 'occurredAt' | 'seq'>,
+  b: Pick<BehaviorEvent, 'occurredAt' | 'seq'>,
+): number {
   return a.occurredAt - b.occurredAt || a.seq - b.seq;
 }
 

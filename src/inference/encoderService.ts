@@ -83,7 +83,8 @@ export class EncoderService {
       this.counters.texts += texts.length;
       try {
         const vecs = await this.encoder.encodeBatch(texts, role);
-        if (vecs.length !== texts.length) throw new Error(`encoder returned ${vecs.length} vectors for ${texts.length} texts`);
+        if (vecs.length !== texts.length)
+          throw new Error(`encoder returned ${vecs.length} vectors for ${texts.length} texts`);
         idx.forEach((i, k) => {
           out[i] = vecs[k]!;
           this.cache?.set(this.cacheKey(keys[i]!), vecs[k]!);

@@ -40,7 +40,13 @@ export const FIT_VERSION = 1;
  * BertPreTokenizer (whitespace and punctuation split); only letter/digit words get vectors.
  */
 export function fitWords(text: string): string[] {
-  return text.normalize('NFD').replace(/\p{Mn}+/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return (
+    text
+      .normalize('NFD')
+      .replace(/\p{Mn}+/gu, '')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
 }
 
 export async function fitCatalogEncoder(texts: string[], opts: FitOptions): Promise<FitResult> {
@@ -194,7 +200,13 @@ export async function fitCatalogEncoder(texts: string[], opts: FitOptions): Prom
     added_tokens: [
       { id: V, content: '[UNK]', single_word: false, lstrip: false, rstrip: false, normalized: false, special: true },
     ],
-    normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: true, lowercase: true },
+    normalizer: {
+      type: 'BertNormalizer',
+      clean_text: true,
+      handle_chinese_chars: true,
+      strip_accents: true,
+      lowercase: true,
+    },
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: null,
     decoder: null,
@@ -232,7 +244,10 @@ export async function fitCatalogEncoder(texts: string[], opts: FitOptions): Prom
   try {
     await writeFile(
       join(tmp, 'model.safetensors'),
-      writeSafetensors({ embeddings: { shape: [V + 1, dim], data: out } }, { format: 'pt', source: 'tastegraph encoder:fit' }),
+      writeSafetensors(
+        { embeddings: { shape: [V + 1, dim], data: out } },
+        { format: 'pt', source: 'tastegraph encoder:fit' },
+      ),
     );
     await writeFile(join(tmp, 'tokenizer.json'), JSON.stringify(tokenizer));
     await writeFile(join(tmp, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);

@@ -28,7 +28,13 @@ function hash(s: string, seed: number): number {
 
 /** Lowercase, strip accents, split into letter/digit runs. */
 export function words(text: string): string[] {
-  return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return (
+    text
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
 }
 
 export class LexicalEncoder implements Encoder {
@@ -59,7 +65,8 @@ export class LexicalEncoder implements Encoder {
     const v = new Float32Array(this.dim);
     for (const [k, tf] of counts) {
       const g = k.charCodeAt(0);
-      const [seed, gw] = g === 119 /* w */ ? [SEED_WORD, W_WORD] : g === 98 /* b */ ? [SEED_BIGRAM, W_BIGRAM] : [SEED_CHAR, W_CHAR];
+      const [seed, gw] =
+        g === 119 /* w */ ? [SEED_WORD, W_WORD] : g === 98 /* b */ ? [SEED_BIGRAM, W_BIGRAM] : [SEED_CHAR, W_CHAR];
       const h = hash(k, seed);
       const sign = h & 0x80000000 ? -1 : 1;
       v[(h & 0x7fffffff) % this.dim]! += sign * gw * (1 + Math.log(tf));

@@ -176,7 +176,12 @@ export function gaussian(seed: number): () => number {
 export function randomizedSvd(
   a: Csr,
   k: number,
-  opts: { oversample?: number; powerIters?: number; seed?: number; onStep?: (done: number, total: number) => void } = {},
+  opts: {
+    oversample?: number;
+    powerIters?: number;
+    seed?: number;
+    onStep?: (done: number, total: number) => void;
+  } = {},
 ): { u: Float64Array; s: Float64Array; k: number } {
   const at = transposeCsr(a);
   const l = Math.min(k + (opts.oversample ?? 10), a.rows, a.cols);

@@ -56,7 +56,8 @@ export function encoderOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Loa
     const raw = env[name];
     if (raw === undefined || raw === '') return undefined;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n <= 0) throw new EncoderConfigError(`${name} must be a positive integer, got "${raw}".`);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new EncoderConfigError(`${name} must be a positive integer, got "${raw}".`);
     return n;
   };
   const pooling = env.ENCODER_POOLING?.trim().toLowerCase();
@@ -82,7 +83,11 @@ async function sha256Files(paths: string[]): Promise<string> {
   return h.digest('hex');
 }
 
-function withDescribe<E extends Encoder>(enc: E, modelDir: string | null, extra: string): E & { describe(): EncoderDescription } {
+function withDescribe<E extends Encoder>(
+  enc: E,
+  modelDir: string | null,
+  extra: string,
+): E & { describe(): EncoderDescription } {
   const e = enc as E & { describe(): EncoderDescription };
   e.describe = () => ({
     kind: enc.kind,
@@ -124,7 +129,11 @@ export async function loadEncoder(opts: LoadEncoderOptions = {}): Promise<Loaded
       const id = `${basename(dir)}-${(await sha256Files(files)).slice(0, 12)}`;
       const enc = await TransformerEncoder.load(dir, id, opts);
       const pfx = enc.prefixes.query || enc.prefixes.passage ? `, prefixes ${JSON.stringify(enc.prefixes)}` : '';
-      return withDescribe(enc, dir, `${enc.pooling} pooling, max ${enc.maxLength} tokens, ${opts.device ?? 'cpu'}${pfx}`);
+      return withDescribe(
+        enc,
+        dir,
+        `${enc.pooling} pooling, max ${enc.maxLength} tokens, ${opts.device ?? 'cpu'}${pfx}`,
+      );
     }
     const id = `${basename(dir)}-${(await sha256Files([safetensors, tokenizer])).slice(0, 12)}`;
     const enc = await StaticEncoder.load(dir, id, opts);
@@ -141,5 +150,13 @@ export async function loadEncoder(opts: LoadEncoderOptions = {}): Promise<Loaded
 /** Kind, id and dim of any encoder (for /readyz and logs). */
 export function describeEncoder(enc: Encoder): EncoderDescription {
   const d = (enc as Partial<LoadedEncoder>).describe;
-  return d ? d.call(enc) : { kind: enc.kind, id: enc.id, dim: enc.dim, modelDir: null, summary: `${enc.kind} encoder ${enc.id} (dim ${enc.dim})` };
+  return d
+    ? d.call(enc)
+    : {
+        kind: enc.kind,
+        id: enc.id,
+        dim: enc.dim,
+        modelDir: null,
+        summary: `${enc.kind} encoder ${enc.id} (dim ${enc.dim})`,
+      };
 }

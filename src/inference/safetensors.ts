@@ -20,7 +20,8 @@ export function parseSafetensors(buf: Uint8Array): Map<string, SafeTensor> {
   for (const [name, info] of Object.entries(header)) {
     if (name === '__metadata__') continue;
     const [start, end] = info.data_offsets;
-    if (!(start >= 0 && end >= start && base + end <= buf.byteLength)) throw new Error(`tensor ${name}: offsets out of range`);
+    if (!(start >= 0 && end >= start && base + end <= buf.byteLength))
+      throw new Error(`tensor ${name}: offsets out of range`);
     out.set(name, { dtype: info.dtype, shape: info.shape, bytes: buf.subarray(base + start, base + end) });
   }
   return out;

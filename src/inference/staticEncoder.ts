@@ -95,11 +95,7 @@ export class StaticEncoder implements Encoder {
     private readonly chunkSize: number,
   ) {}
 
-  static async load(
-    dir: string,
-    id: string,
-    opts: SessionOpts & { chunkSize?: number } = {},
-  ): Promise<StaticEncoder> {
+  static async load(dir: string, id: string, opts: SessionOpts & { chunkSize?: number } = {}): Promise<StaticEncoder> {
     const { matrix, vocabSize, dim } = readStaticMatrix(readFileSync(join(dir, 'model.safetensors')));
     const tcfg = join(dir, 'tokenizer_config.json');
     const tokenizer = HfTokenizer.fromFiles(join(dir, 'tokenizer.json'), existsSync(tcfg) ? tcfg : null);

@@ -90,7 +90,10 @@ export class TransformerEncoder implements Encoder {
     const maxLength = Math.min(512, opts.maxLength ?? candidates[0] ?? 512);
 
     const detected = detectPrefixes(dir, config, stCfg);
-    const prefixes = { query: opts.prefixes?.query ?? detected.query, passage: opts.prefixes?.passage ?? detected.passage };
+    const prefixes = {
+      query: opts.prefixes?.query ?? detected.query,
+      passage: opts.prefixes?.passage ?? detected.passage,
+    };
 
     const session = await createSession(onnxPath, opts);
     for (const need of ['input_ids', 'attention_mask']) {

@@ -12,13 +12,17 @@ import { Behavior, Item, Profile } from './types.js';
 @Resolver(() => Behavior)
 export class BehaviorResolver {
   @Authorized(policies.recordBehavior)
-  @Mutation(() => RecordBehaviorPayload, { description: 'Appends one event to the log, updates the profile at once and pushes profileUpdated.' })
+  @Mutation(() => RecordBehaviorPayload, {
+    description: 'Appends one event to the log, updates the profile at once and pushes profileUpdated.',
+  })
   async recordBehavior(@Arg('input', () => BehaviorInput) input: BehaviorInput, @Ctx() { services }: Context) {
     return services.profiles.recordBehavior(input);
   }
 
   @Authorized(policies.recordBehaviors)
-  @Mutation(() => RecordBehaviorsPayload, { description: 'Records several events; all are validated before any is written.' })
+  @Mutation(() => RecordBehaviorsPayload, {
+    description: 'Records several events; all are validated before any is written.',
+  })
   async recordBehaviors(@Arg('inputs', () => [BehaviorInput]) inputs: BehaviorInput[], @Ctx() { services }: Context) {
     checkBatch('inputs', inputs, services.config.limits);
     const results = await services.profiles.recordBehaviors(inputs);
@@ -26,7 +30,9 @@ export class BehaviorResolver {
   }
 
   @Authorized(policies.rebuildProfile)
-  @Mutation(() => Profile, { description: 'Recomputes a profile from the event log alone and stores it as a new version.' })
+  @Mutation(() => Profile, {
+    description: 'Recomputes a profile from the event log alone and stores it as a new version.',
+  })
   async rebuildProfile(@Arg('userId', () => ID) userId: string, @Ctx() { services }: Context): Promise<ProfileView> {
     return services.profiles.rebuildProfile(userId);
   }

@@ -41,15 +41,22 @@ export class ItemResolver {
   }
 
   @Authorized(policies.writeCatalogue)
-  @Mutation(() => UpsertItemsPayload, { description: 'Creates or replaces items; their vectors are computed in batches.' })
-  async upsertItems(@Arg('items', () => [ItemInput]) items: ItemInput[], @Ctx() { services }: Context): Promise<{ items: ItemRow[]; count: number }> {
+  @Mutation(() => UpsertItemsPayload, {
+    description: 'Creates or replaces items; their vectors are computed in batches.',
+  })
+  async upsertItems(
+    @Arg('items', () => [ItemInput]) items: ItemInput[],
+    @Ctx() { services }: Context,
+  ): Promise<{ items: ItemRow[]; count: number }> {
     checkBatch('items', items, services.config.limits);
     const rows = await services.catalog.upsertItems(items);
     return { items: rows, count: rows.length };
   }
 
   @Authorized(policies.deleteItems)
-  @Mutation(() => DeleteItemsPayload, { description: 'Removes items from the catalogue and the index; behaviours about them stay in the log.' })
+  @Mutation(() => DeleteItemsPayload, {
+    description: 'Removes items from the catalogue and the index; behaviours about them stay in the log.',
+  })
   async deleteItems(@Arg('ids', () => [ID]) ids: string[], @Ctx() { services }: Context): Promise<DeleteItemsPayload> {
     const deletedIds = await services.catalog.deleteItems(ids);
     return { deletedIds, count: deletedIds.length };

@@ -7,7 +7,9 @@ import { ModelInfo } from './types.js';
 @Resolver()
 export class ModelInfoResolver {
   @Authorized(policies.modelInfo)
-  @Query(() => ModelInfo, { description: 'Encoder, vector index, catalogue and log sizes, recommender configuration and sources (admin only).' })
+  @Query(() => ModelInfo, {
+    description: 'Encoder, vector index, catalogue and log sizes, recommender configuration and sources (admin only).',
+  })
   modelInfo(@Ctx() { services }: Context): Promise<ModelInfoData> {
     return services.modelInfo.modelInfo();
   }

@@ -5,8 +5,13 @@ import { FacetWeight, Interest, Profile, ProfileTerm, ProfileVersion } from './t
 
 @Resolver(() => Profile)
 export class ProfileResolver {
-  @FieldResolver(() => [FacetWeight], { description: 'Decayed facet weights (category, tag, brand, price_band, behavior, activity, rating, attribute).' })
-  facets(@Root() profile: ProfileView, @Arg('kind', () => String, { nullable: true }) kind: string | null): FacetWeight[] {
+  @FieldResolver(() => [FacetWeight], {
+    description: 'Decayed facet weights (category, tag, brand, price_band, behavior, activity, rating, attribute).',
+  })
+  facets(
+    @Root() profile: ProfileView,
+    @Arg('kind', () => String, { nullable: true }) kind: string | null,
+  ): FacetWeight[] {
     return profile.facets(kind ?? undefined);
   }
 
@@ -15,8 +20,14 @@ export class ProfileResolver {
     return profile.interests();
   }
 
-  @FieldResolver(() => [Float], { nullable: true, description: 'The long- or short-term interest vector; only sent when asked for.' })
-  embedding(@Root() profile: ProfileView, @Arg('term', () => ProfileTerm, { defaultValue: ProfileTerm.LONG }) term: ProfileTerm): number[] | null {
+  @FieldResolver(() => [Float], {
+    nullable: true,
+    description: 'The long- or short-term interest vector; only sent when asked for.',
+  })
+  embedding(
+    @Root() profile: ProfileView,
+    @Arg('term', () => ProfileTerm, { defaultValue: ProfileTerm.LONG }) term: ProfileTerm,
+  ): number[] | null {
     return profile.embedding(term === ProfileTerm.LONG ? 'long' : 'short');
   }
 }

@@ -14,7 +14,10 @@ export class SubscriptionResolver {
     topicId: ({ args }) => (args.userId as string | undefined) ?? ALL_USERS,
     description: "Every new version of a user's profile (or of every user's, without userId), in version order.",
   })
-  profileUpdated(@Root() update: ProfileUpdatePayload, @Arg('userId', () => ID, { nullable: true }) _userId: string | null): ProfileUpdatePayload {
+  profileUpdated(
+    @Root() update: ProfileUpdatePayload,
+    @Arg('userId', () => ID, { nullable: true }) _userId: string | null,
+  ): ProfileUpdatePayload {
     return update;
   }
 

@@ -4,7 +4,13 @@ import { checkFirst, validateFilter, validateUser } from '../services/validation
 import type { ProfileView } from '../services/profileView.js';
 import type { BehaviorRow, ProfileVersionRow, UserRow } from '../store/types.js';
 import type { Context } from './context.js';
-import { BehaviorConnection, ProfileVersionConnection, UserConnection, toConnection, type Connection } from './connections.js';
+import {
+  BehaviorConnection,
+  ProfileVersionConnection,
+  UserConnection,
+  toConnection,
+  type Connection,
+} from './connections.js';
 import { RecommendationFilter, UserInput } from './inputs.js';
 import { afterKey, afterNumber } from './paging.js';
 import { policies } from './policies.js';
@@ -31,13 +37,18 @@ export class UserResolver {
   }
 
   @Authorized(policies.upsertUser)
-  @Mutation(() => User, { description: 'Creates or updates a user; attributes and onboarding text feed cold-start recommendations.' })
+  @Mutation(() => User, {
+    description: 'Creates or updates a user; attributes and onboarding text feed cold-start recommendations.',
+  })
   async upsertUser(@Arg('input', () => UserInput) input: UserInput, @Ctx() { services }: Context): Promise<UserRow> {
     return services.profiles.upsertUser(validateUser(input, services.config.limits));
   }
 
   @Authorized(policies.userData)
-  @FieldResolver(() => Profile, { nullable: true, description: 'The current profile, or the version in force at `asOf`.' })
+  @FieldResolver(() => Profile, {
+    nullable: true,
+    description: 'The current profile, or the version in force at `asOf`.',
+  })
   async profile(
     @Root() user: UserRow,
     @Arg('asOf', () => GraphQLDateTime, { nullable: true }) asOf: Date | null,
@@ -79,8 +90,13 @@ export class UserResolver {
     @Root() user: UserRow,
     @Arg('first', () => Int, { nullable: true, defaultValue: 10 }) first: number | null,
     @Arg('filter', () => RecommendationFilter, { nullable: true }) filter: RecommendationFilter | null,
-    @Arg('explore', () => Float, { nullable: true, description: 'Share of slots for exploration (0..1); default from RECOMMEND_EXPLORE.' }) explore: number | null,
-    @Arg('seed', () => Int, { nullable: true, description: 'Seed for reproducible exploration slots.' }) seed: number | null,
+    @Arg('explore', () => Float, {
+      nullable: true,
+      description: 'Share of slots for exploration (0..1); default from RECOMMEND_EXPLORE.',
+    })
+    explore: number | null,
+    @Arg('seed', () => Int, { nullable: true, description: 'Seed for reproducible exploration slots.' })
+    seed: number | null,
     @Ctx() ctx: Context,
   ) {
     const { services } = ctx;

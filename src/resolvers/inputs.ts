@@ -19,22 +19,33 @@ export class ItemInput {
 @InputType({ description: 'A user to create or update; omitted fields keep their values.' })
 export class UserInput {
   @Field(() => ID) id!: string;
-  @Field(() => GraphQLJSONObject, { nullable: true, description: 'Free-form attributes: age band, gender, locale, signup date, ...' })
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description: 'Free-form attributes: age band, gender, locale, signup date, ...',
+  })
   attributes?: Record<string, unknown> | null;
-  @Field(() => String, { nullable: true, description: 'What the user told you at sign-up, e.g. "I like trail running and sci-fi".' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'What the user told you at sign-up, e.g. "I like trail running and sci-fi".',
+  })
   onboardingText?: string | null;
 }
 
 @InputType({ description: 'One behaviour event.' })
 export class BehaviorInput {
-  @Field(() => ID, { nullable: true, description: 'Client id, unique per user: a retry with the same id is stored once.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Client id, unique per user: a retry with the same id is stored once.',
+  })
   eventId?: string | null;
   @Field(() => ID) userId!: string;
   @Field(() => ID, { nullable: true }) itemId?: string | null;
   @Field(() => BehaviorType) type!: DomainBehaviorType;
-  @Field(() => Float, { nullable: true, description: 'Rating for RATE; optional weight for others.' }) value?: number | null;
+  @Field(() => Float, { nullable: true, description: 'Rating for RATE; optional weight for others.' }) value?:
+    number | null;
   @Field(() => String, { nullable: true, description: 'Review or free text.' }) text?: string | null;
-  @Field(() => GraphQLDateTime, { nullable: true, description: 'Event time; defaults to now.' }) occurredAt?: Date | null;
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'Event time; defaults to now.' })
+  occurredAt?: Date | null;
 }
 
 @InputType({ description: 'Narrows recommendations.' })

@@ -10,7 +10,8 @@ export class UpsertItemsPayload {
 
 @ObjectType()
 export class DeleteItemsPayload {
-  @Field(() => [ID], { description: 'Ids that existed and were deleted (unknown ids are ignored).' }) deletedIds!: string[];
+  @Field(() => [ID], { description: 'Ids that existed and were deleted (unknown ids are ignored).' })
+  deletedIds!: string[];
   @Field(() => Int) count!: number;
 }
 
@@ -27,7 +28,8 @@ export class DeleteUserPayload {
 export class RecordBehaviorPayload {
   @Field(() => Behavior) behavior!: Behavior;
   @Field(() => Profile) profile!: Profile;
-  @Field(() => Boolean, { description: 'True when this event id was already recorded; nothing new was written.' }) duplicate!: boolean;
+  @Field(() => Boolean, { description: 'True when this event id was already recorded; nothing new was written.' })
+  duplicate!: boolean;
 }
 
 @ObjectType()

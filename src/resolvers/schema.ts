@@ -12,8 +12,15 @@ import { SubscriptionResolver } from './SubscriptionResolver.js';
 import { UserResolver } from './UserResolver.js';
 
 export const resolvers = [
-  UserResolver, ItemResolver, BehaviorResolver, ProfileResolver, ProfileVersionResolver, SubscriptionResolver,
-  EncoderResolver, ModelInfoResolver, PrivacyResolver,
+  UserResolver,
+  ItemResolver,
+  BehaviorResolver,
+  ProfileResolver,
+  ProfileVersionResolver,
+  SubscriptionResolver,
+  EncoderResolver,
+  ModelInfoResolver,
+  PrivacyResolver,
 ] as const;
 
 export async function buildTastegraphSchema(pubSub: PubSub): Promise<GraphQLSchema> {

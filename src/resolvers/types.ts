@@ -1,7 +1,12 @@
 // GraphQL object types. Field types are explicit (`() => String`) so both tsc and tsx (no decorator metadata) work.
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
-import { BEHAVIOR_TYPES, REASON_KINDS, type BehaviorType as DomainBehaviorType, type ReasonKind as DomainReasonKind } from '../domain/types.js';
+import {
+  BEHAVIOR_TYPES,
+  REASON_KINDS,
+  type BehaviorType as DomainBehaviorType,
+  type ReasonKind as DomainReasonKind,
+} from '../domain/types.js';
 
 export const BehaviorType = Object.fromEntries(BEHAVIOR_TYPES.map((t) => [t, t])) as { [K in DomainBehaviorType]: K };
 registerEnumType(BehaviorType, { name: 'BehaviorType', description: 'What a user did.' });
@@ -13,7 +18,10 @@ export enum ProfileTerm {
   LONG = 'LONG',
   SHORT = 'SHORT',
 }
-registerEnumType(ProfileTerm, { name: 'ProfileTerm', description: 'Long-term (weeks) or short-term (days) interest vector.' });
+registerEnumType(ProfileTerm, {
+  name: 'ProfileTerm',
+  description: 'Long-term (weeks) or short-term (days) interest vector.',
+});
 
 @ObjectType({ description: 'A catalogue item.' })
 export class Item {
@@ -25,7 +33,8 @@ export class Item {
   @Field(() => String, { nullable: true }) brand!: string | null;
   @Field(() => Float, { nullable: true }) price!: number | null;
   @Field(() => GraphQLJSONObject) attributes!: Record<string, unknown>;
-  @Field(() => String, { nullable: true, description: 'Encoder that produced the stored vector.' }) encoderId!: string | null;
+  @Field(() => String, { nullable: true, description: 'Encoder that produced the stored vector.' }) encoderId!:
+    string | null;
   @Field(() => GraphQLDateTime) createdAt!: Date;
   @Field(() => GraphQLDateTime) updatedAt!: Date;
 }
@@ -71,8 +80,16 @@ export class Profile {
   @Field(() => GraphQLDateTime) updatedAt!: Date;
   @Field(() => Int) eventCount!: number;
   @Field(() => String) summary!: string;
-  @Field(() => Float, { nullable: true, description: 'Cosine drift of the long-term vector from the previous version.' }) drift!: number | null;
-  @Field(() => Float, { nullable: true, description: 'Cosine drift of the short-term vector from the previous version.' }) driftShort!: number | null;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Cosine drift of the long-term vector from the previous version.',
+  })
+  drift!: number | null;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Cosine drift of the short-term vector from the previous version.',
+  })
+  driftShort!: number | null;
   @Field(() => [FacetChange], { description: 'Facets that moved most in this version.' }) changedFacets!: FacetChange[];
   // facets, interests, embedding: field resolvers in ProfileResolver
 }
@@ -80,7 +97,8 @@ export class Profile {
 @ObjectType({ description: 'One stored version of a profile.' })
 export class ProfileVersion {
   @Field(() => Int) version!: number;
-  @Field(() => ID, { nullable: true, description: 'Behaviour that triggered this version.' }) behaviorId!: string | null;
+  @Field(() => ID, { nullable: true, description: 'Behaviour that triggered this version.' }) behaviorId!:
+    string | null;
   @Field(() => Float, { nullable: true }) drift!: number | null;
   @Field(() => Float, { nullable: true }) driftShort!: number | null;
   @Field(() => [FacetChange]) changedFacets!: FacetChange[];

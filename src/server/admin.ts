@@ -29,7 +29,11 @@ const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
 /** Mounts /admin; returns whether the built console was found at start (for the start-up log line). */
 export function mountAdmin(app: Express, dist = ADMIN_DIST): boolean {
   // Hashed asset names: cache for long. index.html is read per request so a rebuild shows without a restart.
-  app.use('/admin/assets', express.static(path.join(dist, 'assets'), { immutable: true, maxAge: '1y' }), (_req, res) => void res.status(404).end());
+  app.use(
+    '/admin/assets',
+    express.static(path.join(dist, 'assets'), { immutable: true, maxAge: '1y' }),
+    (_req, res) => void res.status(404).end(),
+  );
   app.get(['/admin', '/admin/{*rest}'], (_req, res) => {
     const index = path.join(dist, 'index.html');
     if (!existsSync(index)) return void res.status(503).type('html').send(NOT_BUILT);

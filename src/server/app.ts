@@ -5,7 +5,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
@@ -33,8 +36,19 @@ export interface RunningServer {
 
 /** Codes a client may see with their message; anything else is an internal error and is masked. */
 const CLIENT_CODES = new Set([
-  'BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'CONFLICT', 'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'QUERY_TOO_COMPLEX', 'RATE_LIMITED', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+  'CONFLICT',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'QUERY_TOO_COMPLEX',
+  'RATE_LIMITED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
 ]);
 
 /**
@@ -44,7 +58,11 @@ const CLIENT_CODES = new Set([
 export function loggableError(error: unknown): string {
   const err = (error as { originalError?: unknown })?.originalError ?? error;
   if (!(err instanceof Error)) return 'non-error thrown';
-  const frames = (err.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 8).join('\n');
+  const frames = (err.stack ?? '')
+    .split('\n')
+    .filter((l) => /^\s+at /.test(l))
+    .slice(0, 8)
+    .join('\n');
   const code = (err as { code?: unknown }).code;
   const quotesData = /Prisma|invocation/i.test(err.name + err.message);
   const message = quotesData ? '(message withheld: it may quote stored data)' : err.message.slice(0, 300);
@@ -62,7 +80,12 @@ export function formatError(log: (m: string) => void, production = false) {
     }
     // No stack traces, SQL or stored texts reach a client or the log.
     log(`internal error: ${loggableError(error)}`);
-    return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return {
+      message: 'Internal server error',
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
   };
 }
 
@@ -81,7 +104,9 @@ export async function startServer(config: AppConfig, log: (m: string) => void = 
     config: security,
   };
   await gate.rateLimiter.ready();
-  log(`auth ${security.auth.mode} (${security.auth.reason})${security.auth.mode === 'off' ? ': every caller is an admin, for local development only' : ''}`);
+  log(
+    `auth ${security.auth.mode} (${security.auth.reason})${security.auth.mode === 'off' ? ': every caller is an admin, for local development only' : ''}`,
+  );
   // The token comes as connectionParams.authorization (browsers cannot set WebSocket headers) or a header.
   const wsCleanup = useServer<Record<string, unknown>, WsExtra>(
     { schema, ...wsGate(gate, schema, (principal) => createContext(services, principal)) },
@@ -99,7 +124,15 @@ export async function startServer(config: AppConfig, log: (m: string) => void = 
       // No cache hints are used (profiles and recommendations are live); the default cache-control plugin would
       // still wrap every field resolver, a measurable cost on the recommendations path.
       ApolloServerPluginCacheControlDisabled(),
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
     ],
   });
   await apollo.start();
@@ -112,7 +145,11 @@ export async function startServer(config: AppConfig, log: (m: string) => void = 
   });
   mountGraphiQL(app);
   if (!mountAdmin(app)) log('admin console not built: /admin explains; run npm run admin:build');
-  app.use('/graphql', ...httpGate(gate), expressMiddleware(apollo, { context: async ({ res }) => createContext(services, res.locals.principal) }));
+  app.use(
+    '/graphql',
+    ...httpGate(gate),
+    expressMiddleware(apollo, { context: async ({ res }) => createContext(services, res.locals.principal) }),
+  );
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const port = (httpServer.address() as AddressInfo).port;

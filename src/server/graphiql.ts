@@ -101,8 +101,14 @@ export function mountGraphiQL(app: Express): void {
   const assets: Record<string, string> = {
     'graphiql.min.css': require.resolve('graphiql/graphiql.min.css'),
     'graphiql.min.js': require.resolve('graphiql/graphiql.min.js'),
-    'react.production.min.js': path.join(path.dirname(require.resolve('react/package.json')), 'umd/react.production.min.js'),
-    'react-dom.production.min.js': path.join(path.dirname(require.resolve('react-dom/package.json')), 'umd/react-dom.production.min.js'),
+    'react.production.min.js': path.join(
+      path.dirname(require.resolve('react/package.json')),
+      'umd/react.production.min.js',
+    ),
+    'react-dom.production.min.js': path.join(
+      path.dirname(require.resolve('react-dom/package.json')),
+      'umd/react-dom.production.min.js',
+    ),
   };
   app.get('/graphiql/assets/:file', (req, res) => {
     const file = assets[req.params.file];
@@ -112,7 +118,11 @@ export function mountGraphiQL(app: Express): void {
   const html = page();
   const serve: express.RequestHandler = (req, res, next) => {
     // Browsers asking for HTML get the playground; GraphQL clients (GET with ?query=) go on to Apollo.
-    if (req.method === 'GET' && req.query.query === undefined && req.accepts(['application/json', 'text/html']) === 'text/html') {
+    if (
+      req.method === 'GET' &&
+      req.query.query === undefined &&
+      req.accepts(['application/json', 'text/html']) === 'text/html'
+    ) {
       res.type('html').send(html);
       return;
     }

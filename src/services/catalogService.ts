@@ -17,7 +17,9 @@ interface Deps {
   log: (msg: string) => void;
 }
 
-export function itemFeatures(row: Pick<ItemRow, 'id' | 'title' | 'category' | 'tags' | 'brand' | 'price'>): ItemFeatures {
+export function itemFeatures(
+  row: Pick<ItemRow, 'id' | 'title' | 'category' | 'tags' | 'brand' | 'price'>,
+): ItemFeatures {
   return { id: row.id, title: row.title, category: row.category, tags: row.tags, brand: row.brand, price: row.price };
 }
 
@@ -71,7 +73,10 @@ export class CatalogService {
   async upsertItems(inputs: ItemInputData[]): Promise<ItemRow[]> {
     const valid = inputs.map((input, i) => validateItem(input, this.deps.limits, `items[${i}]`));
     const { encoder } = this.deps;
-    const vectors = await encoder.encodeMany(valid.map((v) => itemText(v)), 'passage');
+    const vectors = await encoder.encodeMany(
+      valid.map((v) => itemText(v)),
+      'passage',
+    );
     const writes: ItemWrite[] = valid.map((v, i) => ({ ...v, embedding: vectors[i]!, encoderId: encoder.encoder.id }));
     await this.deps.store.upsertItems(writes);
     this.deps.model.upsertItems(writes.map((w) => ({ ...itemFeatures(w), vector: w.embedding })));
@@ -96,7 +101,10 @@ export class CatalogService {
     const encoder = this.deps.encoder.encoder;
     const rows = (await this.deps.store.itemsByIds(ids)).filter((r): r is ItemRow => r !== null);
     this.deps.model.upsertItems(
-      rows.map((row) => ({ ...itemFeatures(row), vector: row.encoderId === encoder.id && row.embedding?.length === encoder.dim ? row.embedding : null })),
+      rows.map((row) => ({
+        ...itemFeatures(row),
+        vector: row.encoderId === encoder.id && row.embedding?.length === encoder.dim ? row.embedding : null,
+      })),
     );
   }
 
@@ -109,7 +117,10 @@ export class CatalogService {
       // Bulk insert: the approximate index builds a page at once, multi-threaded.
       this.deps.model.upsertItems(
         page.map((row) => {
-          const fresh = row.encoderId === encoderId && row.embedding !== null && row.embedding.length === this.deps.encoder.encoder.dim;
+          const fresh =
+            row.encoderId === encoderId &&
+            row.embedding !== null &&
+            row.embedding.length === this.deps.encoder.encoder.dim;
           if (!fresh) stale++;
           return { ...itemFeatures(row), vector: fresh ? row.embedding : null };
         }),
@@ -136,7 +147,10 @@ export class CatalogService {
     for (;;) {
       const batch = await store.itemsNeedingEmbedding(encoderId, batchSize);
       if (!batch.length) break;
-      const vectors = await encoder.encodeMany(batch.map((r) => itemText(r)), 'passage');
+      const vectors = await encoder.encodeMany(
+        batch.map((r) => itemText(r)),
+        'passage',
+      );
       await store.setItemEmbeddings(batch.map((r, i) => ({ id: r.id, embedding: vectors[i]!, encoderId })));
       batch.forEach((r, i) => model.upsertItem({ ...itemFeatures(r), vector: vectors[i]! }));
       done += batch.length;

@@ -20,7 +20,11 @@ export interface ConsolidateReport {
   stopped: boolean;
 }
 
-export async function consolidateProfiles(profiles: ProfileService, store: Store, opts: ConsolidateOptions): Promise<ConsolidateReport> {
+export async function consolidateProfiles(
+  profiles: ProfileService,
+  store: Store,
+  opts: ConsolidateOptions,
+): Promise<ConsolidateReport> {
   let after = opts.after ?? null;
   let processed = 0;
   let versioned = 0;

@@ -12,7 +12,10 @@ export const PROFILE_UPDATED = 'PROFILE_UPDATED';
 export const ALL_USERS = '*';
 
 /** A profile as carried in an update: the stored row with its state as base64 (JSON-safe across processes). */
-export type ProfileSnapshotPayload = Omit<ProfileRow, 'state' | 'updatedAt'> & { updatedAt: string; stateBase64: string };
+export type ProfileSnapshotPayload = Omit<ProfileRow, 'state' | 'updatedAt'> & {
+  updatedAt: string;
+  stateBase64: string;
+};
 
 export interface ProfileUpdatePayload {
   userId: string;
@@ -35,7 +38,9 @@ export function createProfileEvents(redisUrl: string | null): ProfileEvents {
     const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
     const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
     clients = [publishClient, subscribeClient];
-    pubSub = createPubSub<Record<string, [string, ProfileUpdatePayload]>>({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) });
+    pubSub = createPubSub<Record<string, [string, ProfileUpdatePayload]>>({
+      eventTarget: createRedisEventTarget({ publishClient, subscribeClient }),
+    });
   } else {
     pubSub = createPubSub<Record<string, [string, ProfileUpdatePayload]>>();
   }
@@ -54,10 +59,19 @@ export function createProfileEvents(redisUrl: string | null): ProfileEvents {
 /** The update published for one newly written profile version. */
 export function profileUpdatePayload(row: ProfileRow): ProfileUpdatePayload {
   return {
-    userId: row.userId, version: row.version, drift: row.drift, changedFacets: row.changedFacets,
+    userId: row.userId,
+    version: row.version,
+    drift: row.drift,
+    changedFacets: row.changedFacets,
     profile: {
-      userId: row.userId, version: row.version, eventCount: row.eventCount, summary: row.summary, drift: row.drift,
-      driftShort: row.driftShort, changedFacets: row.changedFacets, updatedAt: row.updatedAt.toISOString(),
+      userId: row.userId,
+      version: row.version,
+      eventCount: row.eventCount,
+      summary: row.summary,
+      drift: row.drift,
+      driftShort: row.driftShort,
+      changedFacets: row.changedFacets,
+      updatedAt: row.updatedAt.toISOString(),
       stateBase64: Buffer.from(row.state).toString('base64'),
     },
   };

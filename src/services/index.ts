@@ -5,7 +5,14 @@ import { RecommenderModel, type DeepPartial, type RecommendConfig } from '../dom
 import { EncoderService } from '../inference/encoderService.js';
 import { loadEncoder, type LoadedEncoder } from '../inference/loadEncoder.js';
 import type { AppConfig } from '../config.js';
-import { migrate, openStore, parseDatabaseUrl, pendingMigrations, type DatabaseTarget, type Store } from '../store/index.js';
+import {
+  migrate,
+  openStore,
+  parseDatabaseUrl,
+  pendingMigrations,
+  type DatabaseTarget,
+  type Store,
+} from '../store/index.js';
 import { createVectorIndex } from '../vectorindex/index.js';
 import { CatalogService } from './catalogService.js';
 import { ModelInfoService } from './modelInfoService.js';
@@ -67,7 +74,10 @@ export function recommendConfigFrom(config: AppConfig): DeepPartial<RecommendCon
 
 async function loadVocabulary(file: string | null, encoder: EncoderService): Promise<LabelVocabulary | null> {
   if (!file) return null;
-  const labels = readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const labels = readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const vectors = await encoder.encodeMany(labels, 'query');
   return { entries: labels.map((label, i) => ({ label, vector: vectors[i]! })) };
 }
@@ -103,10 +113,27 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
   const recommendations = new RecommendationService({ store, model, encoder, explore: config.recommend.explore });
   const vocabulary = await loadVocabulary(config.profile.labelVocabularyFile, encoder);
   const summaries = config.llm.baseUrl
-    ? new SummaryRewriter({ baseUrl: config.llm.baseUrl, model: config.llm.model, apiKey: config.llm.apiKey, timeoutMs: config.llm.timeoutMs, store, log })
+    ? new SummaryRewriter({
+        baseUrl: config.llm.baseUrl,
+        model: config.llm.model,
+        apiKey: config.llm.apiKey,
+        timeoutMs: config.llm.timeoutMs,
+        store,
+        log,
+      })
     : null;
   const profiles = new ProfileService({
-    store, encoder, catalog, recommendations, events, config: profileConfig, limits: config.limits, vocabulary: () => vocabulary, summaries, locking: config.profile.locking, log,
+    store,
+    encoder,
+    catalog,
+    recommendations,
+    events,
+    config: profileConfig,
+    limits: config.limits,
+    vocabulary: () => vocabulary,
+    summaries,
+    locking: config.profile.locking,
+    log,
   });
 
   const { items, stale } = await catalog.loadAll();
@@ -132,14 +159,28 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
   if (config.profile.consolidateIntervalMinutes > 0) {
     const { consolidateProfiles } = await import('./consolidation.js');
     consolidateTimer = setInterval(() => {
-      void consolidateProfiles(profiles, store, { now: Date.now(), log }).catch((err: unknown) => log(`consolidation failed: ${(err as Error).message}`));
+      void consolidateProfiles(profiles, store, { now: Date.now(), log }).catch((err: unknown) =>
+        log(`consolidation failed: ${(err as Error).message}`),
+      );
     }, config.profile.consolidateIntervalMinutes * 60_000);
     consolidateTimer.unref();
   }
 
   return {
-    config, profileConfig, store, encoder, catalog, profiles, users: new UserService(store), recommendations,
-    modelInfo: new ModelInfoService({ store, model, encoder, catalog, config }), events, model, summaries, log, backgroundWork,
+    config,
+    profileConfig,
+    store,
+    encoder,
+    catalog,
+    profiles,
+    users: new UserService(store),
+    recommendations,
+    modelInfo: new ModelInfoService({ store, model, encoder, catalog, config }),
+    events,
+    model,
+    summaries,
+    log,
+    backgroundWork,
     privacy: new PrivacyService({ store, profiles, recommendations, limits: config.limits, log }),
     async readiness() {
       let reachable = true;

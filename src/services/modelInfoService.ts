@@ -41,9 +41,19 @@ export class ModelInfoService {
     const rc = model.config;
     return {
       encoder: { id, kind, dim },
-      index: { kind: config.recommend.indexKind, mode: index.mode ?? config.recommend.indexKind, size: model.index.size, dim: model.index.dim },
+      index: {
+        kind: config.recommend.indexKind,
+        mode: index.mode ?? config.recommend.indexKind,
+        size: model.index.size,
+        dim: model.index.dim,
+      },
       catalogue: { items: counts.items ?? 0, indexedItems: model.itemCount, staleItems: catalog.staleItems },
-      log: { users: counts.users ?? 0, behaviors: counts.behaviors ?? 0, profiles: counts.profiles ?? 0, profileVersions: counts.profileVersions ?? 0 },
+      log: {
+        users: counts.users ?? 0,
+        behaviors: counts.behaviors ?? 0,
+        profiles: counts.profiles ?? 0,
+        profileVersions: counts.profileVersions ?? 0,
+      },
       memory,
       sources: SOURCE_NAMES.map((name) => ({ name, weight: rc.weights[name], candidates: rc.candidates[name] })),
       explore: config.recommend.explore,

@@ -75,7 +75,9 @@ export class PrivacyService {
 
 const exportUserRow = (u: UserRow) => ({ ...u, createdAt: iso(u.createdAt), updatedAt: iso(u.updatedAt) });
 const exportBehavior = (b: BehaviorRow) => ({
-  ...b, occurredAt: iso(new Date(b.occurredAt)), receivedAt: iso(new Date(b.receivedAt)),
+  ...b,
+  occurredAt: iso(new Date(b.occurredAt)),
+  receivedAt: iso(new Date(b.receivedAt)),
 });
 const exportProfile = (p: ProfileRow) => {
   const { state, ...rest } = p;

@@ -19,10 +19,7 @@ import { LateEventInGroup, ProfileWriter, type Committed } from './profiles/unit
 import { ProfileView, type LabelVocabulary } from './profileView.js';
 import type { RecommendationService } from './recommendationService.js';
 import type { SummaryRewriter } from './summaryRewriter.js';
-import {
-  validateBehavior, validateUser, type BehaviorInputData, type UserInputData,
-} from './validation.js';
-
+import { validateBehavior, validateUser, type BehaviorInputData, type UserInputData } from './validation.js';
 
 export interface RecordResult {
   behavior: BehaviorRow;
@@ -118,8 +115,10 @@ export class ProfileService {
       const before = (await this.deps.store.usersByIds([valid.id]))[0];
       const user = await this.deps.store.upsertUser(valid);
       this.deps.recommendations.setUserAttributes(user.id, user.attributes);
-      const seedChanged = !before || before.onboardingText !== user.onboardingText
-        || JSON.stringify(before.attributes) !== JSON.stringify(user.attributes);
+      const seedChanged =
+        !before ||
+        before.onboardingText !== user.onboardingText ||
+        JSON.stringify(before.attributes) !== JSON.stringify(user.attributes);
       // The seed (attributes, onboarding vector) is where replay starts, so a changed seed means a rebuild.
       const hasProfile = async () => (await this.deps.store.getProfile(user.id)) !== null;
       if (seedChanged && (user.onboardingText || (await hasProfile()))) await this.rebuildLocked(user.id);

@@ -1,6 +1,11 @@
 // What the API shows of one profile version: the stored row plus the decoded state, read through the domain.
 import {
-  decodeProfileState, profileFacets, profileInterests, profileSignals, type ProfileConfig, type ProfileState,
+  decodeProfileState,
+  profileFacets,
+  profileInterests,
+  profileSignals,
+  type ProfileConfig,
+  type ProfileState,
 } from '../domain/profile/index.js';
 import type { FacetWeight, ProfileSignals } from '../domain/types.js';
 import { normalized } from '../domain/vector.js';
@@ -45,11 +50,20 @@ export class ProfileView implements ProfileViewData {
     this.decoded = stateSource instanceof Uint8Array ? null : stateSource;
   }
 
-  static fromRow(row: ProfileRow, config: ProfileConfig, vocabulary: LabelVocabulary | null, at = Date.now()): ProfileView {
+  static fromRow(
+    row: ProfileRow,
+    config: ProfileConfig,
+    vocabulary: LabelVocabulary | null,
+    at = Date.now(),
+  ): ProfileView {
     return new ProfileView(row, row.state, config, vocabulary, at);
   }
 
-  static fromPayload(p: ProfileSnapshotPayload, config: ProfileConfig, vocabulary: LabelVocabulary | null): ProfileView {
+  static fromPayload(
+    p: ProfileSnapshotPayload,
+    config: ProfileConfig,
+    vocabulary: LabelVocabulary | null,
+  ): ProfileView {
     const data = { ...p, updatedAt: new Date(p.updatedAt) };
     return new ProfileView(data, new Uint8Array(Buffer.from(p.stateBase64, 'base64')), config, vocabulary, Date.now());
   }

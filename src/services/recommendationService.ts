@@ -59,7 +59,7 @@ export class RecommendationService {
   /** Every user's non-empty attributes (segment popularity), read page by page. */
   private async userAttributes(): Promise<Map<string, Record<string, unknown>>> {
     const attributes = new Map<string, Record<string, unknown>>();
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const page = await this.deps.store.listUsers(1000, after);
       for (const u of page.rows) if (Object.keys(u.attributes).length) attributes.set(u.id, u.attributes);
       if (!page.hasNextPage || !page.rows.length) break;
@@ -76,7 +76,12 @@ export class RecommendationService {
     const now = Date.now();
     const signals = profile ? profile.signals(now) : await this.coldSignals(user);
     const recs = this.deps.model.recommend({
-      signals, first: opts.first, filter: opts.filter, now, explore: opts.explore ?? this.deps.explore, seed: opts.seed,
+      signals,
+      first: opts.first,
+      filter: opts.filter,
+      now,
+      explore: opts.explore ?? this.deps.explore,
+      seed: opts.seed,
     });
     return this.attachItems(recs);
   }
@@ -88,14 +93,27 @@ export class RecommendationService {
 
   /** A user with no profile yet: attributes and onboarding text are all there is. */
   private async coldSignals(user: UserRow): Promise<ProfileSignals> {
-    const onboarding = user.onboardingText?.trim() ? await this.deps.encoder.encode(user.onboardingText, 'query') : null;
+    const onboarding = user.onboardingText?.trim()
+      ? await this.deps.encoder.encode(user.onboardingText, 'query')
+      : null;
     return {
-      userId: user.id, longTerm: null, shortTerm: null, interests: [], facets: [], recent: [], consumed: new Set(), rejected: new Set(),
-      attributes: user.attributes, onboarding, eventCount: 0,
+      userId: user.id,
+      longTerm: null,
+      shortTerm: null,
+      interests: [],
+      facets: [],
+      recent: [],
+      consumed: new Set(),
+      rejected: new Set(),
+      attributes: user.attributes,
+      onboarding,
+      eventCount: 0,
     };
   }
 
-  private async attachItems(recs: Array<{ itemId: string; score: number; reasons: Reason[] }>): Promise<RecommendationResult[]> {
+  private async attachItems(
+    recs: Array<{ itemId: string; score: number; reasons: Reason[] }>,
+  ): Promise<RecommendationResult[]> {
     const rows = await this.deps.store.itemsByIds(recs.map((r) => r.itemId));
     const out: RecommendationResult[] = [];
     recs.forEach((r, i) => {

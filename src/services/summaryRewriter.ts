@@ -50,7 +50,11 @@ export class SummaryRewriter {
       this.pending.delete(userId);
       this.running++;
       void this.rewrite(facts)
-        .catch((err: unknown) => this.opts.log(`summary rewrite for user ${userLogId(facts.userId)} failed, template kept: ${(err as Error).name}`))
+        .catch((err: unknown) =>
+          this.opts.log(
+            `summary rewrite for user ${userLogId(facts.userId)} failed, template kept: ${(err as Error).name}`,
+          ),
+        )
         .finally(() => {
           this.running--;
           this.pump();
@@ -65,18 +69,31 @@ export class SummaryRewriter {
   }
 
   private async complete(facts: SummaryFacts): Promise<string | null> {
-    const facetLines = facts.facets.slice(0, 12).map((f) => `${f.kind}: ${f.value} (${f.weight.toFixed(2)})`).join('\n');
+    const facetLines = facts.facets
+      .slice(0, 12)
+      .map((f) => `${f.kind}: ${f.value} (${f.weight.toFixed(2)})`)
+      .join('\n');
     const interestLines = facts.interests.map((i) => `${i.label} (${i.weight.toFixed(2)})`).join(', ');
     const res = await fetch(`${this.opts.baseUrl.replace(/\/$/, '')}/chat/completions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(this.opts.apiKey ? { authorization: `Bearer ${this.opts.apiKey}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(this.opts.apiKey ? { authorization: `Bearer ${this.opts.apiKey}` } : {}),
+      },
       body: JSON.stringify({
         model: this.opts.model,
         temperature: 0.2,
         max_tokens: 120,
         messages: [
-          { role: 'system', content: 'You write one-sentence summaries of a shopper or viewer profile for a product team. Use only the facts given. No names, no speculation, at most 40 words.' },
-          { role: 'user', content: `Draft: ${facts.template}\nInterests: ${interestLines || 'none yet'}\nFacets:\n${facetLines}` },
+          {
+            role: 'system',
+            content:
+              'You write one-sentence summaries of a shopper or viewer profile for a product team. Use only the facts given. No names, no speculation, at most 40 words.',
+          },
+          {
+            role: 'user',
+            content: `Draft: ${facts.template}\nInterests: ${interestLines || 'none yet'}\nFacets:\n${facetLines}`,
+          },
         ],
       }),
       signal: AbortSignal.timeout(this.opts.timeoutMs),

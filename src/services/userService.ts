@@ -29,7 +29,11 @@ export class UserService {
   }
 
   /** Stored profile versions, newest first. */
-  async profileHistory(userId: string, first: number, afterVersion: number | null): Promise<CountedPage<ProfileVersionRow>> {
+  async profileHistory(
+    userId: string,
+    first: number,
+    afterVersion: number | null,
+  ): Promise<CountedPage<ProfileVersionRow>> {
     const [page, totalCount] = await Promise.all([
       this.store.listProfileVersions(userId, first, afterVersion),
       this.store.countProfileVersions(userId),

@@ -1,6 +1,11 @@
 // Checks every client input before anything is written; each failure is BAD_USER_INPUT naming the field.
 import { randomUUID } from 'node:crypto';
-import { BEHAVIOR_TYPES, type BehaviorType, type NewBehaviorEvent, type RecommendationFilter } from '../domain/types.js';
+import {
+  BEHAVIOR_TYPES,
+  type BehaviorType,
+  type NewBehaviorEvent,
+  type RecommendationFilter,
+} from '../domain/types.js';
 import type { Limits } from '../config.js';
 import { badInput } from './errors.js';
 
@@ -14,7 +19,6 @@ export interface BehaviorInputData {
   text?: string | null;
   occurredAt?: Date | null;
 }
-
 
 export interface ItemInputData {
   id: string;
@@ -33,7 +37,17 @@ export interface UserInputData {
   onboardingText?: string | null;
 }
 
-const TYPES_NEEDING_ITEM = new Set<BehaviorType>(['VIEW', 'CLICK', 'ADD_TO_CART', 'PURCHASE', 'RATE', 'FAVORITE', 'SHARE', 'SKIP', 'DISLIKE']);
+const TYPES_NEEDING_ITEM = new Set<BehaviorType>([
+  'VIEW',
+  'CLICK',
+  'ADD_TO_CART',
+  'PURCHASE',
+  'RATE',
+  'FAVORITE',
+  'SHARE',
+  'SKIP',
+  'DISLIKE',
+]);
 const MAX_ATTRIBUTES_JSON = 16_384;
 
 export function checkId(field: string, id: unknown, limits: Limits): string {
@@ -45,7 +59,12 @@ export function checkId(field: string, id: unknown, limits: Limits): string {
   return id;
 }
 
-function checkText(field: string, text: string | null | undefined, limits: Limits, max = limits.maxTextLength): string | null {
+function checkText(
+  field: string,
+  text: string | null | undefined,
+  limits: Limits,
+  max = limits.maxTextLength,
+): string | null {
   if (text === null || text === undefined) return null;
   if (typeof text !== 'string') throw badInput(field, 'must be a string');
   if (text.length > max) throw badInput(field, `must be at most ${max} characters`);
@@ -58,10 +77,14 @@ function checkFinite(field: string, v: number | null | undefined): number | null
   return v;
 }
 
-function checkAttributes(field: string, attrs: Record<string, unknown> | null | undefined): Record<string, unknown> | null | undefined {
+function checkAttributes(
+  field: string,
+  attrs: Record<string, unknown> | null | undefined,
+): Record<string, unknown> | null | undefined {
   if (attrs === null || attrs === undefined) return attrs;
   if (typeof attrs !== 'object' || Array.isArray(attrs)) throw badInput(field, 'must be a JSON object');
-  if (JSON.stringify(attrs).length > MAX_ATTRIBUTES_JSON) throw badInput(field, `must serialise to at most ${MAX_ATTRIBUTES_JSON} characters`);
+  if (JSON.stringify(attrs).length > MAX_ATTRIBUTES_JSON)
+    throw badInput(field, `must serialise to at most ${MAX_ATTRIBUTES_JSON} characters`);
   return attrs;
 }
 
@@ -71,39 +94,61 @@ export function checkBatch<T>(field: string, inputs: T[], limits: Limits): T[] {
   return inputs;
 }
 
-export function validateBehavior(input: BehaviorInputData, limits: Limits, now: number, field = 'input'): NewBehaviorEvent {
+export function validateBehavior(
+  input: BehaviorInputData,
+  limits: Limits,
+  now: number,
+  field = 'input',
+): NewBehaviorEvent {
   const userId = checkId(`${field}.userId`, input.userId, limits);
-  const eventId = input.eventId === null || input.eventId === undefined ? randomUUID() : checkId(`${field}.eventId`, input.eventId, limits);
-  if (!(BEHAVIOR_TYPES as readonly string[]).includes(input.type)) throw badInput(`${field}.type`, `must be one of ${BEHAVIOR_TYPES.join(', ')}`);
-  const itemId = input.itemId === null || input.itemId === undefined ? null : checkId(`${field}.itemId`, input.itemId, limits);
-  if (itemId === null && TYPES_NEEDING_ITEM.has(input.type)) throw badInput(`${field}.itemId`, `is required for ${input.type}`);
+  const eventId =
+    input.eventId === null || input.eventId === undefined
+      ? randomUUID()
+      : checkId(`${field}.eventId`, input.eventId, limits);
+  if (!(BEHAVIOR_TYPES as readonly string[]).includes(input.type))
+    throw badInput(`${field}.type`, `must be one of ${BEHAVIOR_TYPES.join(', ')}`);
+  const itemId =
+    input.itemId === null || input.itemId === undefined ? null : checkId(`${field}.itemId`, input.itemId, limits);
+  if (itemId === null && TYPES_NEEDING_ITEM.has(input.type))
+    throw badInput(`${field}.itemId`, `is required for ${input.type}`);
   const value = checkFinite(`${field}.value`, input.value);
   if (input.type === 'RATE') {
     if (value === null) throw badInput(`${field}.value`, 'is required for RATE');
-    if (value < limits.ratingMin || value > limits.ratingMax) throw badInput(`${field}.value`, `must be a rating between ${limits.ratingMin} and ${limits.ratingMax}`);
+    if (value < limits.ratingMin || value > limits.ratingMax)
+      throw badInput(`${field}.value`, `must be a rating between ${limits.ratingMin} and ${limits.ratingMax}`);
   } else if (value !== null && (value < 0 || value > 1000)) {
     throw badInput(`${field}.value`, 'must be a weight between 0 and 1000');
   }
   const text = checkText(`${field}.text`, input.text, limits);
-  if (input.type === 'REVIEW' && !text?.trim() && itemId === null) throw badInput(`${field}.text`, 'is required for a REVIEW without an item');
+  if (input.type === 'REVIEW' && !text?.trim() && itemId === null)
+    throw badInput(`${field}.text`, 'is required for a REVIEW without an item');
   let occurredAt = now;
   if (input.occurredAt !== null && input.occurredAt !== undefined) {
-    if (!(input.occurredAt instanceof Date) || Number.isNaN(input.occurredAt.getTime())) throw badInput(`${field}.occurredAt`, 'must be a valid date-time');
-    if (input.occurredAt.getTime() > now + limits.futureSkewMs) throw badInput(`${field}.occurredAt`, `must not be more than ${limits.futureSkewMs / 1000} s in the future`);
-    if (input.occurredAt.getTime() < Date.UTC(1970, 0, 1)) throw badInput(`${field}.occurredAt`, 'must not be before 1970');
+    if (!(input.occurredAt instanceof Date) || Number.isNaN(input.occurredAt.getTime()))
+      throw badInput(`${field}.occurredAt`, 'must be a valid date-time');
+    if (input.occurredAt.getTime() > now + limits.futureSkewMs)
+      throw badInput(`${field}.occurredAt`, `must not be more than ${limits.futureSkewMs / 1000} s in the future`);
+    if (input.occurredAt.getTime() < Date.UTC(1970, 0, 1))
+      throw badInput(`${field}.occurredAt`, 'must not be before 1970');
     occurredAt = input.occurredAt.getTime();
   }
   return { eventId, userId, itemId, type: input.type, value, text, occurredAt };
 }
 
-export function validateItem(input: ItemInputData, limits: Limits, field: string): Required<ItemInputData> & { tags: string[]; attributes: Record<string, unknown> } {
+export function validateItem(
+  input: ItemInputData,
+  limits: Limits,
+  field: string,
+): Required<ItemInputData> & { tags: string[]; attributes: Record<string, unknown> } {
   const id = checkId(`${field}.id`, input.id, limits);
-  if (typeof input.title !== 'string' || !input.title.trim()) throw badInput(`${field}.title`, 'must be a non-empty string');
+  if (typeof input.title !== 'string' || !input.title.trim())
+    throw badInput(`${field}.title`, 'must be a non-empty string');
   const title = checkText(`${field}.title`, input.title, limits, 1000)!;
   const tags = input.tags ?? [];
   if (tags.length > 100) throw badInput(`${field}.tags`, 'must hold at most 100 tags');
   tags.forEach((t, i) => {
-    if (typeof t !== 'string' || !t.trim() || t.length > 200) throw badInput(`${field}.tags[${i}]`, 'must be a non-empty string of at most 200 characters');
+    if (typeof t !== 'string' || !t.trim() || t.length > 200)
+      throw badInput(`${field}.tags[${i}]`, 'must be a non-empty string of at most 200 characters');
   });
   const price = checkFinite(`${field}.price`, input.price);
   if (price !== null && price < 0) throw badInput(`${field}.price`, 'must not be negative');
@@ -123,7 +168,10 @@ export function validateUser(input: UserInputData, limits: Limits, field = 'inpu
   return {
     id: checkId(`${field}.id`, input.id, limits),
     attributes: checkAttributes(`${field}.attributes`, input.attributes),
-    onboardingText: input.onboardingText === undefined ? undefined : checkText(`${field}.onboardingText`, input.onboardingText, limits),
+    onboardingText:
+      input.onboardingText === undefined
+        ? undefined
+        : checkText(`${field}.onboardingText`, input.onboardingText, limits),
   };
 }
 
@@ -142,14 +190,19 @@ export interface FilterInputData {
   excludeItemIds?: string[] | null;
 }
 
-export function validateFilter(filter: FilterInputData | null | undefined, limits: Limits): RecommendationFilter | undefined {
+export function validateFilter(
+  filter: FilterInputData | null | undefined,
+  limits: Limits,
+): RecommendationFilter | undefined {
   if (!filter) return undefined;
   const priceMin = checkFinite('filter.priceMin', filter.priceMin) ?? undefined;
   const priceMax = checkFinite('filter.priceMax', filter.priceMax) ?? undefined;
-  if (priceMin !== undefined && priceMax !== undefined && priceMin > priceMax) throw badInput('filter.priceMin', 'must not exceed priceMax');
+  if (priceMin !== undefined && priceMax !== undefined && priceMin > priceMax)
+    throw badInput('filter.priceMin', 'must not exceed priceMax');
   for (const key of ['categories', 'excludeCategories', 'excludeItemIds'] as const) {
     const list = filter[key];
-    if (list && list.length > limits.maxBatchSize) throw badInput(`filter.${key}`, `must hold at most ${limits.maxBatchSize} values`);
+    if (list && list.length > limits.maxBatchSize)
+      throw badInput(`filter.${key}`, `must hold at most ${limits.maxBatchSize} values`);
   }
   return {
     categories: filter.categories ?? undefined,

@@ -23,8 +23,11 @@ export function parseDatabaseUrl(url: string = DEFAULT_DATABASE_URL, cwd = proce
     const parsed = new URL(url);
     const schema = parsed.searchParams.get('schema') ?? 'public';
     parsed.searchParams.delete('schema');
-    if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) throw new Error(`DATABASE_URL schema "${schema}" is not a plain identifier`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema))
+      throw new Error(`DATABASE_URL schema "${schema}" is not a plain identifier`);
     return { provider: 'postgresql', location: parsed.toString(), schema };
   }
-  throw new Error(`DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL); got "${url.replace(/\/\/[^@]*@/, '//***@')}"`);
+  throw new Error(
+    `DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL); got "${url.replace(/\/\/[^@]*@/, '//***@')}"`,
+  );
 }

@@ -2,7 +2,10 @@
 
 /** The event `(userId, eventId)` is already in the log (a client retried it, here or in another process). */
 export class DuplicateEventError extends Error {
-  constructor(readonly userId: string, readonly eventIds: readonly string[]) {
+  constructor(
+    readonly userId: string,
+    readonly eventIds: readonly string[],
+  ) {
     super(`behaviour ${eventIds.join(', ')} of user ${userId} is already recorded`);
     this.name = 'DuplicateEventError';
   }
@@ -10,7 +13,10 @@ export class DuplicateEventError extends Error {
 
 /** The profile was saved by another writer since it was read: the whole unit of work must be redone. */
 export class VersionConflictError extends Error {
-  constructor(readonly userId: string, readonly expectedVersion: number | null) {
+  constructor(
+    readonly userId: string,
+    readonly expectedVersion: number | null,
+  ) {
     super(`profile ${userId} is no longer at version ${expectedVersion ?? '(none)'}`);
     this.name = 'VersionConflictError';
   }

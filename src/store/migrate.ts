@@ -43,7 +43,10 @@ export interface MigrationReport {
 }
 
 /** Applies pending migrations (each once, in a transaction, recorded). Safe to run concurrently and repeatedly. */
-export async function migrate(target: DatabaseTarget, log: (line: string) => void = () => {}): Promise<MigrationReport> {
+export async function migrate(
+  target: DatabaseTarget,
+  log: (line: string) => void = () => {},
+): Promise<MigrationReport> {
   const migrations = listMigrations(target.provider);
   const applied: string[] = [];
   if (target.provider === 'sqlite') {
@@ -55,10 +58,16 @@ export async function migrate(target: DatabaseTarget, log: (line: string) => voi
       for (const m of migrations) {
         // BEGIN IMMEDIATE takes the write lock first, so two processes cannot both apply a migration.
         const tx = db.transaction(() => {
-          const done = db.prepare(`SELECT checksum FROM "_prisma_migrations" WHERE migration_name = ? AND finished_at IS NOT NULL AND rolled_back_at IS NULL`).get(m.name) as { checksum: string } | undefined;
+          const done = db
+            .prepare(
+              `SELECT checksum FROM "_prisma_migrations" WHERE migration_name = ? AND finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+            )
+            .get(m.name) as { checksum: string } | undefined;
           if (done) return checkChecksum(m, done.checksum);
           db.exec(m.sql);
-          db.prepare(`INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, current_timestamp, ?, current_timestamp, 1)`).run(randomUUID(), m.checksum, m.name);
+          db.prepare(
+            `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, current_timestamp, ?, current_timestamp, 1)`,
+          ).run(randomUUID(), m.checksum, m.name);
           applied.push(m.name);
           log(`applied migration ${m.name}`);
         });
@@ -80,12 +89,18 @@ export async function migrate(target: DatabaseTarget, log: (line: string) => voi
     for (const m of migrations) {
       await client.query('BEGIN');
       try {
-        const done = await client.query(`SELECT checksum FROM "_prisma_migrations" WHERE migration_name = $1 AND finished_at IS NOT NULL AND rolled_back_at IS NULL`, [m.name]);
+        const done = await client.query(
+          `SELECT checksum FROM "_prisma_migrations" WHERE migration_name = $1 AND finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+          [m.name],
+        );
         if (done.rowCount) {
           checkChecksum(m, done.rows[0].checksum);
         } else {
           await client.query(m.sql);
-          await client.query(`INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES ($1, $2, now(), $3, now(), 1)`, [randomUUID(), m.checksum, m.name]);
+          await client.query(
+            `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES ($1, $2, now(), $3, now(), 1)`,
+            [randomUUID(), m.checksum, m.name],
+          );
           applied.push(m.name);
           log(`applied migration ${m.name}`);
         }
@@ -104,7 +119,9 @@ export async function migrate(target: DatabaseTarget, log: (line: string) => voi
 
 function checkChecksum(m: Migration, stored: string): void {
   if (stored !== m.checksum) {
-    throw new Error(`Migration ${m.name} was changed after it was applied (checksum differs). Add a new migration instead of editing an applied one.`);
+    throw new Error(
+      `Migration ${m.name} was changed after it was applied (checksum differs). Add a new migration instead of editing an applied one.`,
+    );
   }
 }
 
@@ -117,7 +134,14 @@ export async function pendingMigrations(target: DatabaseTarget): Promise<string[
     const db = new Database(target.location, { readonly: true });
     try {
       const t = db.prepare(`SELECT name FROM sqlite_master WHERE type='table' AND name='_prisma_migrations'`).get();
-      if (t) done = (db.prepare(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`).all() as { migration_name: string }[]).map((r) => r.migration_name);
+      if (t)
+        done = (
+          db
+            .prepare(
+              `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+            )
+            .all() as { migration_name: string }[]
+        ).map((r) => r.migration_name);
     } finally {
       db.close();
     }
@@ -127,7 +151,9 @@ export async function pendingMigrations(target: DatabaseTarget): Promise<string[
     try {
       const r = await client.query(`SELECT to_regclass($1) AS t`, [`"${target.schema}"."_prisma_migrations"`]);
       if (r.rows[0].t) {
-        const rows = await client.query(`SELECT migration_name FROM "${target.schema}"."_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);
+        const rows = await client.query(
+          `SELECT migration_name FROM "${target.schema}"."_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+        );
         done = rows.rows.map((x: { migration_name: string }) => x.migration_name);
       }
     } finally {

@@ -12,8 +12,16 @@ import type { DatabaseTarget } from './databaseUrl.js';
 import { DuplicateEventError, VersionConflictError } from './errors.js';
 import { privacyOps } from './privacyOps.js';
 import type {
-  BehaviorRow, ItemRow, Page, ProfileRow, ProfileVersionRow,
-  ProfileVersionWrite, Store, StoreStats, StoreTx, UserRow,
+  BehaviorRow,
+  ItemRow,
+  Page,
+  ProfileRow,
+  ProfileVersionRow,
+  ProfileVersionWrite,
+  Store,
+  StoreStats,
+  StoreTx,
+  UserRow,
 } from './types.js';
 
 type Client = SqliteClient;
@@ -46,25 +54,51 @@ function parseJsonObject(text: string | null): Record<string, unknown> {
 }
 
 const toUser = (u: UserModel): UserRow => ({
-  id: u.id, attributes: parseJsonObject(u.attributes), onboardingText: u.onboardingText, createdAt: u.createdAt, updatedAt: u.updatedAt,
+  id: u.id,
+  attributes: parseJsonObject(u.attributes),
+  onboardingText: u.onboardingText,
+  createdAt: u.createdAt,
+  updatedAt: u.updatedAt,
 });
 
 const toItem = (i: ItemModel): ItemRow => ({
-  id: i.id, title: i.title, description: i.description, category: i.category, tags: JSON.parse(i.tags) as string[],
-  brand: i.brand, price: i.price, attributes: parseJsonObject(i.attributes),
-  embedding: i.embedding ? bytesToVector(i.embedding) : null, encoderId: i.encoderId, createdAt: i.createdAt, updatedAt: i.updatedAt,
+  id: i.id,
+  title: i.title,
+  description: i.description,
+  category: i.category,
+  tags: JSON.parse(i.tags) as string[],
+  brand: i.brand,
+  price: i.price,
+  attributes: parseJsonObject(i.attributes),
+  embedding: i.embedding ? bytesToVector(i.embedding) : null,
+  encoderId: i.encoderId,
+  createdAt: i.createdAt,
+  updatedAt: i.updatedAt,
 });
 
 const toBehavior = (b: BehaviorModel): BehaviorRow => ({
-  seq: b.id, eventId: b.eventId, userId: b.userId, itemId: b.itemId, type: b.type as BehaviorType, value: b.value,
-  text: b.text, occurredAt: b.occurredAt.getTime(), receivedAt: b.receivedAt.getTime(),
+  seq: b.id,
+  eventId: b.eventId,
+  userId: b.userId,
+  itemId: b.itemId,
+  type: b.type as BehaviorType,
+  value: b.value,
+  text: b.text,
+  occurredAt: b.occurredAt.getTime(),
+  receivedAt: b.receivedAt.getTime(),
 });
 const behaviorData = (e: NewBehaviorEvent) => ({ ...e, occurredAt: new Date(e.occurredAt) });
 
-const toProfile = (p: ProfileModel): ProfileRow => ({ ...p, state: bytes(p.state), changedFacets: JSON.parse(p.changedFacets) as FacetChange[] });
+const toProfile = (p: ProfileModel): ProfileRow => ({
+  ...p,
+  state: bytes(p.state),
+  changedFacets: JSON.parse(p.changedFacets) as FacetChange[],
+});
 
 const toVersion = (v: ProfileVersionModel): ProfileVersionRow => ({
-  ...v, changedFacets: JSON.parse(v.changedFacets) as FacetChange[], snapshot: v.snapshot ? bytes(v.snapshot) : null,
+  ...v,
+  changedFacets: JSON.parse(v.changedFacets) as FacetChange[],
+  snapshot: v.snapshot ? bytes(v.snapshot) : null,
 });
 
 function byIds<T extends { id: string }>(ids: readonly string[], rows: T[]): Array<T | null> {
@@ -87,7 +121,8 @@ function txOps(db: Db, target: DatabaseTarget): StoreTx {
   return {
     async lockUser(userId) {
       // Released at commit or rollback; hashtext maps the id onto the advisory lock key space.
-      if (provider === 'postgresql') await db.$queryRawUnsafe('SELECT pg_advisory_xact_lock(hashtext($1))::text', userId);
+      if (provider === 'postgresql')
+        await db.$queryRawUnsafe('SELECT pg_advisory_xact_lock(hashtext($1))::text', userId);
     },
     async getUser(id) {
       const u = await db.user.findUnique({ where: { id } });
@@ -135,7 +170,11 @@ function txOps(db: Db, target: DatabaseTarget): StoreTx {
       try {
         created = await db.behavior.createManyAndReturn({ data: rows.map(behaviorData) });
       } catch (err) {
-        if (isUniqueViolation(err)) throw new DuplicateEventError(rows[0]?.userId ?? '', rows.map((r) => r.eventId));
+        if (isUniqueViolation(err))
+          throw new DuplicateEventError(
+            rows[0]?.userId ?? '',
+            rows.map((r) => r.eventId),
+          );
         throw err;
       }
       const byEventId = new Map(created.map((b) => [b.eventId, toBehavior(b)]));
@@ -143,7 +182,11 @@ function txOps(db: Db, target: DatabaseTarget): StoreTx {
     },
     async insertProfileVersions(rows: ProfileVersionWrite[]) {
       await db.profileVersion.createMany({
-        data: rows.map((row) => ({ ...row, changedFacets: JSON.stringify(row.changedFacets), snapshot: row.snapshot ? bytes(row.snapshot) : null })),
+        data: rows.map((row) => ({
+          ...row,
+          changedFacets: JSON.stringify(row.changedFacets),
+          snapshot: row.snapshot ? bytes(row.snapshot) : null,
+        })),
       });
     },
     async userBehaviors(userId) {
@@ -158,11 +201,17 @@ function txOps(db: Db, target: DatabaseTarget): StoreTx {
       return v ? toVersion(v) : null;
     },
     async behaviorsFrom(userId, from) {
-      const rows = await db.behavior.findMany({ where: { userId, occurredAt: { gte: from } }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] });
+      const rows = await db.behavior.findMany({
+        where: { userId, occurredAt: { gte: from } },
+        orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
+      });
       return rows.map(toBehavior);
     },
     async dropSnapshotsAfter(userId, at) {
-      await db.profileVersion.updateMany({ where: { userId, asOf: { gt: at }, snapshot: { not: null } }, data: { snapshot: null } });
+      await db.profileVersion.updateMany({
+        where: { userId, asOf: { gt: at }, snapshot: { not: null } },
+        data: { snapshot: null },
+      });
     },
   };
 }
@@ -209,7 +258,11 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
       if (onboardingText !== undefined) update.onboardingText = onboardingText;
       const u = await prisma.user.upsert({
         where: { id },
-        create: { id, attributes: attributes ? JSON.stringify(attributes) : null, onboardingText: onboardingText ?? null },
+        create: {
+          id,
+          attributes: attributes ? JSON.stringify(attributes) : null,
+          onboardingText: onboardingText ?? null,
+        },
         update,
       });
       return toUser(u);
@@ -218,7 +271,11 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
       return byIds(ids, (await prisma.user.findMany({ where: { id: { in: [...ids] } } })).map(toUser));
     },
     async listUsers(first, after) {
-      const rows = await prisma.user.findMany({ where: after ? { id: { gt: after } } : {}, orderBy: { id: 'asc' }, take: first + 1 });
+      const rows = await prisma.user.findMany({
+        where: after ? { id: { gt: after } } : {},
+        orderBy: { id: 'asc' },
+        take: first + 1,
+      });
       return page(rows.map(toUser), first);
     },
     async countUsers() {
@@ -229,9 +286,15 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
       await prisma.$transaction(
         items.map((it) => {
           const data = {
-            title: it.title, description: it.description, category: it.category, tags: JSON.stringify(it.tags),
-            brand: it.brand, price: it.price, attributes: Object.keys(it.attributes).length ? JSON.stringify(it.attributes) : null,
-            embedding: it.embedding ? vectorToBytes(it.embedding) : null, encoderId: it.encoderId,
+            title: it.title,
+            description: it.description,
+            category: it.category,
+            tags: JSON.stringify(it.tags),
+            brand: it.brand,
+            price: it.price,
+            attributes: Object.keys(it.attributes).length ? JSON.stringify(it.attributes) : null,
+            embedding: it.embedding ? vectorToBytes(it.embedding) : null,
+            encoderId: it.encoderId,
           };
           return prisma.item.upsert({ where: { id: it.id }, create: { id: it.id, ...data }, update: data });
         }),
@@ -239,7 +302,9 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     },
     async deleteItems(ids) {
       return prisma.$transaction(async (tx) => {
-        const existing = (await tx.item.findMany({ where: { id: { in: [...ids] } }, select: { id: true } })).map((r) => r.id);
+        const existing = (await tx.item.findMany({ where: { id: { in: [...ids] } }, select: { id: true } })).map(
+          (r) => r.id,
+        );
         await tx.item.deleteMany({ where: { id: { in: existing } } });
         return existing;
       });
@@ -261,7 +326,11 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     async *iterateItems(pageSize = 2000) {
       let after: string | null = null;
       for (;;) {
-        const rows: ItemModel[] = await prisma.item.findMany({ where: after ? { id: { gt: after } } : {}, orderBy: { id: 'asc' }, take: pageSize });
+        const rows: ItemModel[] = await prisma.item.findMany({
+          where: after ? { id: { gt: after } } : {},
+          orderBy: { id: 'asc' },
+          take: pageSize,
+        });
         if (!rows.length) return;
         yield rows.map(toItem);
         after = rows[rows.length - 1]!.id;
@@ -277,7 +346,12 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     },
     async setItemEmbeddings(rows) {
       await prisma.$transaction(
-        rows.map((r) => prisma.item.update({ where: { id: r.id }, data: { embedding: vectorToBytes(r.embedding), encoderId: r.encoderId } })),
+        rows.map((r) =>
+          prisma.item.update({
+            where: { id: r.id },
+            data: { embedding: vectorToBytes(r.embedding), encoderId: r.encoderId },
+          }),
+        ),
       );
     },
 
@@ -307,14 +381,24 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
       const [groups, users] = await Promise.all([
         prisma.behavior.groupBy({ by: ['type'], where: { itemId }, _count: { _all: true }, orderBy: { type: 'asc' } }),
         // Counted in the database (the Behavior.itemId index), not by loading every user id.
-        prisma.$queryRawUnsafe<Array<{ users: bigint | number }>>(`SELECT COUNT(DISTINCT "userId") AS users FROM ${table} WHERE "itemId" = ${placeholder}`, itemId),
+        prisma.$queryRawUnsafe<Array<{ users: bigint | number }>>(
+          `SELECT COUNT(DISTINCT "userId") AS users FROM ${table} WHERE "itemId" = ${placeholder}`,
+          itemId,
+        ),
       ]);
-      return { byType: groups.map((g) => ({ type: g.type, count: g._count._all })), users: Number(users[0]?.users ?? 0) };
+      return {
+        byType: groups.map((g) => ({ type: g.type, count: g._count._all })),
+        users: Number(users[0]?.users ?? 0),
+      };
     },
     async *iterateBehaviors(pageSize = 5000) {
       let after = 0;
       for (;;) {
-        const rows: BehaviorModel[] = await prisma.behavior.findMany({ where: { id: { gt: after } }, orderBy: { id: 'asc' }, take: pageSize });
+        const rows: BehaviorModel[] = await prisma.behavior.findMany({
+          where: { id: { gt: after } },
+          orderBy: { id: 'asc' },
+          take: pageSize,
+        });
         if (!rows.length) return;
         yield rows.map(toBehavior);
         after = rows[rows.length - 1]!.id;
@@ -343,16 +427,28 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
       return prisma.profileVersion.count({ where: { userId } });
     },
     async profileVersionAt(userId, asOf) {
-      const v = await prisma.profileVersion.findFirst({ where: { userId, asOf: { lte: asOf } }, orderBy: { version: 'desc' } });
+      const v = await prisma.profileVersion.findFirst({
+        where: { userId, asOf: { lte: asOf } },
+        orderBy: { version: 'desc' },
+      });
       return v ? toVersion(v) : null;
     },
     async listProfileUserIds(first, after) {
-      const rows = await prisma.profile.findMany({ where: after ? { userId: { gt: after } } : {}, orderBy: { userId: 'asc' }, take: first, select: { userId: true } });
+      const rows = await prisma.profile.findMany({
+        where: after ? { userId: { gt: after } } : {},
+        orderBy: { userId: 'asc' },
+        take: first,
+        select: { userId: true },
+      });
       return rows.map((r) => r.userId);
     },
     async tableCounts() {
       const [users, items, behaviors, profiles, profileVersions] = await Promise.all([
-        prisma.user.count(), prisma.item.count(), prisma.behavior.count(), prisma.profile.count(), prisma.profileVersion.count(),
+        prisma.user.count(),
+        prisma.item.count(),
+        prisma.behavior.count(),
+        prisma.profile.count(),
+        prisma.profileVersion.count(),
       ]);
       return { users, items, behaviors, profiles, profileVersions };
     },

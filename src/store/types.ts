@@ -105,14 +105,27 @@ export interface StoreStats {
   queries: number;
 }
 
-export interface Store extends Omit<StoreTx, 'lockUser' | 'insertBehavior' | 'insertBehaviors' | 'saveProfile' | 'insertProfileVersions' | 'ensureUser' | 'dropSnapshotsAfter'> {
+export interface Store extends Omit<
+  StoreTx,
+  | 'lockUser'
+  | 'insertBehavior'
+  | 'insertBehaviors'
+  | 'saveProfile'
+  | 'insertProfileVersions'
+  | 'ensureUser'
+  | 'dropSnapshotsAfter'
+> {
   readonly provider: Provider;
   readonly stats: StoreStats;
   ping(): Promise<void>;
   close(): Promise<void>;
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
 
-  upsertUser(input: { id: string; attributes?: Record<string, unknown> | null; onboardingText?: string | null }): Promise<UserRow>;
+  upsertUser(input: {
+    id: string;
+    attributes?: Record<string, unknown> | null;
+    onboardingText?: string | null;
+  }): Promise<UserRow>;
   usersByIds(ids: readonly string[]): Promise<Array<UserRow | null>>;
   listUsers(first: number, after: string | null): Promise<Page<UserRow>>;
   countUsers(): Promise<number>;

@@ -43,11 +43,13 @@ export class ExactIndex implements VectorIndex {
 
   /** Every (id, vector view) pair, in storage order. */
   *entries(): IterableIterator<[string, Float32Array]> {
-    for (let s = 0; s < this.ids.length; s++) yield [this.ids[s]!, this.data.subarray(s * this.dim, (s + 1) * this.dim)];
+    for (let s = 0; s < this.ids.length; s++)
+      yield [this.ids[s]!, this.data.subarray(s * this.dim, (s + 1) * this.dim)];
   }
 
   upsert(id: string, vector: Float32Array): void {
-    if (vector.length !== this.dim) throw new Error(`ExactIndex: vector has ${vector.length} dims, expected ${this.dim}`);
+    if (vector.length !== this.dim)
+      throw new Error(`ExactIndex: vector has ${vector.length} dims, expected ${this.dim}`);
     let slot = this.slotOf.get(id);
     if (slot === undefined) {
       slot = this.ids.length;
@@ -104,12 +106,15 @@ export class ExactIndex implements VectorIndex {
    * back to the exact JS scan, which consults `accept` on every qualifying row.
    */
   searchMany(queries: ReadonlyArray<SearchQuery>, accept?: (id: string) => boolean): SearchHit[][] {
-    for (const q of queries) if (q.vector.length !== this.dim) throw new Error(`ExactIndex: query has ${q.vector.length} dims, expected ${this.dim}`);
+    for (const q of queries)
+      if (q.vector.length !== this.dim)
+        throw new Error(`ExactIndex: query has ${q.vector.length} dims, expected ${this.dim}`);
     const n = this.ids.length;
     const ks = queries.map((q) => Math.max(0, Math.min(Math.floor(q.k), n)));
     const kMax = ks.reduce((m, k) => Math.max(m, k), 0);
     if (kMax <= 0) return queries.map(() => []);
-    if (!this.kernel || n < ExactIndex.NATIVE_MIN_ROWS) return queries.map((q, i) => this.scan(q.vector, ks[i]!, accept));
+    if (!this.kernel || n < ExactIndex.NATIVE_MIN_ROWS)
+      return queries.map((q, i) => this.scan(q.vector, ks[i]!, accept));
     const want = accept ? Math.min(n, kMax * 4) : kMax;
     const matrix = queries.length === 1 ? queries[0]!.vector : new Float32Array(queries.length * this.dim);
     if (queries.length > 1) queries.forEach((q, i) => matrix.set(q.vector, i * this.dim));
@@ -135,7 +140,10 @@ export class ExactIndex implements VectorIndex {
     const { data, dim, ids } = this;
     const d4 = dim - (dim & 3);
     for (let s = 0, base = 0; s < n; s++, base += dim) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      let a0 = 0,
+        a1 = 0,
+        a2 = 0,
+        a3 = 0;
       let j = 0;
       for (; j < d4; j += 4) {
         a0 += data[base + j]! * query[j]!;

@@ -106,7 +106,12 @@ export function createVectorIndex(opts: VectorIndexOptions): VectorIndex {
 /**
  * Mean recall@k of `approx` against `exact` over `queries`: |approx top-k ∩ exact top-k| / |exact top-k|.
  */
-export function measureRecall(exact: VectorIndex, approx: VectorIndex, queries: Iterable<Float32Array>, k: number): number {
+export function measureRecall(
+  exact: VectorIndex,
+  approx: VectorIndex,
+  queries: Iterable<Float32Array>,
+  k: number,
+): number {
   let sum = 0;
   let count = 0;
   for (const q of queries) {

@@ -81,7 +81,8 @@ export class UsearchIndex implements VectorIndex {
   }
 
   upsert(id: string, vector: Float32Array): void {
-    if (vector.length !== this.dim) throw new Error(`UsearchIndex: vector has ${vector.length} dims, expected ${this.dim}`);
+    if (vector.length !== this.dim)
+      throw new Error(`UsearchIndex: vector has ${vector.length} dims, expected ${this.dim}`);
     let key = this.keyOf.get(id);
     if (key === undefined) {
       key = this.nextKey++;
@@ -140,7 +141,8 @@ export class UsearchIndex implements VectorIndex {
   }
 
   search(query: Float32Array, k: number, accept?: (id: string) => boolean): SearchHit[] {
-    if (query.length !== this.dim) throw new Error(`UsearchIndex: query has ${query.length} dims, expected ${this.dim}`);
+    if (query.length !== this.dim)
+      throw new Error(`UsearchIndex: query has ${query.length} dims, expected ${this.dim}`);
     const n = this.keyOf.size;
     k = Math.min(Math.floor(k), n);
     if (k <= 0) return [];

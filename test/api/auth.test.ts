@@ -10,8 +10,13 @@ const KEY = 'test-key-0123456789';
 describe('API key', () => {
   let server: TestServer;
   const post = (query: string, authorization?: string) =>
-    fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify({ query }) })
-      .then((r) => r.json() as Promise<{ data?: Record<string, unknown>; errors?: Array<{ extensions: { code: string } }> }>);
+    fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+      body: JSON.stringify({ query }),
+    }).then(
+      (r) => r.json() as Promise<{ data?: Record<string, unknown>; errors?: Array<{ extensions: { code: string } }> }>,
+    );
 
   beforeAll(async () => {
     server = await startTestServer('sqlite', { API_KEY: KEY });
@@ -23,7 +28,10 @@ describe('API key', () => {
     for (const auth of [undefined, 'Bearer nope', `Bearer ${KEY}x`]) {
       const res = await post(`mutation { upsertItems(items: [{ id: "i", title: "T" }]) { count } }`, auth);
       expect(res.errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
-      const rec = await post(`mutation { recordBehavior(input: { userId: "u", type: REVIEW, text: "hi" }) { duplicate } }`, auth);
+      const rec = await post(
+        `mutation { recordBehavior(input: { userId: "u", type: REVIEW, text: "hi" }) { duplicate } }`,
+        auth,
+      );
       expect(rec.errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
       const read = await post(`{ user(id: "u") { behaviors { totalCount } } }`, auth);
       expect(read.errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
@@ -41,17 +49,36 @@ describe('API key', () => {
   it('refuses a subscription without the key and serves one with it', async () => {
     const tryStream = (connectionParams: Record<string, unknown>) =>
       new Promise<{ errors?: unknown; data?: unknown }>((resolve) => {
-        const client = createClient({ url: server.wsUrl, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0 });
+        const client = createClient({
+          url: server.wsUrl,
+          webSocketImpl: WebSocket,
+          connectionParams,
+          retryAttempts: 0,
+        });
         const stop = client.subscribe(
           { query: `subscription { profileUpdated(userId: "w") { userId version } }` },
           {
-            next: (v) => { resolve(v as { data?: unknown }); stop(); void client.dispose(); },
-            error: (e) => { resolve({ errors: e }); void client.dispose(); },
+            next: (v) => {
+              resolve(v as { data?: unknown });
+              stop();
+              void client.dispose();
+            },
+            error: (e) => {
+              resolve({ errors: e });
+              void client.dispose();
+            },
             complete: () => undefined,
           },
         );
         // With the key the stream waits for an event: send one.
-        setTimeout(() => void post(`mutation { recordBehavior(input: { userId: "w", itemId: "i", type: VIEW }) { duplicate } }`, `Bearer ${KEY}`), 300);
+        setTimeout(
+          () =>
+            void post(
+              `mutation { recordBehavior(input: { userId: "w", itemId: "i", type: VIEW }) { duplicate } }`,
+              `Bearer ${KEY}`,
+            ),
+          300,
+        );
       });
     const denied = await tryStream({});
     expect(JSON.stringify(denied.errors)).toContain('UNAUTHENTICATED');

@@ -13,14 +13,22 @@ describe.each(await providers())('console fields on %s', (provider) => {
       headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
       body: JSON.stringify({ query, variables }),
     });
-    return (await res.json()) as { data?: Record<string, any>; errors?: Array<{ extensions?: { code?: string } }> };  
+    return (await res.json()) as { data?: Record<string, any>; errors?: Array<{ extensions?: { code?: string } }> };
   };
 
   beforeAll(async () => {
     server = await startTestServer(provider, { API_KEYS: `${KEY}:admin,${SERVICE_KEY}:service` });
-    await call(`mutation { upsertItems(items: [{ id: "i1", title: "Alien", category: "Sci-Fi" }, { id: "i2", title: "Heat", category: "Crime" }]) { count } }`);
-    for (const [u, e, type] of [['u1', 'e1', 'CLICK'], ['u1', 'e2', 'PURCHASE'], ['u2', 'e3', 'CLICK']] as const) {
-      await call(`mutation($i: BehaviorInput!) { recordBehavior(input: $i) { duplicate } }`, { i: { userId: u, eventId: e, itemId: 'i1', type } });
+    await call(
+      `mutation { upsertItems(items: [{ id: "i1", title: "Alien", category: "Sci-Fi" }, { id: "i2", title: "Heat", category: "Crime" }]) { count } }`,
+    );
+    for (const [u, e, type] of [
+      ['u1', 'e1', 'CLICK'],
+      ['u1', 'e2', 'PURCHASE'],
+      ['u2', 'e3', 'CLICK'],
+    ] as const) {
+      await call(`mutation($i: BehaviorInput!) { recordBehavior(input: $i) { duplicate } }`, {
+        i: { userId: u, eventId: e, itemId: 'i1', type },
+      });
     }
   });
   afterAll(async () => server?.stop());
@@ -48,7 +56,16 @@ describe.each(await providers())('console fields on %s', (provider) => {
     expect((await call(q, {}, SERVICE_KEY)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const { data, errors } = await call(q);
     expect(errors).toBeUndefined();
-    expect(data!.item.interactions).toEqual({ total: 3, users: 2, byType: [{ type: 'CLICK', count: 2 }, { type: 'PURCHASE', count: 1 }] });
-    expect((await call(`{ item(id: "i2") { interactions { total users byType { type } } } }`)).data!.item.interactions).toEqual({ total: 0, users: 0, byType: [] });
+    expect(data!.item.interactions).toEqual({
+      total: 3,
+      users: 2,
+      byType: [
+        { type: 'CLICK', count: 2 },
+        { type: 'PURCHASE', count: 1 },
+      ],
+    });
+    expect(
+      (await call(`{ item(id: "i2") { interactions { total users byType { type } } } }`)).data!.item.interactions,
+    ).toEqual({ total: 0, users: 0, byType: [] });
   });
 });

@@ -252,22 +252,18 @@ describe.each(await providers())('hostile traffic on %s', (provider) => {
           variables: {},
           query: `{ ${Array.from({ length: n }, (_, i) => `a${i}: user(id: "mallory") { behaviors(first: 100) { totalCount } }`).join(' ')} }`,
         })),
-        fc
-          .integer({ min: 11, max: 100 })
-          .map((d) => ({
-            client: mallory(),
-            codes: ['QUERY_TOO_COMPLEX'],
-            variables: {},
-            query: `subscription { ${'profileUpdated { '.repeat(d)}userId${' }'.repeat(d)} }`,
-          })),
-        fc
-          .constantFrom(tokens.expired, tokens.forged, 'nonsense')
-          .map((t) => ({
-            client: open(`Bearer ${t}`),
-            query: SUB,
-            variables: { u: 'mallory' },
-            codes: ['UNAUTHENTICATED'],
-          })),
+        fc.integer({ min: 11, max: 100 }).map((d) => ({
+          client: mallory(),
+          codes: ['QUERY_TOO_COMPLEX'],
+          variables: {},
+          query: `subscription { ${'profileUpdated { '.repeat(d)}userId${' }'.repeat(d)} }`,
+        })),
+        fc.constantFrom(tokens.expired, tokens.forged, 'nonsense').map((t) => ({
+          client: open(`Bearer ${t}`),
+          query: SUB,
+          variables: { u: 'mallory' },
+          codes: ['UNAUTHENTICATED'],
+        })),
       ),
       { numRuns: 150, seed: 7 },
     );

@@ -22,7 +22,13 @@ describe('README examples', () => {
     expect(operations.some((b) => b.trimStart().startsWith('mutation'))).toBe(true);
     expect(operations.some((b) => b.trimStart().startsWith('query'))).toBe(true);
 
-    const live = collect<{ profileUpdated: { userId: string; version: number } }>(server.ws(), subscription!, {}, 1, 5000);
+    const live = collect<{ profileUpdated: { userId: string; version: number } }>(
+      server.ws(),
+      subscription!,
+      {},
+      1,
+      5000,
+    );
     await live.ready;
     for (const op of operations) {
       const res = await server.gql(op);

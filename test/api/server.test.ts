@@ -16,7 +16,11 @@ describe('HTTP endpoints', () => {
     expect(await (await fetch(`${base()}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${base()}/readyz`);
     expect(ready.status).toBe(200);
-    const body = (await ready.json()) as { status: string; database: { provider: string; pendingMigrations: string[] }; encoder: { kind: string; summary: string } };
+    const body = (await ready.json()) as {
+      status: string;
+      database: { provider: string; pendingMigrations: string[] };
+      encoder: { kind: string; summary: string };
+    };
     expect(body.status).toBe('ready');
     expect(body.database).toMatchObject({ provider: 'sqlite', reachable: true, pendingMigrations: [] });
     expect(body.encoder.kind).toBe('lexical');
@@ -38,7 +42,9 @@ describe('HTTP endpoints', () => {
   });
 
   it('still answers GraphQL GET queries on the same path', async () => {
-    const res = await fetch(`${server.url}?query=${encodeURIComponent('{ encoder { kind } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const res = await fetch(`${server.url}?query=${encodeURIComponent('{ encoder { kind } }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(await res.json()).toEqual({ data: { encoder: { kind: 'lexical' } } });
   });
 
@@ -62,7 +68,9 @@ describe.each(await providers())('migrations on %s', (provider) => {
       if (provider === 'postgresql') {
         const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
         await client.connect();
-        const r = await client.query(`SELECT migration_name, applied_steps_count FROM "${target.schema}"."_prisma_migrations"`);
+        const r = await client.query(
+          `SELECT migration_name, applied_steps_count FROM "${target.schema}"."_prisma_migrations"`,
+        );
         await client.end();
         expect(r.rows).toEqual([{ migration_name: '20261125120000_init', applied_steps_count: 1 }]);
       }

@@ -6,7 +6,13 @@ const SUB = `subscription($userId: ID) { profileUpdated(userId: $userId) { userI
 const RECORD = `mutation($input: BehaviorInput!) { recordBehavior(input: $input) { profile { version } } }`;
 
 interface Update {
-  profileUpdated: { userId: string; version: number; drift: number | null; changedFacets: Array<{ kind: string; value: string }>; profile: { version: number; eventCount: number; summary: string } };
+  profileUpdated: {
+    userId: string;
+    version: number;
+    drift: number | null;
+    changedFacets: Array<{ kind: string; value: string }>;
+    profile: { version: number; eventCount: number; summary: string };
+  };
 }
 
 describe.each(await providers())('profileUpdated subscriptions on %s', (provider) => {
@@ -29,7 +35,11 @@ describe.each(await providers())('profileUpdated subscriptions on %s', (provider
     await server.gql(RECORD, { input: { userId: 'live-1', itemId: 'a', type: 'PURCHASE' } });
     const [update] = await sub.done();
     expect(Date.now() - started).toBeLessThan(1000);
-    expect(update!.profileUpdated).toMatchObject({ userId: 'live-1', version: 1, profile: { version: 1, eventCount: 1 } });
+    expect(update!.profileUpdated).toMatchObject({
+      userId: 'live-1',
+      version: 1,
+      profile: { version: 1, eventCount: 1 },
+    });
     expect(update!.profileUpdated.changedFacets.some((f) => f.value === 'Sci-Fi')).toBe(true);
   });
 
@@ -50,7 +60,9 @@ describe.each(await providers())('profileUpdated subscriptions on %s', (provider
     const sub = collect<Update>(server.ws(), SUB, { userId: 'live-3' }, n, 15_000);
     await sub.ready;
     await Promise.all(
-      Array.from({ length: n }, (_, i) => server.gql(RECORD, { input: { userId: 'live-3', itemId: i % 3 ? 'a' : 'd', type: 'CLICK', eventId: `c${i}` } })),
+      Array.from({ length: n }, (_, i) =>
+        server.gql(RECORD, { input: { userId: 'live-3', itemId: i % 3 ? 'a' : 'd', type: 'CLICK', eventId: `c${i}` } }),
+      ),
     );
     const versions = (await sub.done()).map((u) => u.profileUpdated.version);
     expect(versions).toEqual(Array.from({ length: n }, (_, i) => i + 1));

@@ -4,7 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-interface ChatRequest { model: string; messages: Array<{ role: string; content: string }> }
+interface ChatRequest {
+  model: string;
+  messages: Array<{ role: string; content: string }>;
+}
 
 describe('profile summaries rewritten by an LLM', () => {
   let llm: Server;
@@ -26,10 +29,20 @@ describe('profile summaries rewritten by an LLM', () => {
         requests.push(parsed);
         if (mode === 'fail') return void res.writeHead(500).end('{"error":"overloaded"}');
         const draft = parsed.messages.at(-1)!.content.split('\n')[0]!;
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-          id: 'x', object: 'chat.completion', model: parsed.model,
-          choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: `  LLM: ${draft.replace('Draft: ', '')}  ` } }],
-        }));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            id: 'x',
+            object: 'chat.completion',
+            model: parsed.model,
+            choices: [
+              {
+                index: 0,
+                finish_reason: 'stop',
+                message: { role: 'assistant', content: `  LLM: ${draft.replace('Draft: ', '')}  ` },
+              },
+            ],
+          }),
+        );
       });
     });
     await new Promise<void>((r) => llm.listen(0, '127.0.0.1', r));
@@ -53,7 +66,9 @@ describe('profile summaries rewritten by an LLM', () => {
     expect(template).not.toContain('LLM');
     release();
     await server.services.summaries!.idle();
-    const after = await server.gql<{ user: { profile: { summary: string } } }>(`{ user(id: "u1") { profile { summary } } }`);
+    const after = await server.gql<{ user: { profile: { summary: string } } }>(
+      `{ user(id: "u1") { profile { summary } } }`,
+    );
     expect(after.data!.user.profile.summary).toBe(`LLM: ${template}`);
     expect(requests.at(-1)!.model).toBe('test-model');
     expect(requests.at(-1)!.messages.at(-1)!.content).toContain('Sci-Fi');
@@ -65,7 +80,9 @@ describe('profile summaries rewritten by an LLM', () => {
       `mutation { recordBehavior(input: { userId: "u2", itemId: "a", type: CLICK }) { profile { summary } } }`,
     );
     await server.services.summaries!.idle();
-    const after = await server.gql<{ user: { profile: { summary: string } } }>(`{ user(id: "u2") { profile { summary } } }`);
+    const after = await server.gql<{ user: { profile: { summary: string } } }>(
+      `{ user(id: "u2") { profile { summary } } }`,
+    );
     expect(after.data!.user.profile.summary).toBe(res.data!.recordBehavior.profile.summary);
     expect(requests.length).toBeGreaterThanOrEqual(2);
   });

@@ -11,21 +11,53 @@ import { ADMIN_DIST } from '../../src/server/admin.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const API_KEY = 'console-test-key';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SHOTS = process.env.UPDATE_SCREENSHOTS ? path.join(ROOT, 'docs') : null;
 
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
-  if (process.env.CI) throw new Error(`Chromium is missing at ${CHROMIUM} in CI: .ci/run installs it (apt-get install -y chromium)`);
-  console.warn(`admin console browser tests SKIPPED: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+  if (process.env.CI)
+    throw new Error(`Chromium is missing at ${CHROMIUM} in CI: .ci/run installs it (apt-get install -y chromium)`);
+  console.warn(
+    `admin console browser tests SKIPPED: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`,
+  );
 }
 
 const ITEMS = [
-  ...['Star Wars', 'Alien', 'Blade Runner', 'Dune', 'Arrival', 'Interstellar'].map((t, i) => ({ id: `sf${i}`, title: t, category: 'Sci-Fi', tags: ['space', 'future'], description: `${t}: a science fiction film about space and the future.`, price: 10 + i })),
-  ...['Planet Earth', 'Blue Planet', 'Our Planet', 'Cosmos'].map((t, i) => ({ id: `doc${i}`, title: t, category: 'Documentary', tags: ['nature'], description: `${t}: a documentary about wildlife and nature.`, price: 5 + i })),
-  ...['Heat', 'Ronin', 'Drive'].map((t, i) => ({ id: `cr${i}`, title: t, category: 'Crime', tags: ['heist'], description: `${t}: a crime thriller with a heist.`, price: 8 + i })),
+  ...['Star Wars', 'Alien', 'Blade Runner', 'Dune', 'Arrival', 'Interstellar'].map((t, i) => ({
+    id: `sf${i}`,
+    title: t,
+    category: 'Sci-Fi',
+    tags: ['space', 'future'],
+    description: `${t}: a science fiction film about space and the future.`,
+    price: 10 + i,
+  })),
+  ...['Planet Earth', 'Blue Planet', 'Our Planet', 'Cosmos'].map((t, i) => ({
+    id: `doc${i}`,
+    title: t,
+    category: 'Documentary',
+    tags: ['nature'],
+    description: `${t}: a documentary about wildlife and nature.`,
+    price: 5 + i,
+  })),
+  ...['Heat', 'Ronin', 'Drive'].map((t, i) => ({
+    id: `cr${i}`,
+    title: t,
+    category: 'Crime',
+    tags: ['heist'],
+    description: `${t}: a crime thriller with a heist.`,
+    price: 8 + i,
+  })),
 ];
 
 describe.skipIf(!haveChromium)('admin console in Chromium', () => {
@@ -36,13 +68,18 @@ describe.skipIf(!haveChromium)('admin console in Chromium', () => {
 
   /** A GraphQL call with the API key (writes need it). */
   async function api<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+      body: JSON.stringify({ query, variables }),
+    });
     const body = (await res.json()) as { data: T; errors?: unknown[] };
     expect(body.errors).toBeUndefined();
     return body.data;
   }
   const RECORD = `mutation($input: BehaviorInput!) { recordBehavior(input: $input) { profile { version } } }`;
-  const record = (input: Record<string, unknown>) => api<{ recordBehavior: { profile: { version: number } } }>(RECORD, { input });
+  const record = (input: Record<string, unknown>) =>
+    api<{ recordBehavior: { profile: { version: number } } }>(RECORD, { input });
 
   /** Waits until the console's WebSocket is acknowledged, then a little for the subscription to register. */
   async function live() {
@@ -51,16 +88,34 @@ describe.skipIf(!haveChromium)('admin console in Chromium', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(path.join(ADMIN_DIST, 'index.html'))) execSync('npm run admin:build', { cwd: ROOT, stdio: 'inherit' });
+    if (!existsSync(path.join(ADMIN_DIST, 'index.html')))
+      execSync('npm run admin:build', { cwd: ROOT, stdio: 'inherit' });
     server = await startTestServer('sqlite', { API_KEYS: `${API_KEY}:admin` });
     await api(`mutation($items: [ItemInput!]!) { upsertItems(items: $items) { count } }`, { items: ITEMS });
     const t0 = Date.now() - 60 * 60_000;
     // alice: two older versions (an hour and half an hour ago), so asOf has a past to show.
-    await record({ userId: 'alice', itemId: 'sf0', type: 'PURCHASE', eventId: 'a1', occurredAt: new Date(t0).toISOString() });
-    await record({ userId: 'alice', itemId: 'sf1', type: 'CLICK', eventId: 'a2', occurredAt: new Date(t0 + 30 * 60_000).toISOString() });
+    await record({
+      userId: 'alice',
+      itemId: 'sf0',
+      type: 'PURCHASE',
+      eventId: 'a1',
+      occurredAt: new Date(t0).toISOString(),
+    });
+    await record({
+      userId: 'alice',
+      itemId: 'sf1',
+      type: 'CLICK',
+      eventId: 'a2',
+      occurredAt: new Date(t0 + 30 * 60_000).toISOString(),
+    });
     // background traffic so collaborative sources have something
-    for (const [u, items] of [['bg1', ['sf0', 'sf2', 'sf3']], ['bg2', ['doc0', 'doc1']], ['bg3', ['sf1', 'sf4', 'cr0']]] as const) {
-      for (const [j, itemId] of items.entries()) await record({ userId: u, itemId, type: 'CLICK', eventId: `${u}-${j}` });
+    for (const [u, items] of [
+      ['bg1', ['sf0', 'sf2', 'sf3']],
+      ['bg2', ['doc0', 'doc1']],
+      ['bg3', ['sf1', 'sf4', 'cr0']],
+    ] as const) {
+      for (const [j, itemId] of items.entries())
+        await record({ userId: u, itemId, type: 'CLICK', eventId: `${u}-${j}` });
     }
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
@@ -95,7 +150,13 @@ describe.skipIf(!haveChromium)('admin console in Chromium', () => {
     await expect(rows.filter({ hasText: 'bob' }).textContent()).resolves.toMatch(/v1.*category\s*Documentary/);
     expect(Number(await page.getByTestId('rate').textContent())).toBeGreaterThanOrEqual(2);
     if (SHOTS) {
-      for (let j = 0; j < 6; j++) await record({ userId: ['dave', 'erin', 'bob'][j % 3]!, itemId: ['doc0', 'doc3', 'cr2', 'sf4', 'sf5', 'doc1'][j]!, type: j % 2 ? 'CLICK' : 'PURCHASE', eventId: `shot-${j}` });
+      for (let j = 0; j < 6; j++)
+        await record({
+          userId: ['dave', 'erin', 'bob'][j % 3]!,
+          itemId: ['doc0', 'doc3', 'cr2', 'sf4', 'sf5', 'doc1'][j]!,
+          type: j % 2 ? 'CLICK' : 'PURCHASE',
+          eventId: `shot-${j}`,
+        });
       await rows.nth(7).waitFor();
       await page.screenshot({ path: path.join(SHOTS, 'console-feed.png') });
     }
@@ -127,7 +188,9 @@ describe.skipIf(!haveChromium)('admin console in Chromium', () => {
     expect(n).toBeGreaterThan(0);
     for (let i = 0; i < n; i++) expect(await recs.nth(i).getByTestId('reason').count()).toBeGreaterThan(0);
     await page.getByLabel('Only categories').fill('Documentary');
-    await expect.poll(async () => (await recs.allTextContents()).every((t) => t.includes('Documentary')), { timeout: 5000 }).toBe(true);
+    await expect
+      .poll(async () => (await recs.allTextContents()).every((t) => t.includes('Documentary')), { timeout: 5000 })
+      .toBe(true);
     if (SHOTS) {
       await page.getByLabel('Only categories').fill('');
       await page.waitForTimeout(800);
@@ -141,14 +204,20 @@ describe.skipIf(!haveChromium)('admin console in Chromium', () => {
   });
 
   it('shows an older version with the asOf control, then comes back to now', async () => {
-    await page.getByLabel('or version').selectOption({ label: (await page.getByLabel('or version').locator('option', { hasText: /^v1 ·/ }).textContent())! });
+    await page.getByLabel('or version').selectOption({
+      label: (await page.getByLabel('or version').locator('option', { hasText: /^v1 ·/ }).textContent())!,
+    });
     await page.getByRole('heading', { name: /Profile as of/ }).waitFor();
     await expect(page.getByTestId('profile-version').textContent()).resolves.toBe('v1');
     // the datetime control: a moment between v1 and v2 still shows v1
     const v1 = await page.getByLabel('Profile as of', { exact: true }).inputValue();
     const later = new Date(new Date(v1).getTime() + 10 * 60_000);
     const p = (x: number, w = 2) => String(x).padStart(w, '0');
-    await page.getByLabel('Profile as of', { exact: true }).fill(`${later.getFullYear()}-${p(later.getMonth() + 1)}-${p(later.getDate())}T${p(later.getHours())}:${p(later.getMinutes())}:${p(later.getSeconds())}.000`);
+    await page
+      .getByLabel('Profile as of', { exact: true })
+      .fill(
+        `${later.getFullYear()}-${p(later.getMonth() + 1)}-${p(later.getDate())}T${p(later.getHours())}:${p(later.getMinutes())}:${p(later.getSeconds())}.000`,
+      );
     await page.getByRole('button', { name: 'Show' }).click();
     await expect(page.getByTestId('profile-version').textContent()).resolves.toBe('v1');
     await page.getByRole('button', { name: 'Back to now' }).click();

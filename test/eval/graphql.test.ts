@@ -25,7 +25,15 @@ function syntheticDataset(): LoadedDataset {
   const items: EvalItem[] = Array.from({ length: 160 }, (_, i) => {
     const t = TOPICS[i % TOPICS.length]!;
     const w = (k: number) => t.words[(i + k) % t.words.length]!;
-    return { id: `it${i}`, title: `The ${w(0)} and the ${w(1)} ${i}`, description: `A story of a ${w(2)}, a ${w(3)} and a ${w(4)}.`, category: t.category, tags: [w(0), w(5)], brand: null, price: 5 + (i % 7) };
+    return {
+      id: `it${i}`,
+      title: `The ${w(0)} and the ${w(1)} ${i}`,
+      description: `A story of a ${w(2)}, a ${w(3)} and a ${w(4)}.`,
+      category: t.category,
+      tags: [w(0), w(5)],
+      brand: null,
+      price: 5 + (i % 7),
+    };
   });
   const base = Date.UTC(2024, 0, 1);
   const users: EvalUser[] = Array.from({ length: 60 }, (_, u) => {
@@ -45,11 +53,29 @@ function syntheticDataset(): LoadedDataset {
       const r = rand();
       return BEHAVIOR_TYPES.indexOf(r < 0.75 ? 'RATE' : r < 0.85 ? 'PURCHASE' : r < 0.95 ? 'VIEW' : 'SKIP');
     });
-    const ratings = chosen.map((_, k) => (BEHAVIOR_TYPES[types[k]!] === 'RATE' ? 1 + Math.floor(rand() * 5) : Number.NaN));
-    return { id: `u${u}`, items: Int32Array.from(chosen), times: Float64Array.from(times), ratings: Float32Array.from(ratings), types: Uint8Array.from(types), texts: null };
+    const ratings = chosen.map((_, k) =>
+      BEHAVIOR_TYPES[types[k]!] === 'RATE' ? 1 + Math.floor(rand() * 5) : Number.NaN,
+    );
+    return {
+      id: `u${u}`,
+      items: Int32Array.from(chosen),
+      times: Float64Array.from(times),
+      ratings: Float32Array.from(ratings),
+      types: Uint8Array.from(types),
+      texts: null,
+    };
   });
   return {
-    name: 'synthetic-ties', items, users, timing: 'timestamps', syntheticSpacingMs: null, defaultType: 'RATE', repeatsAreTargets: false, files: [], notes: [], stats: {},
+    name: 'synthetic-ties',
+    items,
+    users,
+    timing: 'timestamps',
+    syntheticSpacingMs: null,
+    defaultType: 'RATE',
+    repeatsAreTargets: false,
+    files: [],
+    notes: [],
+    stats: {},
   };
 }
 
@@ -70,7 +96,14 @@ describe.each(await providers())('eval --graphql on %s: the server and the in-pr
     const clock = vi.spyOn(Date, 'now').mockReturnValue(Date.now());
     let g: Awaited<ReturnType<typeof compareWithGraphql>>;
     try {
-      g = await compareWithGraphql({ url: server.url, sample: plan.users.length, ds, vec, ctx: new TastegraphContext(ds, vec.rows, vec.dim, plan.users), plan });
+      g = await compareWithGraphql({
+        url: server.url,
+        sample: plan.users.length,
+        ds,
+        vec,
+        ctx: new TastegraphContext(ds, vec.rows, vec.dim, plan.users),
+        plan,
+      });
     } finally {
       clock.mockRestore();
     }
@@ -80,7 +113,9 @@ describe.each(await providers())('eval --graphql on %s: the server and the in-pr
     expect(g.identicalRankedLists).toBe(60);
     expect(g.maxRelativeScoreDifference).toBe(0);
     // Not vacuous: full lists came back.
-    const res = await server.gql<{ user: { recommendations: unknown[] } }>(`{ user(id: "u5") { recommendations(first: 10, explore: 0) { score } } }`);
+    const res = await server.gql<{ user: { recommendations: unknown[] } }>(
+      `{ user(id: "u5") { recommendations(first: 10, explore: 0) { score } } }`,
+    );
     expect(res.data!.user.recommendations).toHaveLength(10);
   }, 60_000);
 });

@@ -7,7 +7,12 @@ import { ItemKnn, MostPopular } from '../../eval/baselines.js';
 import { loadDataset } from '../../eval/datasets/index.js';
 import { DatasetMissingError } from '../../eval/datasets/io.js';
 import { normalizeTitle } from '../../eval/datasets/movielensText.js';
-import { ORDER_ONLY_EPOCH_MS, ORDER_ONLY_SPACING_MS, type EvalUser, type LoadedDataset } from '../../eval/datasets/types.js';
+import {
+  ORDER_ONLY_EPOCH_MS,
+  ORDER_ONLY_SPACING_MS,
+  type EvalUser,
+  type LoadedDataset,
+} from '../../eval/datasets/types.js';
 import { loadGeneric, parseCsv } from '../../eval/datasets/generic.js';
 import { evaluateMethod, trainingEvents, type PhaseData } from '../../eval/method.js';
 import { hitAt, intraListDiversity, MetricAccumulator, ndcgAt, reciprocalRank, topK } from '../../eval/metrics.js';
@@ -31,7 +36,15 @@ function user(id: string, items: number[]): EvalUser {
 function toyDataset(users: EvalUser[], nItems: number): LoadedDataset {
   return {
     name: 'toy',
-    items: Array.from({ length: nItems }, (_, i) => ({ id: `i${i}`, title: `Item ${i}`, description: null, category: null, tags: [], brand: null, price: null })),
+    items: Array.from({ length: nItems }, (_, i) => ({
+      id: `i${i}`,
+      title: `Item ${i}`,
+      description: null,
+      category: null,
+      tags: [],
+      brand: null,
+      price: null,
+    })),
     users,
     timing: 'order-only',
     syntheticSpacingMs: ORDER_ONLY_SPACING_MS,
@@ -132,7 +145,15 @@ describe('protocol and leak check', () => {
     const users = [user('u1', [0, 1, 2, 3, 4, 9]), user('u2', [0, 1, 5, 6, 7, 9]), user('u3', [2, 3, 4, 0, 8, 1])];
     const toy = toyDataset(users, 10);
     const plan = planSplit(toy);
-    const p: PhaseData = { ds: toy, plan, phase: 'test', guard: new LeakGuard(toy, 'test'), vectors: new Float32Array(10), dim: 1, depth: 20 };
+    const p: PhaseData = {
+      ds: toy,
+      plan,
+      phase: 'test',
+      guard: new LeakGuard(toy, 'test'),
+      vectors: new Float32Array(10),
+      dim: 1,
+      depth: 20,
+    };
     const knn = new ItemKnn();
     knn.prepare(p);
     const ranked = knn.rank(2, p) as Int32Array;
@@ -165,8 +186,14 @@ describe('loaders', () => {
 
   it('loads the generic format (order only -> synthetic clock)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tg-generic-'));
-    writeFileSync(join(dir, 'items.jsonl'), ['a', 'b', 'c'].map((id) => JSON.stringify({ id, title: `T ${id}`, tags: ['x'], price: 3 })).join('\n'));
-    writeFileSync(join(dir, 'interactions.csv'), 'user,item,order,type\nu,b,1,PURCHASE\nu,a,0,VIEW\nu,c,2,\nv,a,0,CLICK\n');
+    writeFileSync(
+      join(dir, 'items.jsonl'),
+      ['a', 'b', 'c'].map((id) => JSON.stringify({ id, title: `T ${id}`, tags: ['x'], price: 3 })).join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'interactions.csv'),
+      'user,item,order,type\nu,b,1,PURCHASE\nu,a,0,VIEW\nu,c,2,\nv,a,0,CLICK\n',
+    );
     const ds = loadGeneric(dir);
     expect(ds.timing).toBe('order-only');
     const u = ds.users.find((x) => x.id === 'u')!;
@@ -181,14 +208,20 @@ describe('loaders', () => {
     expect(ds.items.length).toBe(1682);
     expect(ds.stats.interactions).toBe(100_000);
     expect(ds.items.find((i) => i.id === '543')!.title).toBe('Misérables, Les (1995)');
-    for (const u of ds.users.slice(0, 300)) for (let k = 1; k < u.times.length; k++) expect(u.times[k]!).toBeGreaterThanOrEqual(u.times[k - 1]!);
+    for (const u of ds.users.slice(0, 300))
+      for (let k = 1; k < u.times.length; k++) expect(u.times[k]!).toBeGreaterThanOrEqual(u.times[k - 1]!);
     // user 1 rated 168 and 172 in the same second; u.data lists 172 first? keep whatever the file order is
     const u1 = ds.users.find((u) => u.id === '1')!;
     const first = [...u1.items.subarray(0, 2)].map((i) => ds.items[i]!.id);
-    const raw = readFileSync(join(ML100K, 'u.data'), 'utf8').split('\n').filter((l) => l.startsWith('1\t') && l.endsWith('874965478')).map((l) => l.split('\t')[1]);
+    const raw = readFileSync(join(ML100K, 'u.data'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('1\t') && l.endsWith('874965478'))
+      .map((l) => l.split('\t')[1]);
     expect(first).toEqual(raw);
     expect(Number(ds.stats.plotMatchRate)).toBeGreaterThan(0.9);
-    expect(ds.files.find((f) => f.path === 'u.data')!.sha256).toBe('06416e597f82b7342361e41163890c81036900f418ad91315590814211dca490');
+    expect(ds.files.find((f) => f.path === 'u.data')!.sha256).toBe(
+      '06416e597f82b7342361e41163890c81036900f418ad91315590814211dca490',
+    );
   });
 
   it.skipIf(!existsSync(join(DATA, 'amazon-scientific')))('amazon-scientific: UniSRec counts', () => {
@@ -206,13 +239,32 @@ describe.skipIf(!hasMl100k)('end to end on a sample of ml-100k', () => {
     const { Progress } = await import('../../eval/progress.js');
     Progress.silent = true;
     const out = mkdtempSync(join(tmpdir(), 'tg-eval-'));
-    const report = await main(['--dataset', 'ml-100k', '--data', ML100K, '--users', '100', '--no-tune', '--no-compare-encoder', '--out', out]);
+    const report = await main([
+      '--dataset',
+      'ml-100k',
+      '--data',
+      ML100K,
+      '--users',
+      '100',
+      '--no-tune',
+      '--no-compare-encoder',
+      '--out',
+      out,
+    ]);
     expect(existsSync(join(out, 'ml-100k.json'))).toBe(true);
     expect(existsSync(join(out, 'ml-100k.md'))).toBe(true);
     expect(existsSync(join(out, 'ml-100k-ablation.png'))).toBe(true);
     expect(report.protocol.usersEvaluated).toBe(100);
     const names = report.results.test.map((r) => r.name);
-    for (const n of ['most-popular', 'item-kNN', 'content-only', 'Tastegraph (product defaults, --no-tune)', '- no decay', '- no collaborative']) expect(names).toContain(n);
+    for (const n of [
+      'most-popular',
+      'item-kNN',
+      'content-only',
+      'Tastegraph (product defaults, --no-tune)',
+      '- no decay',
+      '- no collaborative',
+    ])
+      expect(names).toContain(n);
     for (const r of report.results.test) {
       expect(r.metrics.users).toBe(100);
       expect(r.historyItemsReturned).toBe(0);
@@ -228,7 +280,6 @@ describe.skipIf(!hasMl100k)('end to end on a sample of ml-100k', () => {
     expect(readFileSync(join(out, 'ml-100k.json'), 'utf8')).not.toMatch(/Toy Story/);
   }, 120_000);
 });
-
 
 describe('EASE experiment', () => {
   it('inverts a symmetric positive definite matrix in place', async () => {
@@ -253,16 +304,34 @@ describe('generic format end to end', () => {
     Progress.silent = true;
     const dir = mkdtempSync(join(tmpdir(), 'tg-generic-run-'));
     const cats = ['Hiking', 'Cooking', 'Audio'];
-    const items = Array.from({ length: 30 }, (_, i) => ({ id: `p${i}`, title: `${cats[i % 3]} product ${i}`, description: `A ${cats[i % 3]!.toLowerCase()} item`, category: cats[i % 3], tags: [cats[i % 3]!] }));
+    const items = Array.from({ length: 30 }, (_, i) => ({
+      id: `p${i}`,
+      title: `${cats[i % 3]} product ${i}`,
+      description: `A ${cats[i % 3]!.toLowerCase()} item`,
+      category: cats[i % 3],
+      tags: [cats[i % 3]!],
+    }));
     writeFileSync(join(dir, 'items.jsonl'), items.map((x) => JSON.stringify(x)).join('\n'));
     const rows = ['user,item,timestamp,type'];
     for (let u = 0; u < 40; u++) {
       const c = u % 3; // each user stays mostly in one category, walking through it in order
-      for (let k = 0; k < 8; k++) rows.push(`u${u},p${(c + 3 * ((u + k) % 10)) % 30},${new Date(Date.UTC(2024, 0, 1 + k, u % 24)).toISOString()},PURCHASE`);
+      for (let k = 0; k < 8; k++)
+        rows.push(
+          `u${u},p${(c + 3 * ((u + k) % 10)) % 30},${new Date(Date.UTC(2024, 0, 1 + k, u % 24)).toISOString()},PURCHASE`,
+        );
     }
     writeFileSync(join(dir, 'interactions.csv'), rows.join('\n'));
     const out = mkdtempSync(join(tmpdir(), 'tg-generic-out-'));
-    const report = await main(['--dataset', 'generic', '--data', dir, '--no-tune', '--no-compare-encoder', '--out', out]);
+    const report = await main([
+      '--dataset',
+      'generic',
+      '--data',
+      dir,
+      '--no-tune',
+      '--no-compare-encoder',
+      '--out',
+      out,
+    ]);
     expect(report.protocol.usersEvaluated).toBe(40);
     expect(existsSync(join(out, 'generic.md'))).toBe(true);
     for (const r of report.results.test) expect(r.historyItemsReturned).toBe(0);

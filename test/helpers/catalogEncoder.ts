@@ -86,7 +86,8 @@ export function getCatalogEncoderDir(): Promise<string> {
     }
     for (const t of texts) h.update(`${t}\n`);
     const dir = join(tmpdir(), `tastegraph-catalog-encoder-${h.digest('hex').slice(0, 16)}`);
-    const complete = () => ['model.safetensors', 'tokenizer.json', 'config.json'].every((f) => existsSync(join(dir, f)));
+    const complete = () =>
+      ['model.safetensors', 'tokenizer.json', 'config.json'].every((f) => existsSync(join(dir, f)));
     if (complete()) return dir;
     try {
       await fitCatalogEncoder(texts, { outDir: dir, ...fitOpts });

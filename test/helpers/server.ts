@@ -25,8 +25,13 @@ export async function postgresAvailable(): Promise<boolean> {
     await client.query('SELECT 1');
     pgAvailable = true;
   } catch (err) {
-    if (process.env.CI) throw new Error(`PostgreSQL at ${TEST_DATABASE_URL} is unreachable in CI: ${(err as Error).message}`, { cause: err });
-    console.warn(`PostgreSQL suite skipped: ${TEST_DATABASE_URL} unreachable (${(err as Error).message}); set TEST_DATABASE_URL`);
+    if (process.env.CI)
+      throw new Error(`PostgreSQL at ${TEST_DATABASE_URL} is unreachable in CI: ${(err as Error).message}`, {
+        cause: err,
+      });
+    console.warn(
+      `PostgreSQL suite skipped: ${TEST_DATABASE_URL} unreachable (${(err as Error).message}); set TEST_DATABASE_URL`,
+    );
     pgAvailable = false;
   } finally {
     await client.end().catch(() => undefined);
@@ -47,7 +52,10 @@ export interface TestDatabase {
 export function freshDatabase(provider: ProviderName): TestDatabase {
   if (provider === 'sqlite') {
     const dir = mkdtempSync(path.join(tmpdir(), 'tastegraph-test-'));
-    return { url: `file:${path.join(dir, 'test.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      url: `file:${path.join(dir, 'test.db')}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const schema = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const base = new URL(TEST_DATABASE_URL);
@@ -73,18 +81,33 @@ export interface TestServer extends RunningServer {
 export interface GqlResponse<T> {
   status: number;
   data?: T;
-  errors?: Array<{ message: string; path?: string[]; extensions?: { code?: string; field?: string; [k: string]: unknown } }>;
+  errors?: Array<{
+    message: string;
+    path?: string[];
+    extensions?: { code?: string; field?: string; [k: string]: unknown };
+  }>;
 }
 
 /** One GraphQL request over HTTP to `url`; errors come back in the response, not as exceptions. */
-export async function postGraphql<T = Record<string, unknown>>(url: string, query: string, variables?: Record<string, unknown>): Promise<GqlResponse<T>> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+export async function postGraphql<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<GqlResponse<T>> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await res.json()) as GqlResponse<T>;
   return { ...body, status: res.status };
 }
 
 export async function startTestServer(
-  provider: ProviderName, env: Record<string, string> = {}, db = freshDatabase(provider), log: (m: string) => void = () => {},
+  provider: ProviderName,
+  env: Record<string, string> = {},
+  db = freshDatabase(provider),
+  log: (m: string) => void = () => {},
 ): Promise<TestServer> {
   const config = loadConfig({ ...env, DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
   const server = await startServer(config, log);
@@ -107,7 +130,13 @@ export async function startTestServer(
 }
 
 /** Collects subscription results until `count` arrive or `timeoutMs` passes. */
-export function collect<T>(client: Client, query: string, variables: Record<string, unknown>, count: number, timeoutMs = 5000) {
+export function collect<T>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown>,
+  count: number,
+  timeoutMs = 5000,
+) {
   const received: T[] = [];
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
@@ -170,7 +199,9 @@ export async function startChildServer(env: Record<string, string>): Promise<Chi
     child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`child server exited ${code}:\n${out}`)));
   });
-  const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+  const exited = new Promise<void>((resolve) =>
+    child.exitCode !== null ? resolve() : child.once('exit', () => resolve()),
+  );
   return {
     url,
     gql: (query, variables) => postGraphql(url, query, variables),

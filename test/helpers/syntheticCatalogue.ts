@@ -30,21 +30,41 @@ export function dotp(a: Float32Array, b: Float32Array): number {
 export interface Catalogue {
   dim: number;
   topics: Float32Array[];
-  items: Array<{ id: string; title: string; category: string; tags: string[]; brand: string | null; price: number; vector: Float32Array }>;
+  items: Array<{
+    id: string;
+    title: string;
+    category: string;
+    tags: string[];
+    brand: string | null;
+    price: number;
+    vector: Float32Array;
+  }>;
   vectorOf: Map<string, Float32Array>;
   categoryOf: Map<string, string>;
 }
 
 /** `topics` categories (cat0..), `perTopic` items each: item = topic + noise, price 1..100. */
-export function makeCatalogue(opts: { topics?: number; perTopic?: number; dim?: number; noise?: number; seed?: number } = {}): Catalogue {
+export function makeCatalogue(
+  opts: { topics?: number; perTopic?: number; dim?: number; noise?: number; seed?: number } = {},
+): Catalogue {
   const { topics = 8, perTopic = 60, dim = 32, noise = 0.5, seed = 1 } = opts;
   const rand = mulberry32(seed);
   const dirs = Array.from({ length: topics }, () => unit(Float32Array.from({ length: dim }, () => gauss(rand))));
   const items: Catalogue['items'] = [];
   for (let t = 0; t < topics; t++) {
     for (let i = 0; i < perTopic; i++) {
-      const v = unit(Float32Array.from({ length: dim }, (_, j) => dirs[t]![j]! + (noise * gauss(rand)) / Math.sqrt(dim) * 2));
-      items.push({ id: `c${t}-i${i}`, title: `Item ${i} of cat${t}`, category: `cat${t}`, tags: [], brand: null, price: 1 + ((i * 7 + t * 13) % 100), vector: v });
+      const v = unit(
+        Float32Array.from({ length: dim }, (_, j) => dirs[t]![j]! + ((noise * gauss(rand)) / Math.sqrt(dim)) * 2),
+      );
+      items.push({
+        id: `c${t}-i${i}`,
+        title: `Item ${i} of cat${t}`,
+        category: `cat${t}`,
+        tags: [],
+        brand: null,
+        price: 1 + ((i * 7 + t * 13) % 100),
+        vector: v,
+      });
     }
   }
   return {
@@ -57,13 +77,23 @@ export function makeCatalogue(opts: { topics?: number; perTopic?: number; dim?: 
 }
 
 export function makeModel(cat: Catalogue, config?: DeepPartial<RecommendConfig>): RecommenderModel {
-  const model = new RecommenderModel({ dim: cat.dim, index: createVectorIndex({ dim: cat.dim, kind: 'exact' }), config });
+  const model = new RecommenderModel({
+    dim: cat.dim,
+    index: createVectorIndex({ dim: cat.dim, kind: 'exact' }),
+    config,
+  });
   model.upsertItems(cat.items);
   return model;
 }
 
 let seq = 0;
-export function ev(userId: string, itemId: string, occurredAt: number, type: BehaviorType = 'PURCHASE', value: number | null = null): BehaviorEvent {
+export function ev(
+  userId: string,
+  itemId: string,
+  occurredAt: number,
+  type: BehaviorType = 'PURCHASE',
+  value: number | null = null,
+): BehaviorEvent {
   seq++;
   return { seq, eventId: `e${seq}`, userId, itemId, type, value, text: null, occurredAt };
 }
@@ -95,16 +125,27 @@ export function signalsFrom(
   const interests = [...byCat].map(([c, ids]) => ({
     label: c,
     weight: ids.length / Math.max(1, positive.length),
-    vector: mean(ids.map((id) => cat.vectorOf.get(id)!), cat.dim)!,
+    vector: mean(
+      ids.map((id) => cat.vectorOf.get(id)!),
+      cat.dim,
+    )!,
     topItemIds: ids.slice(0, 5),
   }));
   return {
     userId,
-    longTerm: mean(positive.map((i) => cat.vectorOf.get(i.itemId)!), cat.dim),
-    shortTerm: mean(positive.slice(0, 5).map((i) => cat.vectorOf.get(i.itemId)!), cat.dim),
+    longTerm: mean(
+      positive.map((i) => cat.vectorOf.get(i.itemId)!),
+      cat.dim,
+    ),
+    shortTerm: mean(
+      positive.slice(0, 5).map((i) => cat.vectorOf.get(i.itemId)!),
+      cat.dim,
+    ),
     interests,
     facets: interests.map((i) => ({ kind: 'category', value: i.label, weight: i.weight })),
-    recent: newestFirst.slice(0, 20).map((i) => ({ itemId: i.itemId, type: i.type ?? 'PURCHASE', occurredAt: i.at, weight: i.weight ?? 1 })),
+    recent: newestFirst
+      .slice(0, 20)
+      .map((i) => ({ itemId: i.itemId, type: i.type ?? 'PURCHASE', occurredAt: i.at, weight: i.weight ?? 1 })),
     consumed: new Set(positive.map((i) => i.itemId)),
     rejected: new Set(newestFirst.filter((i) => (i.weight ?? 1) < 0).map((i) => i.itemId)),
     attributes: {},
@@ -136,7 +177,14 @@ export function emptySignals(userId: string, extra: Partial<ProfileSignals> = {}
  * (default 0.8) each user has a favourite topic (u mod topics) and picks from it with that probability,
  * otherwise uniformly: behaviour correlates with content, as in real logs.
  */
-export function backgroundEvents(cat: Catalogue, users: number, perUser: number, seed: number, t0: number, topical = 0.8): BehaviorEvent[] {
+export function backgroundEvents(
+  cat: Catalogue,
+  users: number,
+  perUser: number,
+  seed: number,
+  t0: number,
+  topical = 0.8,
+): BehaviorEvent[] {
   const rand = mulberry32(seed);
   const out: BehaviorEvent[] = [];
   const perTopic = cat.items.length / cat.topics.length;

@@ -16,9 +16,15 @@ class Recording implements Encoder {
   calls: Array<{ texts: string[]; role?: TextRole }> = [];
   fail = false;
   constructor(private readonly inner: Encoder) {}
-  get id() { return this.inner.id; }
-  get kind() { return this.inner.kind; }
-  get dim() { return this.inner.dim; }
+  get id() {
+    return this.inner.id;
+  }
+  get kind() {
+    return this.inner.kind;
+  }
+  get dim() {
+    return this.inner.dim;
+  }
   async encodeBatch(texts: string[], role?: TextRole) {
     this.calls.push({ texts: [...texts], role });
     if (this.fail) throw new Error('model exploded');
@@ -49,7 +55,7 @@ describe('EncoderService', () => {
     tiny = await loadEncoder({ modelDir: dir, threads: 1 });
   });
 
-  it('64 concurrent callers each get their own text\'s vector, in few batches', async () => {
+  it("64 concurrent callers each get their own text's vector, in few batches", async () => {
     expect(new Set(TEXTS).size).toBe(64);
     const direct: Float32Array[] = [];
     for (const t of TEXTS) direct.push((await tiny.encodeBatch([t]))[0]!);

@@ -37,11 +37,20 @@ describe('fitCatalogEncoder', () => {
     const st = parseSafetensors(readFileSync(join(outDir, 'model.safetensors')));
     expect(st.get('embeddings')).toMatchObject({ dtype: 'F32', shape: [23, 8] });
     const tok = new Tokenizer(JSON.parse(readFileSync(join(outDir, 'tokenizer.json'), 'utf8')), {});
-    expect(tok.encode('Galaxy-Rebels café', { add_special_tokens: false }).tokens).toEqual(['galaxy', '[UNK]', 'rebels', '[UNK]']);
+    expect(tok.encode('Galaxy-Rebels café', { add_special_tokens: false }).tokens).toEqual([
+      'galaxy',
+      '[UNK]',
+      'rebels',
+      '[UNK]',
+    ]);
 
     const enc = await loadEncoder({ modelDir: outDir });
     expect(enc.kind).toBe('static');
-    const [q, same, other] = await enc.encodeBatch(['rebels in the galaxy', 'a starship pilot in orbit', 'bread dough and butter']);
+    const [q, same, other] = await enc.encodeBatch([
+      'rebels in the galaxy',
+      'a starship pilot in orbit',
+      'bread dough and butter',
+    ]);
     expect(dot(q!, same!)).toBeGreaterThan(dot(q!, other!) + 0.3);
   });
 
@@ -59,7 +68,9 @@ describe('fitCatalogEncoder', () => {
   it('is deterministic', async () => {
     await fitCatalogEncoder(corpus(200), { outDir: join(root, 'd1'), dim: 6 });
     await fitCatalogEncoder(corpus(200), { outDir: join(root, 'd2'), dim: 6 });
-    expect(readFileSync(join(root, 'd1', 'model.safetensors')).equals(readFileSync(join(root, 'd2', 'model.safetensors')))).toBe(true);
+    expect(
+      readFileSync(join(root, 'd1', 'model.safetensors')).equals(readFileSync(join(root, 'd2', 'model.safetensors'))),
+    ).toBe(true);
   });
 
   it('refuses a corpus with no repeated words', async () => {

@@ -18,9 +18,14 @@ describe('LexicalEncoder', () => {
     const [b] = await new LexicalEncoder().encodeBatch(['Trail running shoes, waterproof']);
     expect(Array.from(a!)).toEqual(Array.from(b!));
     // Pin a few coordinates so a change of hashing or weighting (which invalidates stored vectors) is noticed.
-    const nz = Array.from(a!).map((x, i) => [i, x] as const).filter(([, x]) => Math.abs(x) > 1e-4);
+    const nz = Array.from(a!)
+      .map((x, i) => [i, x] as const)
+      .filter(([, x]) => Math.abs(x) > 1e-4);
     expect(nz.length).toBeGreaterThan(30);
-    const sig = nz.slice(0, 3).map(([i, x]) => `${i}:${x.toFixed(4)}`).join(',');
+    const sig = nz
+      .slice(0, 3)
+      .map(([i, x]) => `${i}:${x.toFixed(4)}`)
+      .join(',');
     expect(sig).toBe(LEXICAL_SIGNATURE);
   });
 
@@ -46,7 +51,12 @@ describe('LexicalEncoder', () => {
 
   it('is fast: 2,000 item texts in well under a second', async () => {
     const texts = Array.from({ length: 2000 }, (_, i) =>
-      itemText({ title: `Item ${i} trail shoe`, category: 'Sports', tags: ['outdoor', `t${i % 7}`], description: 'A light shoe for long runs on rough trails. '.repeat(5) }),
+      itemText({
+        title: `Item ${i} trail shoe`,
+        category: 'Sports',
+        tags: ['outdoor', `t${i % 7}`],
+        description: 'A light shoe for long runs on rough trails. '.repeat(5),
+      }),
     );
     const t0 = performance.now();
     await enc.encodeBatch(texts);
@@ -56,9 +66,15 @@ describe('LexicalEncoder', () => {
 
 describe('itemText', () => {
   it('orders title, category, tags, brand, then a truncated description; skips empty parts', () => {
-    expect(itemText({ title: 'Gorilla Glue', category: 'Adhesives', tags: ['glue', 'wood'], brand: 'Gorilla', description: 'Strong.' })).toBe(
-      'Gorilla Glue. Category: Adhesives. Tags: glue, wood. Brand: Gorilla. Strong.',
-    );
+    expect(
+      itemText({
+        title: 'Gorilla Glue',
+        category: 'Adhesives',
+        tags: ['glue', 'wood'],
+        brand: 'Gorilla',
+        description: 'Strong.',
+      }),
+    ).toBe('Gorilla Glue. Category: Adhesives. Tags: glue, wood. Brand: Gorilla. Strong.');
     expect(itemText({ title: 'Only a title', description: null, tags: [] })).toBe('Only a title.');
     const long = itemText({ title: 'T', description: 'word '.repeat(1000) });
     expect(long.length).toBeLessThan(700);

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cudaAvailable } from '../../src/inference/ort.js';
-import { EncoderConfigError, describeEncoder, encoderOptionsFromEnv, loadEncoder } from '../../src/inference/loadEncoder.js';
+import {
+  EncoderConfigError,
+  describeEncoder,
+  encoderOptionsFromEnv,
+  loadEncoder,
+} from '../../src/inference/loadEncoder.js';
 import { GLOVE_DIR } from '../helpers/catalogEncoder.js';
 import { writeTinyBertDir } from './tinyBert.js';
 
@@ -70,7 +75,8 @@ describe('loadEncoder', () => {
   it.skipIf(!existsSync(GLOVE_DIR))('the id changes when the weights change', async () => {
     const a = join(root, 'glove-copy');
     mkdirSync(a);
-    for (const f of ['model.safetensors', 'tokenizer.json', 'config.json']) copyFileSync(join(GLOVE_DIR, f), join(a, f));
+    for (const f of ['model.safetensors', 'tokenizer.json', 'config.json'])
+      copyFileSync(join(GLOVE_DIR, f), join(a, f));
     const e1 = await loadEncoder({ modelDir: a });
     const orig = await loadEncoder({ modelDir: GLOVE_DIR });
     expect(e1.id.split('-').pop()).toBe(orig.id.split('-').pop());
@@ -95,7 +101,9 @@ describe('loadEncoder', () => {
   });
 
   it('reads options from the environment and rejects bad values', () => {
-    expect(encoderOptionsFromEnv({ ENCODER_MODEL_DIR: ' /m ', ENCODER_DEVICE: 'CUDA', ENCODER_THREADS: '2' })).toMatchObject({
+    expect(
+      encoderOptionsFromEnv({ ENCODER_MODEL_DIR: ' /m ', ENCODER_DEVICE: 'CUDA', ENCODER_THREADS: '2' }),
+    ).toMatchObject({
       modelDir: '/m',
       device: 'cuda',
       threads: 2,

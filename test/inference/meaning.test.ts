@@ -33,7 +33,10 @@ function catalogMeaningSuite(name: string, getEncoder: () => LoadedEncoder) {
     beforeAll(async () => {
       items = await movieLensItems();
       const enc = getEncoder();
-      const all = await enc.encodeBatch(items.map((i) => i.text), 'passage');
+      const all = await enc.encodeBatch(
+        items.map((i) => i.text),
+        'passage',
+      );
       vecs = new Map(items.map((it, k) => [it.id, all[k]!]));
     });
     const q = async (text: string) => (await getEncoder().encodeBatch([text], 'query'))[0]!;

@@ -43,7 +43,10 @@ export function tinyWeights(seed = 7): TinyWeights {
   };
 }
 
-export function tinyBertOnnx(w: TinyWeights, opts: { tokenTypes?: boolean; sentenceEmbedding?: boolean } = {}): Uint8Array {
+export function tinyBertOnnx(
+  w: TinyWeights,
+  opts: { tokenTypes?: boolean; sentenceEmbedding?: boolean } = {},
+): Uint8Array {
   const tokenTypes = opts.tokenTypes ?? true;
   const nodes: OnnxNode[] = [
     { op: 'Gather', inputs: ['wemb', 'input_ids'], outputs: ['xw'], attrs: { axis: 0 } },
@@ -70,7 +73,9 @@ export function tinyBertOnnx(w: TinyWeights, opts: { tokenTypes?: boolean; sente
     { op: 'Add', inputs: ['h1', 'bias'], outputs: ['h2'] },
     { op: 'Tanh', inputs: ['h2'], outputs: ['last_hidden_state'] },
   ];
-  const outputs = [{ name: 'last_hidden_state', type: DType.FLOAT, shape: ['batch', 'seq', D] as Array<string | number> }];
+  const outputs = [
+    { name: 'last_hidden_state', type: DType.FLOAT, shape: ['batch', 'seq', D] as Array<string | number> },
+  ];
   if (opts.sentenceEmbedding) {
     nodes.push(
       { op: 'Squeeze', inputs: ['ctx', 'ax1'], outputs: ['ctx2'] },
@@ -120,7 +125,13 @@ export function tinyTokenizerJson(): object {
     truncation: null,
     padding: null,
     added_tokens: SPECIALS.map((s, i) => special(s, i)),
-    normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
+    normalizer: {
+      type: 'BertNormalizer',
+      clean_text: true,
+      handle_chinese_chars: true,
+      strip_accents: null,
+      lowercase: true,
+    },
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: {
       type: 'TemplateProcessing',
@@ -173,8 +184,14 @@ export function writeTinyBertDir(dir: string, o: TinyDirOptions = {}): TinyWeigh
     tinyBertOnnx(w, { tokenTypes: o.tokenTypes, sentenceEmbedding: o.sentenceEmbedding }),
   );
   writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(tinyTokenizerJson()));
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'bert', hidden_size: D, max_position_embeddings: MAX_POS }));
-  writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ model_max_length: o.maxLength ?? 16, pad_token: '[PAD]' }));
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({ model_type: 'bert', hidden_size: D, max_position_embeddings: MAX_POS }),
+  );
+  writeFileSync(
+    join(dir, 'tokenizer_config.json'),
+    JSON.stringify({ model_max_length: o.maxLength ?? 16, pad_token: '[PAD]' }),
+  );
   const pooling = o.pooling ?? 'mean';
   writeFileSync(
     join(dir, '1_Pooling', 'config.json'),

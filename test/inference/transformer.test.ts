@@ -75,7 +75,8 @@ describe('transformer encoder on a tiny BERT-shaped model', () => {
   });
 
   it('truncates at the model max length, keeping [CLS] ... [SEP]', async () => {
-    const long = 'the man plays the guitar and the woman plays the guitar and someone plays music with the old guitar today';
+    const long =
+      'the man plays the guitar and the woman plays the guitar and someone plays music with the old guitar today';
     const full = ids(long);
     expect(full.length).toBeGreaterThan(16);
     const truncated = [...full.slice(0, 15), full[full.length - 1]!]; // 14 word pieces + [CLS] + [SEP]

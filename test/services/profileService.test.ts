@@ -43,13 +43,16 @@ describe.each(await providers())('ProfileService write path on %s', (provider) =
     const transaction = store.transaction.bind(store);
     let conflicts = 0;
     // The first save of this unit of work finds the profile saved by someone else.
-    store.transaction = (fn) => transaction((tx) => fn({
-      ...tx,
-      saveProfile: async (...args: Parameters<StoreTx['saveProfile']>) => {
-        if (conflicts++ === 0) throw new VersionConflictError(args[0].userId, args[1]);
-        return tx.saveProfile(...args);
-      },
-    }));
+    store.transaction = (fn) =>
+      transaction((tx) =>
+        fn({
+          ...tx,
+          saveProfile: async (...args: Parameters<StoreTx['saveProfile']>) => {
+            if (conflicts++ === 0) throw new VersionConflictError(args[0].userId, args[1]);
+            return tx.saveProfile(...args);
+          },
+        }),
+      );
     try {
       const r = await record({ userId: 'conflict', eventId: 'c2', itemId: 'doc', type: 'CLICK', occurredAt: at(2) });
       expect(r).toMatchObject({ duplicate: false, profile: { version: 2, eventCount: 2 } });
@@ -85,8 +88,14 @@ describe.each(await providers())('ProfileService write path on %s', (provider) =
     let transactions = 0;
     store.transaction = (fn) => (transactions++, transaction(fn));
     const text = 'a fine pan';
-    const late = await record({ userId: 'late', eventId: 'l3', itemId: 'pan', type: 'REVIEW', text, occurredAt: at(3) })
-      .finally(() => (store.transaction = transaction));
+    const late = await record({
+      userId: 'late',
+      eventId: 'l3',
+      itemId: 'pan',
+      type: 'REVIEW',
+      text,
+      occurredAt: at(3),
+    }).finally(() => (store.transaction = transaction));
     // The first transaction met the reviews' texts unencoded, rolled back, and ran again once they were encoded.
     expect(transactions).toBe(2);
     expect(late.profile).toMatchObject({ version: 7, eventCount: 7 });
@@ -106,7 +115,9 @@ describe.each(await providers())('ProfileService write path on %s', (provider) =
       { userId: 'batchdup', eventId: 'b3', itemId: 'pan', type: 'CLICK', occurredAt: at(3) },
     ]);
     expect(results.map((r) => [r.behavior.eventId, r.duplicate, r.profile.eventCount])).toEqual([
-      ['b2', false, 2], ['b1', true, 2], ['b3', false, 3],
+      ['b2', false, 2],
+      ['b1', true, 2],
+      ['b3', false, 3],
     ]);
     expect(await services.store.countBehaviors('batchdup')).toBe(3);
     expect(await storedBytes('batchdup')).toEqual(await replayBytes('batchdup'));
@@ -119,7 +130,10 @@ describe.each(await providers())('ProfileService write path on %s', (provider) =
       { userId: 'batchlate', eventId: 'x2', itemId: 'pan', type: 'REVIEW', text: 'late but loved', occurredAt: at(2) },
     ]);
     const shown = results.map((r) => [r.behavior.eventId, r.duplicate, r.profile.version]);
-    expect(shown).toEqual([['x6', false, 2], ['x2', false, 3]]);
+    expect(shown).toEqual([
+      ['x6', false, 2],
+      ['x2', false, 3],
+    ]);
     expect(decodeProfileState(await storedBytes('batchlate')).eventCount).toBe(3);
     expect(await storedBytes('batchlate')).toEqual(await replayBytes('batchlate'));
   });

@@ -7,11 +7,24 @@ import type { ProfileRow } from '../../src/store/types.js';
 import { freshDatabase, providers, type TestDatabase } from '../helpers/server.js';
 
 const event = (eventId: string) => ({
-  eventId, userId: 'u1', itemId: null, type: 'CLICK' as const, value: null, text: null, occurredAt: 1_000,
+  eventId,
+  userId: 'u1',
+  itemId: null,
+  type: 'CLICK' as const,
+  value: null,
+  text: null,
+  occurredAt: 1_000,
 });
 const profile = (version: number): ProfileRow => ({
-  userId: 'u1', version, eventCount: version, state: new Uint8Array([version]), summary: '', drift: null,
-  driftShort: null, changedFacets: [], updatedAt: new Date(),
+  userId: 'u1',
+  version,
+  eventCount: version,
+  state: new Uint8Array([version]),
+  summary: '',
+  drift: null,
+  driftShort: null,
+  changedFacets: [],
+  updatedAt: new Date(),
 });
 
 describe.each(await providers())('store conflicts on %s', (provider) => {

@@ -11,7 +11,11 @@ const ITEMS = `query Items($after: String, $category: String) { items(first: 50,
   pageInfo { endCursor hasNextPage } edges { node { id title category price } } } }`;
 
 interface ItemsData {
-  items: { totalCount: number; pageInfo: { endCursor: string | null; hasNextPage: boolean }; edges: Array<{ node: { id: string; title: string; category: string | null; price: number | null } }> };
+  items: {
+    totalCount: number;
+    pageInfo: { endCursor: string | null; hasNextPage: boolean };
+    edges: Array<{ node: { id: string; title: string; category: string | null; price: number | null } }>;
+  };
 }
 
 export function ItemsPage() {
@@ -25,7 +29,14 @@ export function ItemsPage() {
         <OpenById label="Item id" to={itemPath} />
         <div className="inline">
           <label htmlFor="item-category">Category</label>
-          <input id="item-category" value={category} onChange={(e) => { setCategory(e.target.value); setAfter(null); }} />
+          <input
+            id="item-category"
+            value={category}
+            onChange={(e) => {
+              setCategory(e.target.value);
+              setAfter(null);
+            }}
+          />
         </div>
       </div>
       <ErrorBox error={error} />
@@ -77,8 +88,17 @@ const SIMILAR = `query Similar($id: ID!, $first: Int) { similarItems(itemId: $id
 
 interface ItemData {
   item: {
-    id: string; title: string; description: string | null; category: string | null; tags: string[]; brand: string | null; price: number | null;
-    attributes: Record<string, unknown>; encoderId: string | null; createdAt: string; updatedAt: string;
+    id: string;
+    title: string;
+    description: string | null;
+    category: string | null;
+    tags: string[];
+    brand: string | null;
+    price: number | null;
+    attributes: Record<string, unknown>;
+    encoderId: string | null;
+    createdAt: string;
+    updatedAt: string;
     interactions: { total: number; users: number; byType: Array<{ type: string; count: number }> };
   } | null;
 }
@@ -108,7 +128,9 @@ export function ItemPage({ id }: { id: string }) {
                 <Stat label="Encoder" value={item.encoderId ?? 'no vector'} />
                 <Stat label="Updated" value={dateTime(item.updatedAt)} />
               </dl>
-              {Object.keys(item.attributes).length > 0 && <pre className="json">{JSON.stringify(item.attributes, null, 2)}</pre>}
+              {Object.keys(item.attributes).length > 0 && (
+                <pre className="json">{JSON.stringify(item.attributes, null, 2)}</pre>
+              )}
             </Card>
             <Card title="Who interacts with it">
               <dl className="stats">
@@ -116,9 +138,19 @@ export function ItemPage({ id }: { id: string }) {
                 <Stat label="Distinct users" value={<span data-testid="item-users">{item.interactions.users}</span>} />
               </dl>
               {item.interactions.byType.length > 0 ? (
-                <figure className="chart" role="img" aria-label={item.interactions.byType.map((t) => `${t.count} ${t.type.toLowerCase()}`).join(', ')}>
+                <figure
+                  className="chart"
+                  role="img"
+                  aria-label={item.interactions.byType.map((t) => `${t.count} ${t.type.toLowerCase()}`).join(', ')}
+                >
                   <ResponsiveContainer width="100%" height={180}>
-                    <BarChart data={item.interactions.byType.map((t) => ({ type: t.type.toLowerCase().replace(/_/g, ' '), count: t.count }))} margin={{ top: 8, right: 8, bottom: 0, left: -20 }}>
+                    <BarChart
+                      data={item.interactions.byType.map((t) => ({
+                        type: t.type.toLowerCase().replace(/_/g, ' '),
+                        count: t.count,
+                      }))}
+                      margin={{ top: 8, right: 8, bottom: 0, left: -20 }}
+                    >
                       <CartesianGrid strokeDasharray="3 3" vertical={false} />
                       <XAxis dataKey="type" tick={{ fontSize: 11 }} />
                       <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
@@ -137,12 +169,21 @@ export function ItemPage({ id }: { id: string }) {
             actions={
               <span className="inline">
                 <label htmlFor="similar-first">How many</label>
-                <input id="similar-first" type="number" min={1} max={100} value={first} onChange={(e) => setFirst(Math.max(1, Number(e.target.value) || 1))} />
+                <input
+                  id="similar-first"
+                  type="number"
+                  min={1}
+                  max={100}
+                  value={first}
+                  onChange={(e) => setFirst(Math.max(1, Number(e.target.value) || 1))}
+                />
               </span>
             }
           >
             <ErrorBox error={similar.error} />
-            {similar.data && <RecommendationList recs={similar.data.similarItems} label={`Items similar to ${item.title}`} />}
+            {similar.data && (
+              <RecommendationList recs={similar.data.similarItems} label={`Items similar to ${item.title}`} />
+            )}
           </Card>
         </>
       )}

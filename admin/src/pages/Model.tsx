@@ -83,7 +83,11 @@ export function ModelPage() {
           </div>
           <Card title="Candidate sources">
             <div className="grid two">
-              <figure className="chart" role="img" aria-label={m.sources.map((s) => `${s.name} ${s.weight}`).join(', ')}>
+              <figure
+                className="chart"
+                role="img"
+                aria-label={m.sources.map((s) => `${s.name} ${s.weight}`).join(', ')}
+              >
                 <figcaption>Blend weight per source</figcaption>
                 <ResponsiveContainer width="100%" height={200}>
                   <BarChart data={m.sources} margin={{ top: 8, right: 8, bottom: 0, left: -20 }}>

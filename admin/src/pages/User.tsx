@@ -3,7 +3,16 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { gql, useQuery, useSubscription } from '../api.js';
-import { Card, ErrorBox, FacetChanges, RecommendationList, Stat, WeightBar, type FacetChangeData, type RecommendationData } from '../components.js';
+import {
+  Card,
+  ErrorBox,
+  FacetChanges,
+  RecommendationList,
+  Stat,
+  WeightBar,
+  type FacetChangeData,
+  type RecommendationData,
+} from '../components.js';
 import { dateTime, fmt, PALETTE, toLocalInput } from '../format.js';
 import { Link, itemPath, navigate, userPath } from '../router.js';
 
@@ -15,7 +24,9 @@ interface UsersData {
   users: {
     totalCount: number;
     pageInfo: { endCursor: string | null; hasNextPage: boolean };
-    edges: Array<{ node: { id: string; updatedAt: string; profile: { version: number; eventCount: number; summary: string } | null } }>;
+    edges: Array<{
+      node: { id: string; updatedAt: string; profile: { version: number; eventCount: number; summary: string } | null };
+    }>;
   };
 }
 
@@ -63,7 +74,9 @@ export function UsersPage() {
                     </td>
                     <td>{node.profile ? `v${node.profile.version}` : '—'}</td>
                     <td>{node.profile?.eventCount ?? 0}</td>
-                    <td className="summary-cell">{node.profile?.summary ?? <span className="muted">no profile yet</span>}</td>
+                    <td className="summary-cell">
+                      {node.profile?.summary ?? <span className="muted">no profile yet</span>}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -134,7 +147,18 @@ interface UserData {
     profileHistory: { totalCount: number; edges: Array<{ node: VersionData }> };
     behaviors: {
       totalCount: number;
-      edges: Array<{ node: { id: string; eventId: string; type: string; itemId: string | null; item: { title: string } | null; value: number | null; text: string | null; occurredAt: string } }>;
+      edges: Array<{
+        node: {
+          id: string;
+          eventId: string;
+          type: string;
+          itemId: string | null;
+          item: { title: string } | null;
+          value: number | null;
+          text: string | null;
+          occurredAt: string;
+        };
+      }>;
     };
   } | null;
 }
@@ -143,7 +167,10 @@ interface UserData {
 const CHART_VERSIONS = 30;
 const SERIES = 5;
 
-type Weights = { interests: Array<{ label: string; weight: number }>; facets: Array<{ kind: string; value: string; weight: number }> };
+type Weights = {
+  interests: Array<{ label: string; weight: number }>;
+  facets: Array<{ kind: string; value: string; weight: number }>;
+};
 
 /** Profile weights per version, fetched once per version (versions never change) in one aliased query. */
 function useVersionWeights(userId: string, versions: VersionData[]): Map<number, Weights> {
@@ -166,7 +193,10 @@ function useVersionWeights(userId: string, versions: VersionData[]): Map<number,
       })
       .join('\n');
     const decl = wanted.map((v) => `$a${v.version}: DateTime!`).join(', ');
-    gql<{ user: Record<string, (Weights & { version: number }) | null> }>(`query Weights($id: ID!, ${decl}) { user(id: $id) { ${fields} } }`, vars)
+    gql<{ user: Record<string, (Weights & { version: number }) | null> }>(
+      `query Weights($id: ID!, ${decl}) { user(id: $id) { ${fields} } }`,
+      vars,
+    )
       .then((d) => {
         if (cancelled) return;
         for (const v of wanted) {
@@ -191,7 +221,11 @@ function ProfileView({ profile, heading, past }: { profile: ProfileData; heading
   const byKind = new Map<string, ProfileData['facets']>();
   for (const f of profile.facets) byKind.set(f.kind, [...(byKind.get(f.kind) ?? []), f]);
   return (
-    <Card id="profile" title={heading} actions={past ? <span className="badge past">past version</span> : <span className="badge now">current</span>}>
+    <Card
+      id="profile"
+      title={heading}
+      actions={past ? <span className="badge past">past version</span> : <span className="badge now">current</span>}
+    >
       <p className="summary" data-testid="summary">
         {profile.summary}
       </p>
@@ -269,10 +303,22 @@ function WeightsChart({ title, data, keys }: { title: string; data: Array<Record
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="version" tickFormatter={(v: number) => `v${v}`} tick={{ fontSize: 11 }} />
             <YAxis tick={{ fontSize: 11 }} />
-            <Tooltip labelFormatter={(v) => `version ${String(v)}`} formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : String(v))} />
+            <Tooltip
+              labelFormatter={(v) => `version ${String(v)}`}
+              formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : String(v))}
+            />
             <Legend wrapperStyle={{ fontSize: 12 }} />
             {keys.map((k, i) => (
-              <Line key={k} type="monotone" dataKey={k} stroke={PALETTE[i % PALETTE.length]} dot={false} strokeWidth={2} isAnimationActive={false} connectNulls />
+              <Line
+                key={k}
+                type="monotone"
+                dataKey={k}
+                stroke={PALETTE[i % PALETTE.length]}
+                dot={false}
+                strokeWidth={2}
+                isAnimationActive={false}
+                connectNulls
+              />
             ))}
           </LineChart>
         </ResponsiveContainer>
@@ -281,7 +327,17 @@ function WeightsChart({ title, data, keys }: { title: string; data: Array<Record
   );
 }
 
-function Timeline({ userId, versions, total, onView }: { userId: string; versions: VersionData[]; total: number; onView: (v: VersionData) => void }) {
+function Timeline({
+  userId,
+  versions,
+  total,
+  onView,
+}: {
+  userId: string;
+  versions: VersionData[];
+  total: number;
+  onView: (v: VersionData) => void;
+}) {
   const weights = useVersionWeights(userId, versions);
   const charted = [...versions.slice(0, CHART_VERSIONS)].reverse();
   const latest = weights.get(versions[0]?.version ?? -1);
@@ -293,19 +349,32 @@ function Timeline({ userId, versions, total, onView }: { userId: string; version
     .map((f) => `${f.kind}: ${f.value}`);
   const interestData = charted.map((v) => {
     const row: Record<string, number> = { version: v.version };
-    for (const i of weights.get(v.version)?.interests ?? []) if (interestKeys.includes(i.label)) row[i.label] = i.weight;
+    for (const i of weights.get(v.version)?.interests ?? [])
+      if (interestKeys.includes(i.label)) row[i.label] = i.weight;
     return row;
   });
   const facetData = charted.map((v) => {
     const row: Record<string, number> = { version: v.version };
-    for (const f of weights.get(v.version)?.facets ?? []) if (facetKeys.includes(`${f.kind}: ${f.value}`)) row[`${f.kind}: ${f.value}`] = f.weight;
+    for (const f of weights.get(v.version)?.facets ?? [])
+      if (facetKeys.includes(`${f.kind}: ${f.value}`)) row[`${f.kind}: ${f.value}`] = f.weight;
     return row;
   });
-  const driftData = charted.filter((v) => v.drift !== null).map((v) => ({ t: new Date(v.asOf).getTime(), drift: v.drift!, short: v.driftShort ?? undefined, version: v.version }));
+  const driftData = charted
+    .filter((v) => v.drift !== null)
+    .map((v) => ({
+      t: new Date(v.asOf).getTime(),
+      drift: v.drift!,
+      short: v.driftShort ?? undefined,
+      version: v.version,
+    }));
   return (
     <Card id="timeline" title={`Timeline: ${total} versions`}>
       <div className="grid two">
-        <WeightsChart title={`Interest weights over the last ${charted.length} versions`} data={interestData} keys={interestKeys} />
+        <WeightsChart
+          title={`Interest weights over the last ${charted.length} versions`}
+          data={interestData}
+          keys={interestKeys}
+        />
         <WeightsChart title="Facet weights over versions" data={facetData} keys={facetKeys} />
       </div>
       <figure className="chart">
@@ -316,12 +385,36 @@ function Timeline({ userId, versions, total, onView }: { userId: string; version
           <ResponsiveContainer width="100%" height={180}>
             <LineChart data={driftData} margin={{ top: 8, right: 12, bottom: 0, left: -16 }}>
               <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={(t: number) => new Date(t).toLocaleTimeString()} tick={{ fontSize: 11 }} />
+              <XAxis
+                dataKey="t"
+                type="number"
+                scale="time"
+                domain={['dataMin', 'dataMax']}
+                tickFormatter={(t: number) => new Date(t).toLocaleTimeString()}
+                tick={{ fontSize: 11 }}
+              />
               <YAxis tick={{ fontSize: 11 }} />
-              <Tooltip labelFormatter={(t) => dateTime(Number(t))} formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : String(v))} />
+              <Tooltip
+                labelFormatter={(t) => dateTime(Number(t))}
+                formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : String(v))}
+              />
               <Legend wrapperStyle={{ fontSize: 12 }} />
-              <Line type="monotone" dataKey="drift" name="long-term" stroke={PALETTE[0]} strokeWidth={2} isAnimationActive={false} />
-              <Line type="monotone" dataKey="short" name="short-term" stroke={PALETTE[1]} strokeWidth={2} isAnimationActive={false} />
+              <Line
+                type="monotone"
+                dataKey="drift"
+                name="long-term"
+                stroke={PALETTE[0]}
+                strokeWidth={2}
+                isAnimationActive={false}
+              />
+              <Line
+                type="monotone"
+                dataKey="short"
+                name="short-term"
+                stroke={PALETTE[1]}
+                strokeWidth={2}
+                isAnimationActive={false}
+              />
             </LineChart>
           </ResponsiveContainer>
         )}
@@ -367,7 +460,15 @@ function Timeline({ userId, versions, total, onView }: { userId: string; version
   );
 }
 
-function AsOfControl({ versions, asOf, onChange }: { versions: VersionData[]; asOf: string | null; onChange: (iso: string | null) => void }) {
+function AsOfControl({
+  versions,
+  asOf,
+  onChange,
+}: {
+  versions: VersionData[];
+  asOf: string | null;
+  onChange: (iso: string | null) => void;
+}) {
   const [value, setValue] = useState(asOf ? toLocalInput(asOf) : '');
   useEffect(() => setValue(asOf ? toLocalInput(asOf) : ''), [asOf]);
   const submit = (e: FormEvent) => {
@@ -412,14 +513,22 @@ function Recommendations({ userId, refreshKey }: { userId: string; refreshKey: n
   const [exclude, setExclude] = useState('');
   const [priceMin, setPriceMin] = useState('');
   const [priceMax, setPriceMax] = useState('');
-  const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+  const list = (s: string) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
   const filter: Record<string, unknown> = {};
   if (list(categories).length) filter.categories = list(categories);
   if (list(exclude).length) filter.excludeCategories = list(exclude);
   if (priceMin !== '') filter.priceMin = Number(priceMin);
   if (priceMax !== '') filter.priceMax = Number(priceMax);
   const { data, error, loading, refetch } = useQuery<{ user: { recommendations: RecommendationData[] } | null }>(RECS, {
-    id: userId, first, explore, seed, filter: Object.keys(filter).length ? filter : null,
+    id: userId,
+    first,
+    explore,
+    seed,
+    filter: Object.keys(filter).length ? filter : null,
   });
   const mounted = useRef(false);
   useEffect(() => {
@@ -428,15 +537,40 @@ function Recommendations({ userId, refreshKey }: { userId: string; refreshKey: n
     // Only a live update (refreshKey) re-runs this; variable changes already refetch inside useQuery.
   }, [refreshKey]);
   return (
-    <Card id="recs" title="Recommendations now" actions={loading ? <span className="muted" role="status">updating…</span> : null}>
+    <Card
+      id="recs"
+      title="Recommendations now"
+      actions={
+        loading ? (
+          <span className="muted" role="status">
+            updating…
+          </span>
+        ) : null
+      }
+    >
       <form className="controls" onSubmit={(e) => e.preventDefault()} aria-label="Recommendation controls">
         <div>
           <label htmlFor="rec-first">How many</label>
-          <input id="rec-first" type="number" min={1} max={100} value={first} onChange={(e) => setFirst(Math.max(1, Number(e.target.value) || 1))} />
+          <input
+            id="rec-first"
+            type="number"
+            min={1}
+            max={100}
+            value={first}
+            onChange={(e) => setFirst(Math.max(1, Number(e.target.value) || 1))}
+          />
         </div>
         <div>
           <label htmlFor="rec-explore">Exploration share: {explore.toFixed(2)}</label>
-          <input id="rec-explore" type="range" min={0} max={1} step={0.05} value={explore} onChange={(e) => setExplore(Number(e.target.value))} />
+          <input
+            id="rec-explore"
+            type="range"
+            min={0}
+            max={1}
+            step={0.05}
+            value={explore}
+            onChange={(e) => setExplore(Number(e.target.value))}
+          />
         </div>
         <div>
           <label htmlFor="rec-seed">Exploration seed</label>
@@ -444,11 +578,21 @@ function Recommendations({ userId, refreshKey }: { userId: string; refreshKey: n
         </div>
         <div>
           <label htmlFor="rec-cats">Only categories</label>
-          <input id="rec-cats" placeholder="comma-separated" value={categories} onChange={(e) => setCategories(e.target.value)} />
+          <input
+            id="rec-cats"
+            placeholder="comma-separated"
+            value={categories}
+            onChange={(e) => setCategories(e.target.value)}
+          />
         </div>
         <div>
           <label htmlFor="rec-excl">Exclude categories</label>
-          <input id="rec-excl" placeholder="comma-separated" value={exclude} onChange={(e) => setExclude(e.target.value)} />
+          <input
+            id="rec-excl"
+            placeholder="comma-separated"
+            value={exclude}
+            onChange={(e) => setExclude(e.target.value)}
+          />
         </div>
         <div>
           <label htmlFor="rec-pmin">Price from</label>
@@ -472,11 +616,15 @@ export function UserPage({ id }: { id: string }) {
   const [refreshKey, setRefreshKey] = useState(0);
   const [lastLive, setLastLive] = useState<number | null>(null);
   useEffect(() => setAsOf(null), [id]);
-  const liveError = useSubscription<{ profileUpdated: { version: number } }>(LIVE, { userId: id }, ({ profileUpdated }) => {
-    setLastLive(profileUpdated.version);
-    void refetch();
-    setRefreshKey((k) => k + 1);
-  });
+  const liveError = useSubscription<{ profileUpdated: { version: number } }>(
+    LIVE,
+    { userId: id },
+    ({ profileUpdated }) => {
+      setLastLive(profileUpdated.version);
+      void refetch();
+      setRefreshKey((k) => k + 1);
+    },
+  );
   const versions = useMemo(() => data?.user?.profileHistory.edges.map((e) => e.node) ?? [], [data]);
   const user = data?.user;
   const shown = asOf ? past.data?.user?.profile : user?.profile;
@@ -496,7 +644,11 @@ export function UserPage({ id }: { id: string }) {
           <AsOfControl versions={versions} asOf={asOf} onChange={setAsOf} />
           <ErrorBox error={asOf ? past.error : null} />
           {shown ? (
-            <ProfileView profile={shown} past={asOf !== null} heading={asOf ? `Profile as of ${dateTime(asOf)}` : 'Profile now'} />
+            <ProfileView
+              profile={shown}
+              past={asOf !== null}
+              heading={asOf ? `Profile as of ${dateTime(asOf)}` : 'Profile now'}
+            />
           ) : asOf && past.data ? (
             <Card title={`Profile as of ${dateTime(asOf)}`}>
               <p className="muted">No profile existed yet at that moment.</p>
@@ -524,23 +676,41 @@ export function UserPage({ id }: { id: string }) {
                       <tr key={b.id}>
                         <td>{dateTime(b.occurredAt)}</td>
                         <td>{b.type.toLowerCase().replace(/_/g, ' ')}</td>
-                        <td>{b.itemId ? <Link to={itemPath(b.itemId)}>{b.item?.title ?? b.itemId}</Link> : <span className="muted">{b.text ? `“${b.text.slice(0, 60)}”` : '—'}</span>}</td>
+                        <td>
+                          {b.itemId ? (
+                            <Link to={itemPath(b.itemId)}>{b.item?.title ?? b.itemId}</Link>
+                          ) : (
+                            <span className="muted">{b.text ? `“${b.text.slice(0, 60)}”` : '—'}</span>
+                          )}
+                        </td>
                         <td>{b.value ?? ''}</td>
                       </tr>
                     ))}
                   </tbody>
                 </table>
               </div>
-              {user.behaviors.totalCount > user.behaviors.edges.length && <p className="muted">Newest {user.behaviors.edges.length} shown.</p>}
+              {user.behaviors.totalCount > user.behaviors.edges.length && (
+                <p className="muted">Newest {user.behaviors.edges.length} shown.</p>
+              )}
             </Card>
           </div>
-          <Timeline userId={id} versions={versions} total={user.profileHistory.totalCount} onView={(v) => { setAsOf(v.asOf); window.scrollTo(0, 0); }} />
+          <Timeline
+            userId={id}
+            versions={versions}
+            total={user.profileHistory.totalCount}
+            onView={(v) => {
+              setAsOf(v.asOf);
+              window.scrollTo(0, 0);
+            }}
+          />
           <Card title="User">
             <dl className="stats">
               <Stat label="Created" value={dateTime(user.createdAt)} />
               <Stat label="Onboarding text" value={user.onboardingText ?? '—'} />
             </dl>
-            {Object.keys(user.attributes).length > 0 && <pre className="json">{JSON.stringify(user.attributes, null, 2)}</pre>}
+            {Object.keys(user.attributes).length > 0 && (
+              <pre className="json">{JSON.stringify(user.attributes, null, 2)}</pre>
+            )}
           </Card>
         </>
       )}

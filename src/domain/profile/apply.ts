@@ -1,6 +1,12 @@
 // Applying behaviours to a profile: pure, deterministic, exact under replay.
 import { hashSeed } from '../hash.js';
-import { compareEvents, type BehaviorEvent, type BehaviorType, type EventContext, type ItemFeatures } from '../types.js';
+import {
+  compareEvents,
+  type BehaviorEvent,
+  type BehaviorType,
+  type EventContext,
+  type ItemFeatures,
+} from '../types.js';
 import { cosine, norm } from '../vector.js';
 import type { ProfileConfig } from './config.js';
 import { ditherToF16, seedOf } from './half.js';
@@ -139,7 +145,11 @@ function pruneRelative(t: Tally, ratio: number): Tally {
  * The interests that survive at decay factor `factor`: weight * factor >= forgetWeight, plus always the strongest
  * one (ties: lowest id). Order is preserved. Monotone in time, which keeps consolidation replay-safe.
  */
-export function liveInterests<C extends { id: number; weight: number }>(clusters: C[], factor: number, forgetWeight: number): C[] {
+export function liveInterests<C extends { id: number; weight: number }>(
+  clusters: C[],
+  factor: number,
+  forgetWeight: number,
+): C[] {
   if (clusters.length === 0) return clusters;
   let strongest = clusters[0]!;
   for (const c of clusters) {
@@ -179,7 +189,11 @@ function facetShares(f: ProfileState['facets']): Map<string, number> {
   return out;
 }
 
-export function diffFacets(before: ProfileState['facets'], after: ProfileState['facets'], limit: number): FacetChange[] {
+export function diffFacets(
+  before: ProfileState['facets'],
+  after: ProfileState['facets'],
+  limit: number,
+): FacetChange[] {
   const a = facetShares(before);
   const b = facetShares(after);
   const keys = new Set([...a.keys(), ...b.keys()]);
@@ -234,7 +248,12 @@ function mergeTallies(a: Tally, b: Tally): Tally {
   return out;
 }
 
-function mergeClusters(a: InterestCluster, b: InterestCluster, config: ProfileConfig, eventSeed: number): InterestCluster {
+function mergeClusters(
+  a: InterestCluster,
+  b: InterestCluster,
+  config: ProfileConfig,
+  eventSeed: number,
+): InterestCluster {
   const total = a.weight + b.weight;
   const centroid = new Float32Array(a.centroid.length);
   const wa = total > 0 ? a.weight / total : 0.5;
@@ -352,7 +371,10 @@ export function applyBehavior(
 
   // 3. Long- and short-term vectors (negative events push an existing vector away; they never create one).
   if (x && w !== 0) {
-    for (const [key, salt] of [['long', 1], ['short', 2]] as const) {
+    for (const [key, salt] of [
+      ['long', 1],
+      ['short', 2],
+    ] as const) {
       const dv = s[key];
       if (dv) {
         foldMean(dv, x, w);
@@ -367,7 +389,10 @@ export function applyBehavior(
   const fbSign = config.feedback.enabled ? config.feedback.types[type] : undefined;
   if (x && fbSign !== undefined && (type !== 'RATE' || w !== 0)) {
     const rate = feedbackRate(s.feedback.evidence, config);
-    for (const [key, salt] of [['long', 3], ['short', 4]] as const) {
+    for (const [key, salt] of [
+      ['long', 3],
+      ['short', 4],
+    ] as const) {
       const dv = s[key];
       if (!dv) continue;
       const r = key === 'long' ? rate * config.feedback.longTermShare : rate;
@@ -525,7 +550,8 @@ export function replayProfile(
 ): ProfileState {
   const sorted = events.slice().sort((a, b) => compareEvents(a.event, b.event));
   let state = from ?? newProfile(userId, seed ?? {}, config);
-  const pos = from && from.lastEventAt !== null ? { occurredAt: from.lastEventAt, seq: from.lastSeq ?? -Infinity } : null;
+  const pos =
+    from && from.lastEventAt !== null ? { occurredAt: from.lastEventAt, seq: from.lastSeq ?? -Infinity } : null;
   for (const { event, ctx } of sorted) {
     if (pos && compareEvents(event, pos) <= 0) continue;
     if (!isInOrder(state, event)) {
@@ -572,9 +598,18 @@ export function decayProfileTo(
   const kept = liveInterests(s.interests, dLong, config.forgetWeight);
   const forgotten = s.interests.filter((c) => !kept.includes(c));
   s.interests = kept;
-  const changedFacets: FacetChange[] = forgotten.map((c) => ({ kind: 'interest', value: interestFacetLabel(c), delta: -c.weight * dLong }));
+  const changedFacets: FacetChange[] = forgotten.map((c) => ({
+    kind: 'interest',
+    value: interestFacetLabel(c),
+    delta: -c.weight * dLong,
+  }));
   return {
     state: s,
-    change: { drift: s.long ? 0 : null, driftShort: s.short ? 0 : null, changedFacets, versioned: forgotten.length > 0 },
+    change: {
+      drift: s.long ? 0 : null,
+      driftShort: s.short ? 0 : null,
+      changedFacets,
+      versioned: forgotten.length > 0,
+    },
   };
 }

@@ -138,23 +138,27 @@ function fail(msg: string): never {
 }
 
 function positive(name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail(`${name} must be a positive number (got ${String(v)})`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
+    fail(`${name} must be a positive number (got ${String(v)})`);
   return v;
 }
 
 function inRange(name: string, v: unknown, lo: number, hi: number): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi) fail(`${name} must be in [${lo}, ${hi}] (got ${String(v)})`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi)
+    fail(`${name} must be in [${lo}, ${hi}] (got ${String(v)})`);
   return v;
 }
 
 function int(name: string, v: unknown, lo: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo) fail(`${name} must be an integer >= ${lo} (got ${String(v)})`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo)
+    fail(`${name} must be an integer >= ${lo} (got ${String(v)})`);
   return v;
 }
 
 function types(name: string, v: unknown): BehaviorType[] {
   if (!Array.isArray(v)) fail(`${name} must be an array of behaviour types`);
-  for (const t of v) if (!(BEHAVIOR_TYPES as readonly unknown[]).includes(t)) fail(`${name}: unknown behaviour type ${String(t)}`);
+  for (const t of v)
+    if (!(BEHAVIOR_TYPES as readonly unknown[]).includes(t)) fail(`${name}: unknown behaviour type ${String(t)}`);
   return [...new Set(v as BehaviorType[])];
 }
 
@@ -171,7 +175,8 @@ export function validateProfileConfig(overrides: ProfileConfigOverrides | Partia
     if (v === null || typeof v !== 'object' || Array.isArray(v)) fail(`${String(k)} must be an object`);
     return { ...base, ...(v as Partial<T>) };
   };
-  const pick = <K extends keyof ProfileConfig>(k: K): ProfileConfig[K] => (o[k] === undefined ? d[k] : (o[k] as ProfileConfig[K]));
+  const pick = <K extends keyof ProfileConfig>(k: K): ProfileConfig[K] =>
+    o[k] === undefined ? d[k] : (o[k] as ProfileConfig[K]);
 
   const weights = obj('weights', d.weights);
   for (const t of BEHAVIOR_TYPES) {

@@ -69,7 +69,8 @@ function hash01(seed: number, i: number): number {
 export function seedOf(key: number, salt: number): number {
   const lo = key >>> 0;
   const hi = Math.floor(key / 4294967296) >>> 0;
-  let h = Math.imul(lo ^ 0x27d4eb2d, 0x165667b1) ^ Math.imul(hi + 0x3c6ef372, 0x27d4eb2f) ^ Math.imul(salt + 1, 0x9e3779b1);
+  let h =
+    Math.imul(lo ^ 0x27d4eb2d, 0x165667b1) ^ Math.imul(hi + 0x3c6ef372, 0x27d4eb2f) ^ Math.imul(salt + 1, 0x9e3779b1);
   h ^= h >>> 15;
   return h >>> 0;
 }

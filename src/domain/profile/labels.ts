@@ -40,4 +40,3 @@ export function interestFacetLabel(c: InterestCluster): string {
   const items = topItemIds(c);
   return items.length > 0 ? `Items like ${items[0]}` : 'Mixed interests';
 }
-

@@ -144,7 +144,11 @@ export function cloneState(s: ProfileState): ProfileState {
       source: c.source,
     })),
     nextInterestId: s.nextInterestId,
-    facets: { category: cloneTally(s.facets.category), tag: cloneTally(s.facets.tag), brand: cloneTally(s.facets.brand) },
+    facets: {
+      category: cloneTally(s.facets.category),
+      tag: cloneTally(s.facets.tag),
+      brand: cloneTally(s.facets.brand),
+    },
     recentCategories: cloneTally(s.recentCategories),
     price: { bought: cloneTally(s.price.bought), browsed: cloneTally(s.price.browsed) },
     stats: { ...s.stats, counts: { ...s.stats.counts } },
@@ -163,7 +167,11 @@ export function cloneState(s: ProfileState): ProfileState {
  * config.onboardingWeight, so cold-start users already have a direction; real behaviour soon outweighs it.
  * seed.at is recorded as createdAt: the seed's weight decays from then until the first event when that event is later.
  */
-export function newProfile(userId: string, seed: ProfileSeed = {}, config: ProfileConfig = DEFAULT_PROFILE_CONFIG): ProfileState {
+export function newProfile(
+  userId: string,
+  seed: ProfileSeed = {},
+  config: ProfileConfig = DEFAULT_PROFILE_CONFIG,
+): ProfileState {
   const at = seed.at ?? null;
   let onboarding: Float32Array | null = null;
   if (seed.onboardingVector && seed.onboardingVector.length > 0 && norm(seed.onboardingVector) > 0) {
@@ -186,7 +194,15 @@ export function newProfile(userId: string, seed: ProfileSeed = {}, config: Profi
     facets: { category: {}, tag: {}, brand: {} },
     recentCategories: {},
     price: { bought: {}, browsed: {} },
-    stats: { counts: {}, activeDays: 0, lastActiveDay: null, firstAt: null, lastAt: null, ratingCount: 0, ratingSum: 0 },
+    stats: {
+      counts: {},
+      activeDays: 0,
+      lastActiveDay: null,
+      firstAt: null,
+      lastAt: null,
+      ratingCount: 0,
+      ratingSum: 0,
+    },
     recent: [],
     consumed: [],
     rejected: [],

@@ -35,7 +35,9 @@ export interface VersionPlan {
  * a late event; replayed states always snapshot; consolidated ones never.
  */
 export function planVersions(
-  steps: readonly PlanStep[], currentVersion: number | null, snapshotEvery: number,
+  steps: readonly PlanStep[],
+  currentVersion: number | null,
+  snapshotEvery: number,
 ): VersionPlan {
   let version = currentVersion ?? 0;
   const stored: PlannedStep[] = [];

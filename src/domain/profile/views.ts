@@ -6,7 +6,16 @@ import { DAY_MS, decayFactor, liveInterests, stateClock } from './apply.js';
 import { clusterFacetValues, interestFacetLabel, topItemIds } from './labels.js';
 import type { ProfileState, Tally } from './state.js';
 
-export const FACET_KINDS = ['category', 'tag', 'brand', 'price_band', 'behavior', 'activity', 'rating', 'attribute'] as const;
+export const FACET_KINDS = [
+  'category',
+  'tag',
+  'brand',
+  'price_band',
+  'behavior',
+  'activity',
+  'rating',
+  'attribute',
+] as const;
 export type FacetKind = (typeof FACET_KINDS)[number];
 
 const WEEK_MS = 7 * DAY_MS;
@@ -70,7 +79,8 @@ export function profileFacets(state: ProfileState, now: number, config: ProfileC
     let total = 0;
     for (const v of Object.values(counts)) total += v ?? 0;
     const list: FacetWeight[] = [];
-    for (const [type, n] of Object.entries(counts)) if (n) list.push({ kind: 'behavior', value: type, weight: n / total });
+    for (const [type, n] of Object.entries(counts))
+      if (n) list.push({ kind: 'behavior', value: type, weight: n / total });
     list.sort((a, b) => b.weight - a.weight || cmpStr(a.value, b.value));
     out.push(...list);
   }
@@ -102,7 +112,10 @@ export function profileFacets(state: ProfileState, now: number, config: ProfileC
   return out;
 }
 
-function activity(state: ProfileState, now: number): { activeDaysPerWeek: number; eventsPerWeek: number; daysSinceLast: number } {
+function activity(
+  state: ProfileState,
+  now: number,
+): { activeDaysPerWeek: number; eventsPerWeek: number; daysSinceLast: number } {
   const first = state.stats.firstAt ?? now;
   const last = state.stats.lastAt ?? now;
   const weeks = Math.max(1, (last - first) / WEEK_MS);
@@ -122,7 +135,10 @@ function rating(state: ProfileState, config: ProfileConfig): { mean: number; gen
 }
 
 /** Nearest vocabulary label by cosine (zero-shot labelling); null when the vocabulary has no vector of that dim. */
-export function nearestLabel(vector: Float32Array, vocabulary: ReadonlyArray<{ label: string; vector: Float32Array }>): string | null {
+export function nearestLabel(
+  vector: Float32Array,
+  vocabulary: ReadonlyArray<{ label: string; vector: Float32Array }>,
+): string | null {
   let best: string | null = null;
   let bestSim = -Infinity;
   for (const v of vocabulary) {
@@ -154,9 +170,12 @@ export function profileInterests(
   const total = live.reduce((s, x) => s + x.w, 0);
   const used = new Set<string>();
   return live.map(({ c, w }) => {
-    let label = (vocabulary && vocabulary.length > 0 ? nearestLabel(c.centroid, vocabulary) : null) ?? interestFacetLabel(c);
+    let label =
+      (vocabulary && vocabulary.length > 0 ? nearestLabel(c.centroid, vocabulary) : null) ?? interestFacetLabel(c);
     if (used.has(label)) {
-      const extra = [...clusterFacetValues(c, 'tag'), ...clusterFacetValues(c, 'category')].map(([v]) => v).find((v) => !label.includes(v));
+      const extra = [...clusterFacetValues(c, 'tag'), ...clusterFacetValues(c, 'category')]
+        .map(([v]) => v)
+        .find((v) => !label.includes(v));
       label = extra ? `${label} (${extra})` : label;
     }
     used.add(label);
@@ -213,9 +232,17 @@ export function summarizeProfile(state: ProfileState, now: number, config: Profi
   const cats = shares('category', state.facets.category, 1, 0);
   const interests = profileInterests(state, now, config);
   const n = state.eventCount;
-  const lately = shares('category', state.recentCategories, decayFactor(dt, config.shortHalfLifeDays), config.facetPruneWeight);
+  const lately = shares(
+    'category',
+    state.recentCategories,
+    decayFactor(dt, config.shortHalfLifeDays),
+    config.facetPruneWeight,
+  );
   // "Lately drifting to X": the short-term leader holds at least 40% of recent weight and is not the long-term leader.
-  const drifting = n >= 3 && lately[0] && lately[0].weight >= 0.4 && cats[0] && lately[0].value !== cats[0].value ? lately[0].value : null;
+  const drifting =
+    n >= 3 && lately[0] && lately[0].weight >= 0.4 && cats[0] && lately[0].value !== cats[0].value
+      ? lately[0].value
+      : null;
   let head: string;
   if (n < 3) {
     const where = cats[0]?.value ?? interests[0]?.label;
@@ -236,7 +263,9 @@ export function summarizeProfile(state: ProfileState, now: number, config: Profi
   const clauses = [head];
   const r = rating(state, config);
   if (r && state.stats.ratingCount >= 3) {
-    clauses.push(r.generosity >= 0.4 ? 'rates generously' : r.generosity <= -0.1 ? 'rates critically' : 'rates moderately');
+    clauses.push(
+      r.generosity >= 0.4 ? 'rates generously' : r.generosity <= -0.1 ? 'rates critically' : 'rates moderately',
+    );
   }
   if (n >= 3) {
     const a = activity(state, now);

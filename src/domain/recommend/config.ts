@@ -1,7 +1,15 @@
 // Tunable knobs of the recommender. Pure data; the evaluation harness overrides them per dataset.
 import { LIKING_EVIDENCE_WEIGHTS, type BehaviorType, type RatingEvidence } from '../behavior.js';
 
-export const SOURCE_NAMES = ['content', 'collaborative', 'sequential', 'popularity', 'trending', 'segment', 'ease'] as const;
+export const SOURCE_NAMES = [
+  'content',
+  'collaborative',
+  'sequential',
+  'popularity',
+  'trending',
+  'segment',
+  'ease',
+] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
 export interface RecommendConfig {
@@ -134,11 +142,26 @@ export const DEFAULT_RECOMMEND_CONFIG: RecommendConfig = {
   // Tuned on ML-100K (test NDCG@10 0.071 vs item-kNN 0.056 with the lexical encoder): behaviour sources dominate once there is history; content
   // drives cold start (it is the only personal source then) and, through coldItemBoost, brand-new items.
   weights: { content: 0.1, collaborative: 8, sequential: 2, popularity: 0.05, trending: 0.05, segment: 0.5, ease: 8 },
-  candidates: { content: 100, collaborative: 200, sequential: 50, popularity: 100, trending: 50, segment: 100, ease: 200 },
+  candidates: {
+    content: 100,
+    collaborative: 200,
+    sequential: 50,
+    popularity: 100,
+    trending: 50,
+    segment: 100,
+    ease: 200,
+  },
   normalization: 'calibrated',
   eventWeights: { ...LIKING_EVIDENCE_WEIGHTS },
   rating: { scale: { min: 1, max: 5 }, neutralShare: 0.375 },
-  coVisitation: { windowMs: 7 * DAY, windowItems: 20, halfLifeMs: 30 * DAY, neighboursPerItem: 50, seedItems: 10, shrinkage: 2 },
+  coVisitation: {
+    windowMs: 7 * DAY,
+    windowItems: 20,
+    halfLifeMs: 30 * DAY,
+    neighboursPerItem: 50,
+    seedItems: 10,
+    shrinkage: 2,
+  },
   sequential: { maxGapMs: 7 * DAY, halfLifeMs: 30 * DAY, neighboursPerItem: 30, seedItems: 3, shrinkage: 2 },
   popularity: { halfLifeMs: 30 * DAY, trendingHalfLifeMs: 1 * DAY, topK: 500, trendingMinLift: 1.5 },
   segment: { maxSegments: 10_000, itemsPerSegment: 100, numericBucket: 10 },
@@ -182,8 +205,17 @@ export function mergeRecommendConfig(
   for (const [key, value] of Object.entries(partial)) {
     if (value === undefined) continue;
     const current = target[key];
-    if (value !== null && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object') {
-      target[key] = { ...(current as object), ...Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) };
+    if (
+      value !== null &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      current &&
+      typeof current === 'object'
+    ) {
+      target[key] = {
+        ...(current as object),
+        ...Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)),
+      };
     } else {
       target[key] = value;
     }

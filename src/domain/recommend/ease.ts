@@ -29,7 +29,10 @@ export class EaseScorer {
   }
 
   /** Scores of unseen items for a user whose history is `seeds` (x . B restricted to kept neighbours). */
-  score(seeds: Array<{ itemId: string; weight: number }>, limit: number): Array<{ itemId: string; score: number; seedItemId: string }> {
+  score(
+    seeds: Array<{ itemId: string; weight: number }>,
+    limit: number,
+  ): Array<{ itemId: string; score: number; seedItemId: string }> {
     const acc = new Map<number, { s: number; best: number; seed: number }>();
     const seen = new Set<number>();
     for (const seed of seeds) {
@@ -53,7 +56,9 @@ export class EaseScorer {
       }
     }
     const out: Array<{ itemId: string; score: number; seedItemId: string }> = [];
-    for (const [j, a] of acc) if (!seen.has(j) && a.s > 0) out.push({ itemId: this.itemIds[j]!, score: a.s, seedItemId: this.itemIds[a.seed]! });
+    for (const [j, a] of acc)
+      if (!seen.has(j) && a.s > 0)
+        out.push({ itemId: this.itemIds[j]!, score: a.s, seedItemId: this.itemIds[a.seed]! });
     out.sort((x, y) => y.score - x.score);
     return out.slice(0, limit);
   }
@@ -96,7 +101,10 @@ export function fitEase(histories: Iterable<Iterable<string>>, options: EaseOpti
     users.push(items);
     for (const id of items) counts.set(id, (counts.get(id) ?? 0) + 1);
   }
-  const itemIds = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, maxItems).map(([id]) => id);
+  const itemIds = [...counts]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, maxItems)
+    .map(([id]) => id);
   const n = itemIds.length;
   const col = new Map(itemIds.map((id, i) => [id, i]));
   const k = Math.min(keep, Math.max(0, n - 1));

@@ -3,7 +3,10 @@
 /** Dot product with four accumulators (the order of additions is part of the model's exact output). */
 export function dotF(a: Float32Array, b: Float32Array): number {
   const n = Math.min(a.length, b.length);
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   let i = 0;
   for (; i + 3 < n; i += 4) {
     s0 += a[i]! * b[i]!;

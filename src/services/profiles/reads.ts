@@ -1,7 +1,11 @@
 // Reading profiles: the current ones (as stored), one as of a past time (rebuilt from its nearest snapshot), and
 // the state the log implies (replay; tests compare it with the stored one).
 import {
-  decodeProfileState, replayProfile, summarizeProfile, type ProfileConfig, type ProfileState,
+  decodeProfileState,
+  replayProfile,
+  summarizeProfile,
+  type ProfileConfig,
+  type ProfileState,
 } from '../../domain/profile/index.js';
 import type { Store } from '../../store/types.js';
 import { notFound } from '../errors.js';
@@ -34,17 +38,22 @@ export class ProfileReader {
     if (!user) return null;
     const snapshotRow = await store.snapshotBefore(userId, asOf);
     const from = snapshotRow?.snapshot ? decodeProfileState(snapshotRow.snapshot) : null;
-    const rows = from?.lastEventAt != null
-      ? await store.behaviorsFrom(userId, new Date(from.lastEventAt))
-      : await store.userBehaviors(userId);
+    const rows =
+      from?.lastEventAt != null
+        ? await store.behaviorsFrom(userId, new Date(from.lastEventAt))
+        : await store.userBehaviors(userId);
     const upTo = rows.filter((r) => r.occurredAt <= asOf.getTime() && (from === null || afterSnapshot(r, from)));
     const vectors = await texts.encode(texts.textsOf(user, upTo));
     const events = texts.withContexts(upTo, vectors);
     const state = replayProfile(userId, texts.seed(user, vectors), events, config, from ?? undefined);
     const data = {
-      userId, version: versionRow.version, eventCount: state.eventCount,
+      userId,
+      version: versionRow.version,
+      eventCount: state.eventCount,
       summary: summarizeProfile(state, asOf.getTime(), config),
-      drift: versionRow.drift, driftShort: versionRow.driftShort, changedFacets: versionRow.changedFacets,
+      drift: versionRow.drift,
+      driftShort: versionRow.driftShort,
+      changedFacets: versionRow.changedFacets,
       updatedAt: versionRow.createdAt,
     };
     return new ProfileView(data, state, config, this.deps.vocabulary(), asOf.getTime());

@@ -2,15 +2,25 @@
 // saves the profile with an optimistic version check and writes the new versions. The texts it needs are encoded
 // before it (TextContexts); feeding the recommender and publishing happen after it, in ProfileService.
 import {
-  applyBehavior, decodeProfileState, diffFacets, driftBetween, encodeProfileState, isInOrder, newProfile,
-  planVersions, replayProfile, summarizeProfile, type FacetChange, type PlanStep, type PlannedStep, type ProfileConfig,
+  applyBehavior,
+  decodeProfileState,
+  diffFacets,
+  driftBetween,
+  encodeProfileState,
+  isInOrder,
+  newProfile,
+  planVersions,
+  replayProfile,
+  summarizeProfile,
+  type FacetChange,
+  type PlanStep,
+  type PlannedStep,
+  type ProfileConfig,
   type ProfileState,
 } from '../../domain/profile/index.js';
 import { compareEvents, type BehaviorEvent, type NewBehaviorEvent } from '../../domain/types.js';
 import { VersionConflictError } from '../../store/errors.js';
-import type {
-  BehaviorRow, ProfileRow, ProfileVersionWrite, Store, StoreTx, UserRow,
-} from '../../store/types.js';
+import type { BehaviorRow, ProfileRow, ProfileVersionWrite, Store, StoreTx, UserRow } from '../../store/types.js';
 import { conflict } from '../errors.js';
 import { ProfileView, type LabelVocabulary } from '../profileView.js';
 import { MissingTextVectors, type TextContexts, type TextVectors } from './texts.js';
@@ -137,7 +147,10 @@ export class ProfileWriter {
   }
 
   private async appendEventsTx(
-    tx: StoreTx, userId: string, evs: NewBehaviorEvent[], vectors: TextVectors,
+    tx: StoreTx,
+    userId: string,
+    evs: NewBehaviorEvent[],
+    vectors: TextVectors,
   ): Promise<Written> {
     const current = await this.open(tx, userId);
     // Applied in event-time order, so a group never makes its own events late.
@@ -194,9 +207,8 @@ export class ProfileWriter {
     const snapshotRow = await tx.snapshotBefore(late.userId, new Date(late.occurredAt));
     const from = snapshotRow?.snapshot ? decodeProfileState(snapshotRow.snapshot) : null;
     const start = from?.lastEventAt ?? null;
-    const rows = start === null
-      ? await tx.userBehaviors(late.userId)
-      : await tx.behaviorsFrom(late.userId, new Date(start));
+    const rows =
+      start === null ? await tx.userBehaviors(late.userId) : await tx.behaviorsFrom(late.userId, new Date(start));
     const after = rows.filter((r) => r.seq !== late.seq && (from === null || afterSnapshot(r, from)));
     const events = [...texts.withContexts(after, vectors), { event: late, ctx: texts.context(late, vectors) }];
     if (from) return replayProfile(late.userId, undefined, events, config, from);
@@ -209,7 +221,12 @@ export class ProfileWriter {
    * the current profile, checked against the version the unit of work started from.
    */
   private async save(
-    tx: StoreTx, userId: string, current: ProfileRow | null, steps: Step[], behaviors: BehaviorRow[], lateFrom?: Date,
+    tx: StoreTx,
+    userId: string,
+    current: ProfileRow | null,
+    steps: Step[],
+    behaviors: BehaviorRow[],
+    lateFrom?: Date,
   ): Promise<Written> {
     const plan = planVersions(steps, current?.version ?? null, this.deps.config.snapshotEvery);
     const now = new Date();
@@ -228,9 +245,14 @@ export class ProfileWriter {
 
   private profileRow(userId: string, plan: PlannedStep, step: Step, now: Date): ProfileRow {
     return {
-      userId, version: plan.version, eventCount: step.state.eventCount, state: encodeProfileState(step.state),
+      userId,
+      version: plan.version,
+      eventCount: step.state.eventCount,
+      state: encodeProfileState(step.state),
       summary: summarizeProfile(step.state, step.asOf.getTime(), this.deps.config),
-      drift: step.change.drift, driftShort: step.change.driftShort, changedFacets: step.change.changedFacets,
+      drift: step.change.drift,
+      driftShort: step.change.driftShort,
+      changedFacets: step.change.changedFacets,
       updatedAt: now,
     };
   }
@@ -238,9 +260,14 @@ export class ProfileWriter {
   private versionRow(stored: PlannedStep & { row: ProfileRow }, step: Step): ProfileVersionWrite {
     const { row } = stored;
     return {
-      userId: row.userId, version: row.version, behaviorId: step.behaviorId,
-      drift: row.drift, driftShort: row.driftShort, changedFacets: row.changedFacets,
-      eventCount: row.eventCount, asOf: step.asOf,
+      userId: row.userId,
+      version: row.version,
+      behaviorId: step.behaviorId,
+      drift: row.drift,
+      driftShort: row.driftShort,
+      changedFacets: row.changedFacets,
+      eventCount: row.eventCount,
+      asOf: step.asOf,
       snapshot: stored.snapshot ? row.state : null,
     };
   }
@@ -259,13 +286,18 @@ export class ProfileWriter {
   private committed(userId: string, written: Written): Committed {
     const vocabulary = this.deps.vocabulary();
     const saved = written.stored.map((s) => ({
-      row: s.row, versioned: s.versioned,
+      row: s.row,
+      versioned: s.versioned,
       view: new ProfileView(s.row, s.state, this.deps.config, vocabulary, Date.now()),
     }));
     const last = written.stored[written.stored.length - 1]!;
     return {
-      userId, behaviors: written.behaviors, saved, view: saved[saved.length - 1]!.view,
-      stepViews: written.shownBy.map((k) => saved[k]!.view), attributes: last.state.attributes,
+      userId,
+      behaviors: written.behaviors,
+      saved,
+      view: saved[saved.length - 1]!.view,
+      stepViews: written.shownBy.map((k) => saved[k]!.view),
+      attributes: last.state.attributes,
     };
   }
 }

@@ -20,10 +20,20 @@ function bits(v: Float32Array): number[] {
 function build(dim: number, config: ProfileConfig, n = 200): ProfileState {
   const f = new EventFactory('codec-user', dim);
   const topics = ['scifi', 'documentary', 'cookware', 'horror', 'thriller'];
-  let s = newProfile('codec-user', { attributes: { locale: 'en-GB', age: 31, vip: true, tags: ['a', 'b'] }, onboardingVector: topicAxis('scifi', dim), at: T0 }, config);
+  let s = newProfile(
+    'codec-user',
+    {
+      attributes: { locale: 'en-GB', age: 31, vip: true, tags: ['a', 'b'] },
+      onboardingVector: topicAxis('scifi', dim),
+      at: T0,
+    },
+    config,
+  );
   for (let i = 0; i < n; i++) {
     const type = (['VIEW', 'CLICK', 'PURCHASE', 'RATE', 'REVIEW', 'SKIP', 'FAVORITE'] as const)[i % 7]!;
-    const ev: Ev = f.on(topics[i % 5]!, i % 40, type, T0 + i * (DAY / 5), { value: type === 'RATE' ? 1 + (i % 5) : null });
+    const ev: Ev = f.on(topics[i % 5]!, i % 40, type, T0 + i * (DAY / 5), {
+      value: type === 'RATE' ? 1 + (i % 5) : null,
+    });
     s = applyBehavior(s, ev.event, ev.ctx, config).state;
   }
   return s;
@@ -135,7 +145,11 @@ describe('validateProfileConfig', () => {
   });
 
   it('merges nested overrides one level deep', () => {
-    const c = validateProfileConfig({ weights: { PURCHASE: 5 } as never, versioning: { strategy: 'event-triggered' }, longHalfLifeDays: 60 });
+    const c = validateProfileConfig({
+      weights: { PURCHASE: 5 } as never,
+      versioning: { strategy: 'event-triggered' },
+      longHalfLifeDays: 60,
+    });
     expect(c.weights.PURCHASE).toBe(5);
     expect(c.weights.VIEW).toBe(DEFAULT_PROFILE_CONFIG.weights.VIEW);
     expect(c.versioning).toEqual({ ...DEFAULT_PROFILE_CONFIG.versioning, strategy: 'event-triggered' });
@@ -148,7 +162,9 @@ describe('validateProfileConfig', () => {
     expect(() => validateProfileConfig({ maxInterests: 0 })).toThrow(/maxInterests/);
     expect(() => validateProfileConfig({ weights: { SKIP: 1 } as never })).toThrow(/weights.SKIP/);
     expect(() => validateProfileConfig({ consumedTypes: ['WATCH' as never] })).toThrow(/unknown behaviour type/);
-    expect(() => validateProfileConfig({ versioning: { strategy: 'nightly' as never } })).toThrow(/versioning.strategy/);
+    expect(() => validateProfileConfig({ versioning: { strategy: 'nightly' as never } })).toThrow(
+      /versioning.strategy/,
+    );
     expect(() => validateProfileConfig({ vectorPrecision: 'f8' as never })).toThrow(/vectorPrecision/);
     expect(() => validateProfileConfig({ spawnSimilarity: 0.9, mergeSimilarity: 0.5 })).toThrow(/mergeSimilarity/);
   });

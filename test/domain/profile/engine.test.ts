@@ -25,7 +25,11 @@ import { DAY, EventFactory, T0, itemVector, topicAxis, type Ev } from '../fixtur
 const DIM = 64;
 const config = validateProfileConfig({});
 
-function run(events: Ev[], cfg: ProfileConfig = config, start?: ProfileState): { state: ProfileState; changes: ProfileChange[]; states: ProfileState[] } {
+function run(
+  events: Ev[],
+  cfg: ProfileConfig = config,
+  start?: ProfileState,
+): { state: ProfileState; changes: ProfileChange[]; states: ProfileState[] } {
   let state = start ?? newProfile('u1', {}, cfg);
   const changes: ProfileChange[] = [];
   const states: ProfileState[] = [];
@@ -45,13 +49,23 @@ function share(state: ProfileState, now: number, kind: string, value: string): n
 describe('interest shift: 30 sci-fi events, then 10 documentary events', () => {
   const f = new EventFactory('u1', DIM);
   const scifi: Ev[] = [];
-  for (let i = 0; i < 30; i++) scifi.push(f.on('scifi', i % 12, (['VIEW', 'CLICK', 'VIEW', 'PURCHASE', 'FAVORITE'] as const)[i % 5]!, T0 + i * DAY));
+  for (let i = 0; i < 30; i++)
+    scifi.push(
+      f.on('scifi', i % 12, (['VIEW', 'CLICK', 'VIEW', 'PURCHASE', 'FAVORITE'] as const)[i % 5]!, T0 + i * DAY),
+    );
   const docs: Ev[] = [];
-  for (let i = 0; i < 10; i++) docs.push(f.on('documentary', i, i % 2 === 0 ? 'CLICK' : 'VIEW', T0 + 30 * DAY + i * (DAY / 3)));
+  for (let i = 0; i < 10; i++)
+    docs.push(f.on('documentary', i, i % 2 === 0 ? 'CLICK' : 'VIEW', T0 + 30 * DAY + i * (DAY / 3)));
   const { state, changes, states } = run([...scifi, ...docs]);
   const now = T0 + 34 * DAY;
-  const docCentroid = weightedMean(docs.map((e) => e.ctx.itemVector!), docs.map(() => 1))!;
-  const scifiCentroid = weightedMean(scifi.map((e) => e.ctx.itemVector!), scifi.map(() => 1))!;
+  const docCentroid = weightedMean(
+    docs.map((e) => e.ctx.itemVector!),
+    docs.map(() => 1),
+  )!;
+  const scifiCentroid = weightedMean(
+    scifi.map((e) => e.ctx.itemVector!),
+    scifi.map(() => 1),
+  )!;
 
   it('the short-term vector is closer to the documentary centroid than the long-term one', () => {
     const sig = profileSignals(state, now, config);
@@ -89,7 +103,9 @@ describe('interest shift: 30 sci-fi events, then 10 documentary events', () => {
   });
 
   it('the summary says where the user is drifting', () => {
-    expect(summarizeProfile(state, now, config)).toBe('Mostly Sci-Fi, lately drifting to Documentary; active almost daily.');
+    expect(summarizeProfile(state, now, config)).toBe(
+      'Mostly Sci-Fi, lately drifting to Documentary; active almost daily.',
+    );
   });
 });
 
@@ -127,7 +143,9 @@ describe('several interests', () => {
   });
 
   it('labels are readable from facets, and a vocabulary picks the nearest label (zero-shot)', () => {
-    const plain = profileInterests(state, now, config).map((i) => i.label).sort();
+    const plain = profileInterests(state, now, config)
+      .map((i) => i.label)
+      .sort();
     expect(plain).toEqual(['Cookware', 'Horror']);
     const vocabulary = [
       { label: 'Space opera / sci-fi adventure', vector: topicAxis('scifi', DIM) },
@@ -135,7 +153,9 @@ describe('several interests', () => {
       { label: 'Horror & slasher films', vector: topicAxis('horror', DIM) },
       { label: 'Nature documentaries', vector: topicAxis('documentary', DIM) },
     ];
-    const labelled = profileInterests(state, now, config, vocabulary).map((i) => i.label).sort();
+    const labelled = profileInterests(state, now, config, vocabulary)
+      .map((i) => i.label)
+      .sort();
     expect(labelled).toEqual(['Horror & slasher films', 'Kitchen & cooking']);
     for (const l of [...plain, ...labelled]) expect(l).not.toMatch(/cluster/i);
   });
@@ -167,7 +187,9 @@ describe('several interests', () => {
     expect(change.drift).toBe(0);
     expect(consolidated.consolidatedAt).toBe(later);
     // inactivity alone does not erase what the user liked: facet shares and the long-term direction stay
-    expect(profileFacets(consolidated, later, config, 'category')).toEqual(profileFacets(state, now, config, 'category'));
+    expect(profileFacets(consolidated, later, config, 'category')).toEqual(
+      profileFacets(state, now, config, 'category'),
+    );
     const sig = profileSignals(consolidated, later, config);
     expect(sig.longTerm).not.toBeNull();
     expect(sig.shortTerm).toBeNull();
@@ -249,7 +271,14 @@ describe('consumed, rejected, recent, stats', () => {
   it('tracks consumed (configured types only), rejected (until bought) and recent (newest first)', () => {
     expect(state.consumed).toEqual(['scifi-2', 'scifi-3']);
     expect(state.rejected).toEqual(['horror-1']);
-    expect(state.recent.map((r) => r.itemId)).toEqual(['scifi-2', 'scifi-3', 'horror-1', 'scifi-3', 'scifi-2', 'scifi-1']);
+    expect(state.recent.map((r) => r.itemId)).toEqual([
+      'scifi-2',
+      'scifi-3',
+      'horror-1',
+      'scifi-3',
+      'scifi-2',
+      'scifi-1',
+    ]);
     expect(state.recent[3]!.weight).toBeLessThan(0);
     const sig = profileSignals(state, T0 + 4 * DAY, config);
     expect(sig.consumed).toEqual(new Set(['scifi-2', 'scifi-3']));
@@ -280,7 +309,10 @@ describe('facets', () => {
   for (let i = 0; i < 6; i++) evs.push(f.on('cookware', i, i < 2 ? 'PURCHASE' : 'VIEW', T0 + i * DAY));
   for (let i = 0; i < 4; i++) evs.push(f.on('horror', i, 'RATE', T0 + (6 + i) * DAY, { value: 5 }));
   evs.push(f.on('horror', 9, 'CLICK', T0 + 10 * DAY));
-  const seeded = setProfileAttributes(newProfile('u8', { attributes: { locale: 'fr-FR' } }), { locale: 'en-GB', ageBand: '25-34' });
+  const seeded = setProfileAttributes(newProfile('u8', { attributes: { locale: 'fr-FR' } }), {
+    locale: 'en-GB',
+    ageBand: '25-34',
+  });
   const { state } = run(evs, config, seeded);
   const now = T0 + 11 * DAY;
 
@@ -318,7 +350,9 @@ describe('facets', () => {
       { kind: 'attribute', value: 'locale=en-GB', weight: 1 },
     ]);
     const all = profileFacets(state, now, config);
-    expect(new Set(all.map((x) => x.kind))).toEqual(new Set(['category', 'tag', 'brand', 'price_band', 'behavior', 'activity', 'rating', 'attribute']));
+    expect(new Set(all.map((x) => x.kind))).toEqual(
+      new Set(['category', 'tag', 'brand', 'price_band', 'behavior', 'activity', 'rating', 'attribute']),
+    );
   });
 
   it('decays with time: old categories lose share to newer ones', () => {
@@ -334,20 +368,30 @@ describe('summary', () => {
   it('handles empty and onboarding-only profiles', () => {
     expect(summarizeProfile(newProfile('a'), T0, config)).toBe('New user: no activity yet.');
     const onb = newProfile('b', { onboardingVector: topicAxis('scifi', DIM), at: T0 }, config);
-    expect(summarizeProfile(onb, T0, config)).toBe('New user: no activity yet; recommendations start from the onboarding interests.');
+    expect(summarizeProfile(onb, T0, config)).toBe(
+      'New user: no activity yet; recommendations start from the onboarding interests.',
+    );
     expect(profileInterests(onb, T0, config).map((i) => i.label)).toEqual(['Stated interests']);
     expect(cosine(onb.long!.vec, topicAxis('scifi', DIM))).toBeGreaterThan(0.999);
   });
 
   it('describes tiny, generous, critical and inactive users', () => {
     const f = new EventFactory('c', DIM);
-    expect(summarizeProfile(run([f.on('scifi', 1, 'VIEW', T0)]).state, T0, config)).toBe('New user with 1 interaction, so far in Sci-Fi.');
+    expect(summarizeProfile(run([f.on('scifi', 1, 'VIEW', T0)]).state, T0, config)).toBe(
+      'New user with 1 interaction, so far in Sci-Fi.',
+    );
     const generous = run([0, 1, 2, 3, 4].map((i) => f.on('thriller', i, 'RATE', T0 + i * 7 * DAY, { value: 5 }))).state;
     expect(summarizeProfile(generous, T0 + 29 * DAY, config)).toBe('Mostly Thriller; rates generously; active weekly.');
     const critical = run([3, 1, 2, 1, 3].map((v, i) => f.on('horror', i, 'RATE', T0 + i * DAY, { value: v }))).state;
-    expect(summarizeProfile(critical, T0 + 5 * DAY, config)).toBe('Mostly Horror; rates critically; active almost daily.');
-    expect(summarizeProfile(critical, T0 + 200 * DAY, config)).toBe('Mostly Horror; rates critically; inactive for 7 months.');
-    expect(summarizeProfile(critical, T0 + 3000 * DAY, config)).toBe('Mostly Horror; rates critically; inactive for 8 years.');
+    expect(summarizeProfile(critical, T0 + 5 * DAY, config)).toBe(
+      'Mostly Horror; rates critically; active almost daily.',
+    );
+    expect(summarizeProfile(critical, T0 + 200 * DAY, config)).toBe(
+      'Mostly Horror; rates critically; inactive for 7 months.',
+    );
+    expect(summarizeProfile(critical, T0 + 3000 * DAY, config)).toBe(
+      'Mostly Horror; rates critically; inactive for 8 years.',
+    );
   });
 
   it('names two main categories', () => {
@@ -372,7 +416,9 @@ describe('versioning strategies', () => {
     expect(run(evs).changes.every((c) => c.versioned)).toBe(true);
   });
   it('event-triggered versions only on trigger types or drift over the threshold', () => {
-    const cfg = validateProfileConfig({ versioning: { strategy: 'event-triggered', triggerTypes: ['PURCHASE'], driftThreshold: 0.05 } });
+    const cfg = validateProfileConfig({
+      versioning: { strategy: 'event-triggered', triggerTypes: ['PURCHASE'], driftThreshold: 0.05 },
+    });
     const { changes } = run(evs, cfg);
     expect(changes.map((c) => c.versioned)).toEqual([true, false, false, true, false, true, false]);
     changes.forEach((c, i) => {
@@ -395,7 +441,10 @@ describe('adaptive feedback', () => {
   const only = (enabled: boolean) =>
     validateProfileConfig({ weights: { ...DEFAULT_PROFILE_CONFIG.weights, CLICK: 0, SKIP: 0 }, feedback: { enabled } });
   const f = new EventFactory('fb', DIM);
-  const base = run([0, 1, 2].map((i) => f.on('scifi', i, 'PURCHASE', T0 + i * 1000)), only(true)).state;
+  const base = run(
+    [0, 1, 2].map((i) => f.on('scifi', i, 'PURCHASE', T0 + i * 1000)),
+    only(true),
+  ).state;
   const target = itemVector('horror', 'horror-1', DIM);
 
   it('positive feedback moves the profile towards the item with a shrinking step', () => {
@@ -416,7 +465,11 @@ describe('adaptive feedback', () => {
     expect(cosine(s.long!.vec, target)).toBeGreaterThan(cosine(base.long!.vec, target));
     expect(cosine(s.long!.vec, target)).toBeLessThan(cosine(s.short!.vec, target));
     // disabled: the same clicks do not move the vectors at all
-    const off = run([0, 1, 2, 3].map((i) => f.on('horror', 1, 'CLICK', T0 + 20_000 + i)), only(false), base).state;
+    const off = run(
+      [0, 1, 2, 3].map((i) => f.on('horror', 1, 'CLICK', T0 + 20_000 + i)),
+      only(false),
+      base,
+    ).state;
     expect(off.short!.vec).toEqual(base.short!.vec);
   });
 
@@ -446,6 +499,9 @@ describe('purity and seeds', () => {
     expect(replayProfile('p', seed, evs, config)).toEqual(run(evs, config, newProfile('p', seed, config)).state);
     // the onboarding weight decays from seed.at to the first event
     const s = run(evs.slice(0, 1), config, newProfile('p', seed, config)).state;
-    expect(s.interests.find((c) => c.source === 'onboarding')!.weight).toBeCloseTo(config.onboardingWeight * 2 ** (-1 / 30), 6);
+    expect(s.interests.find((c) => c.source === 'onboarding')!.weight).toBeCloseTo(
+      config.onboardingWeight * 2 ** (-1 / 30),
+      6,
+    );
   });
 });

@@ -34,12 +34,19 @@ const stepArb: fc.Arbitrary<Omit<Step, 'noItem' | 'noVector'>> = fc.record({
   topic: fc.nat({ max: TOPIC_POOL.length - 1 }),
   item: fc.nat({ max: 4 }),
   // equal timestamps, seconds, hours, days and the occasional month-long pause
-  gap: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 60_000 }), fc.integer({ min: 1, max: 3 * DAY }), fc.integer({ min: 20 * DAY, max: 90 * DAY })),
+  gap: fc.oneof(
+    fc.constant(0),
+    fc.integer({ min: 1, max: 60_000 }),
+    fc.integer({ min: 1, max: 3 * DAY }),
+    fc.integer({ min: 20 * DAY, max: 90 * DAY }),
+  ),
   rating: fc.oneof(fc.integer({ min: 1, max: 5 }), fc.double({ min: 0, max: 6, noNaN: true })),
 });
 
 const stepsArb = fc.array(
-  fc.tuple(stepArb, fc.nat({ max: 9 }), fc.nat({ max: 9 })).map(([s, a, b]) => ({ ...s, noItem: a === 0, noVector: b === 0 })),
+  fc
+    .tuple(stepArb, fc.nat({ max: 9 }), fc.nat({ max: 9 }))
+    .map(([s, a, b]) => ({ ...s, noItem: a === 0, noVector: b === 0 })),
   { minLength: 1, maxLength: 40 },
 );
 
@@ -50,7 +57,10 @@ function build(steps: Step[], seqOrder: number[]): Ev[] {
   return steps.map((s, i) => {
     t += s.gap;
     const topic = TOPIC_POOL[s.topic]!;
-    const ev = f.on(topic, s.item, s.type, t, { value: s.type === 'RATE' ? s.rating : null, textTopic: TOPIC_POOL[(s.topic + 1) % TOPIC_POOL.length] });
+    const ev = f.on(topic, s.item, s.type, t, {
+      value: s.type === 'RATE' ? s.rating : null,
+      textTopic: TOPIC_POOL[(s.topic + 1) % TOPIC_POOL.length],
+    });
     ev.event.seq = 1000 + (seqOrder[i] ?? i);
     ev.event.eventId = `e${ev.event.seq}`;
     if (s.noItem) {
@@ -84,7 +94,12 @@ function sameBytes(a: ProfileState, b: ProfileState): boolean {
   return Buffer.from(encodeProfileState(a)).equals(Buffer.from(encodeProfileState(b)));
 }
 
-function incremental(userId: string, seed: Parameters<typeof newProfile>[1], events: Ev[], config: ProfileConfig): ProfileState {
+function incremental(
+  userId: string,
+  seed: Parameters<typeof newProfile>[1],
+  events: Ev[],
+  config: ProfileConfig,
+): ProfileState {
   let state = newProfile(userId, seed, config);
   for (const { event, ctx } of events.slice().sort((a, b) => compareEvents(a.event, b.event))) {
     const before = encodeProfileState(state);
@@ -99,7 +114,19 @@ function incremental(userId: string, seed: Parameters<typeof newProfile>[1], eve
 
 const configs: Array<[string, ProfileConfig]> = [
   ['default (f16 vectors)', validateProfileConfig({})],
-  ['f32 vectors, tight clusters', validateProfileConfig({ vectorPrecision: 'f32', maxInterests: 2, spawnSimilarity: 0.8, mergeSimilarity: 0.9, recentLimit: 3, maxConsumed: 4, maxRejected: 2, maxFacetsPerKind: 3 })],
+  [
+    'f32 vectors, tight clusters',
+    validateProfileConfig({
+      vectorPrecision: 'f32',
+      maxInterests: 2,
+      spawnSimilarity: 0.8,
+      mergeSimilarity: 0.9,
+      recentLimit: 3,
+      maxConsumed: 4,
+      maxRejected: 2,
+      maxFacetsPerKind: 3,
+    }),
+  ],
 ];
 
 describe.each(configs)('replay equality, %s', (_name, config) => {

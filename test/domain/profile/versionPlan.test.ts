@@ -20,9 +20,19 @@ describe('planVersions', () => {
   });
 
   it('snapshots every snapshotEvery versions (version % N === 1)', () => {
-    const plan = planVersions(Array.from({ length: 7 }, () => applied(true)), 0, 3);
+    const plan = planVersions(
+      Array.from({ length: 7 }, () => applied(true)),
+      0,
+      3,
+    );
     expect(plan.stored.map((s) => [s.version, s.snapshot])).toEqual([
-      [1, true], [2, false], [3, false], [4, true], [5, false], [6, false], [7, true],
+      [1, true],
+      [2, false],
+      [3, false],
+      [4, true],
+      [5, false],
+      [6, false],
+      [7, true],
     ]);
   });
 
@@ -56,7 +66,8 @@ describe('planVersions', () => {
   it('versions the first step of a new profile in a batch, then follows the domain', () => {
     const plan = planVersions([applied(false), applied(false), applied(true)], null, 2);
     expect(plan.stored.map((s) => [s.step, s.version, s.versioned, s.snapshot])).toEqual([
-      [0, 1, true, true], [2, 2, true, false],
+      [0, 1, true, true],
+      [2, 2, true, false],
     ]);
     expect(plan.shownBy).toEqual([0, 0, 1]);
   });

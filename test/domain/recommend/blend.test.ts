@@ -12,7 +12,11 @@ describe('addSource', () => {
     const cands: CandidateMap = new Map();
     addSource(cands, config, 'collaborative', scored(['a', 0.5], ['b', 0.25]), true);
     addSource(cands, config, 'popularity', scored(['b', 8], ['c', 4]));
-    expect([...cands.values()].map((c) => [c.id, c.total])).toEqual([['a', 1], ['b', 0.5 + 0.5], ['c', 0.25]]);
+    expect([...cands.values()].map((c) => [c.id, c.total])).toEqual([
+      ['a', 1],
+      ['b', 0.5 + 0.5],
+      ['c', 0.25],
+    ]);
     expect(cands.get('b')!.parts.get('popularity')).toEqual({ contribution: 0.5, reason: R });
   });
 

@@ -36,7 +36,12 @@ describe('diversity', () => {
     const { catalogue, ranked } = setup();
     const catCount = new Map<string, number>();
     expect(mmr(ranked, 4, 1, 2, catCount, catalogue).map((c) => c.id)).toEqual(['x1', 'x2', 'y1', 'n1']);
-    expect(catCount).toEqual(new Map([['x', 2], ['y', 1]]));
+    expect(catCount).toEqual(
+      new Map([
+        ['x', 2],
+        ['y', 1],
+      ]),
+    );
     expect(mmr(ranked.slice(0, 3), 3, 1, 1, new Map(), catalogue).map((c) => c.id)).toEqual(['x1', 'x2', 'x3']);
   });
 

@@ -16,8 +16,19 @@ describe('EASE', () => {
     }
     const ease = fitEase(histories, { lambda: 10, neighbours: 10 });
     expect(ease.itemCount).toBe(20);
-    const out = ease.score([{ itemId: 'b2-0', weight: 1 }, { itemId: 'b2-1', weight: 1 }], 5);
-    expect(out.map((o) => o.itemId).slice(0, 3).every((id) => id.startsWith('b2-'))).toBe(true);
+    const out = ease.score(
+      [
+        { itemId: 'b2-0', weight: 1 },
+        { itemId: 'b2-1', weight: 1 },
+      ],
+      5,
+    );
+    expect(
+      out
+        .map((o) => o.itemId)
+        .slice(0, 3)
+        .every((id) => id.startsWith('b2-')),
+    ).toBe(true);
     expect(out.some((o) => o.itemId === 'b2-0' || o.itemId === 'b2-1')).toBe(false);
     for (const o of out) expect(['b2-0', 'b2-1']).toContain(o.seedItemId);
   });
@@ -42,6 +53,11 @@ describe('EASE', () => {
     const req = { signals, first: 10, now: T0 + 21 * 86_400_000, explore: 0, sources: { content: false } };
     const got = withEase.recommend(req).find((r) => r.itemId === B);
     expect(got?.reasons).toContainEqual(expect.objectContaining({ kind: 'ALSO_LIKED', itemId: A }));
-    expect(without.recommend(req).find((r) => r.itemId === B)?.reasons.some((x) => x.kind === 'ALSO_LIKED') ?? false).toBe(false);
+    expect(
+      without
+        .recommend(req)
+        .find((r) => r.itemId === B)
+        ?.reasons.some((x) => x.kind === 'ALSO_LIKED') ?? false,
+    ).toBe(false);
   });
 });

@@ -25,7 +25,10 @@ describe('Explainer', () => {
   it('turns the generic recent-vector reason into the recent item it resembles, strongest source first', () => {
     const { explainer } = setup();
     const recent = [{ itemId: 'seen', type: 'PURCHASE' as const, weight: 1 }];
-    const c = cand('a', [['popularity', 0.1, POPULAR], ['content', 0.5, GENERIC]]);
+    const c = cand('a', [
+      ['popularity', 0.1, POPULAR],
+      ['content', 0.5, GENERIC],
+    ]);
     expect(explainer.explain(c, emptySignals('u'), recent, false)).toEqual([
       { kind: 'SIMILAR_TO_RECENT', itemId: 'seen', text: 'Because you bought Title seen' },
       POPULAR,
@@ -46,7 +49,10 @@ describe('Explainer', () => {
 
   it('similar items: their sources reasons, strongest first', () => {
     const { explainer } = setup();
-    const c = cand('a', [['popularity', 0.1, POPULAR], ['content', 0.5, GENERIC]]);
+    const c = cand('a', [
+      ['popularity', 0.1, POPULAR],
+      ['content', 0.5, GENERIC],
+    ]);
     expect(explainer.similarItemReasons(c)).toEqual([GENERIC, POPULAR]);
   });
 });

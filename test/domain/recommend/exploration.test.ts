@@ -35,8 +35,9 @@ describe('exploration', () => {
     const ctx = { config: p.config.explore, catalogue: p.catalogue, ids: p.ids, stats: p.stats };
     const accept = (id: string) => id !== 'i3';
     const pick = (seed: number) =>
-      pickExploration(ctx, [cand('i0'), cand('i1')], new Set(['i2']), accept, 3, 10, new Map(), mulberry32(seed))
-        .map((c) => c.id);
+      pickExploration(ctx, [cand('i0'), cand('i1')], new Set(['i2']), accept, 3, 10, new Map(), mulberry32(seed)).map(
+        (c) => c.id,
+      );
     const a = pick(7);
     expect(a).toHaveLength(3);
     for (const id of ['i0', 'i2', 'i3']) expect(a).not.toContain(id);

@@ -24,7 +24,10 @@ function categories(recs: ScoredRecommendation[]): string[] {
 
 /** A user who bought `n` items of `category` a minute apart; events are fed to the model. */
 function concentratedUser(model: RecommenderModel, userId: string, category: string, n: number, start = T0) {
-  const ids = cat.items.filter((i) => i.category === category).slice(0, n).map((i) => i.id);
+  const ids = cat.items
+    .filter((i) => i.category === category)
+    .slice(0, n)
+    .map((i) => i.id);
   const interactions = ids.map((itemId, k) => ({ itemId, at: start + k * MIN }));
   for (const i of interactions) model.observe(ev(userId, i.itemId, i.at));
   return { ids, signals: signalsFrom(cat, userId, interactions) };
@@ -56,7 +59,10 @@ describe('RecommenderModel.recommend', () => {
       expect(r.reasons.length).toBeGreaterThanOrEqual(1);
       for (const reason of r.reasons) {
         if (reason.itemId !== undefined) expect(recent.has(reason.itemId)).toBe(true);
-        if (reason.kind === 'INTEREST') expect(signals.interests.map((i) => i.label).concat(signals.facets.map((f) => f.value))).toContain(reason.value);
+        if (reason.kind === 'INTEREST')
+          expect(signals.interests.map((i) => i.label).concat(signals.facets.map((f) => f.value))).toContain(
+            reason.value,
+          );
         expect(reason.text.length).toBeGreaterThan(0);
       }
       expect(ids).not.toContain(r.itemId);
@@ -65,7 +71,13 @@ describe('RecommenderModel.recommend', () => {
     const similar = recs.flatMap((r) => r.reasons).find((x) => x.kind === 'SIMILAR_TO_RECENT');
     expect(similar?.text).toMatch(/^Because you bought Item \d+ of cat3$/);
     // Scores are non-increasing when there is no exploration and lambda = 1.
-    const pure = model.recommend({ signals, first: 10, now: T0 + 20 * MIN, explore: 0, diversity: { lambda: 1, maxCategoryShare: 1 } });
+    const pure = model.recommend({
+      signals,
+      first: 10,
+      now: T0 + 20 * MIN,
+      explore: 0,
+      diversity: { lambda: 1, maxCategoryShare: 1 },
+    });
     for (let i = 1; i < pure.length; i++) expect(pure[i]!.score).toBeLessThanOrEqual(pure[i - 1]!.score);
   });
 
@@ -81,7 +93,12 @@ describe('RecommenderModel.recommend', () => {
         (liked, rejected, first, seed) => {
           const interactions = [
             ...liked.map((i, k) => ({ itemId: cat.items[i]!.id, at: T0 + k * MIN })),
-            ...rejected.map((i, k) => ({ itemId: cat.items[i]!.id, at: T0 + (k + 40) * MIN, weight: -1, type: 'DISLIKE' as const })),
+            ...rejected.map((i, k) => ({
+              itemId: cat.items[i]!.id,
+              at: T0 + (k + 40) * MIN,
+              weight: -1,
+              type: 'DISLIKE' as const,
+            })),
           ];
           const signals = signalsFrom(cat, 'p', interactions);
           const recs = model.recommend({ signals, first, now: T0 + 100 * MIN, seed, explore: 0.2 });
@@ -125,7 +142,13 @@ describe('RecommenderModel.recommend', () => {
     const counts = new Map<string, number>();
     for (const c of categories(capped)) counts.set(c, (counts.get(c) ?? 0) + 1);
     expect(Math.max(...counts.values())).toBeLessThanOrEqual(3);
-    const uncapped = model.recommend({ signals, first: 10, now, explore: 0, diversity: { maxCategoryShare: 1, lambda: 1 } });
+    const uncapped = model.recommend({
+      signals,
+      first: 10,
+      now,
+      explore: 0,
+      diversity: { maxCategoryShare: 1, lambda: 1 },
+    });
     expect(categories(uncapped).filter((c) => c === 'cat1').length).toBeGreaterThan(3);
   });
 
@@ -139,8 +162,14 @@ describe('RecommenderModel.recommend', () => {
     const req = { signals, first: 10, now: T0 + 30 * MIN, explore: 0 } as const;
     const pure = model.recommend({ ...req, diversity: { lambda: 1, maxCategoryShare: 1 } });
     const diverse = model.recommend({ ...req, diversity: { lambda: 0.3, maxCategoryShare: 1 } });
-    const dPure = intraListDiversity(pure.map((r) => r.itemId), cat);
-    const dDiverse = intraListDiversity(diverse.map((r) => r.itemId), cat);
+    const dPure = intraListDiversity(
+      pure.map((r) => r.itemId),
+      cat,
+    );
+    const dDiverse = intraListDiversity(
+      diverse.map((r) => r.itemId),
+      cat,
+    );
     expect(dDiverse).toBeGreaterThan(dPure + 0.05);
   });
 
@@ -157,7 +186,10 @@ describe('RecommenderModel.recommend', () => {
     expect(r2).toEqual(r1);
     const others = [1, 2, 3, 4, 5].map((seed) => model.recommend({ ...req, seed }));
     const explorationIds = (rs: ScoredRecommendation[]) =>
-      rs.filter((r) => r.reasons[0]!.kind === 'EXPLORATION').map((r) => r.itemId).join(',');
+      rs
+        .filter((r) => r.reasons[0]!.kind === 'EXPLORATION')
+        .map((r) => r.itemId)
+        .join(',');
     expect(others.some((o) => explorationIds(o) !== explorationIds(r1))).toBe(true);
     // No exploration requested: no EXPLORATION labels.
     const none = model.recommend({ ...req, explore: 0 });
@@ -175,7 +207,15 @@ describe('RecommenderModel.recommend', () => {
     for (const e of backgroundEvents(cat, 40, 8, 13, T0)) model.observe(e);
     const { signals } = concentratedUser(model, 'u5', 'cat6', 10, T0 + 86_400_000);
     const v = unit(Float32Array.from(signals.interests[0]!.vector));
-    model.upsertItem({ id: 'fresh', title: 'Fresh arrival', category: 'cat6', tags: [], brand: null, price: 10, vector: v });
+    model.upsertItem({
+      id: 'fresh',
+      title: 'Fresh arrival',
+      category: 'cat6',
+      tags: [],
+      brand: null,
+      price: 10,
+      vector: v,
+    });
     const recs = model.recommend({ signals, first: 10, now: T0 + 2 * 86_400_000, explore: 0 });
     const fresh = recs.find((r) => r.itemId === 'fresh');
     expect(fresh).toBeDefined();
@@ -184,14 +224,28 @@ describe('RecommenderModel.recommend', () => {
     const noBoost = makeModel(cat, { content: { coldItemBoost: 0 } });
     for (const e of backgroundEvents(cat, 40, 8, 13, T0)) noBoost.observe(e);
     concentratedUser(noBoost, 'u5', 'cat6', 10, T0 + 86_400_000);
-    noBoost.upsertItem({ id: 'fresh', title: 'Fresh arrival', category: 'cat6', tags: [], brand: null, price: 10, vector: v });
-    const rankNoBoost = noBoost.recommend({ signals, first: 50, now: T0 + 2 * 86_400_000, explore: 0 }).findIndex((r) => r.itemId === 'fresh');
-    const rankBoost = model.recommend({ signals, first: 50, now: T0 + 2 * 86_400_000, explore: 0 }).findIndex((r) => r.itemId === 'fresh');
+    noBoost.upsertItem({
+      id: 'fresh',
+      title: 'Fresh arrival',
+      category: 'cat6',
+      tags: [],
+      brand: null,
+      price: 10,
+      vector: v,
+    });
+    const rankNoBoost = noBoost
+      .recommend({ signals, first: 50, now: T0 + 2 * 86_400_000, explore: 0 })
+      .findIndex((r) => r.itemId === 'fresh');
+    const rankBoost = model
+      .recommend({ signals, first: 50, now: T0 + 2 * 86_400_000, explore: 0 })
+      .findIndex((r) => r.itemId === 'fresh');
     expect(rankBoost).toBeGreaterThanOrEqual(0);
     expect(rankNoBoost === -1 || rankNoBoost > rankBoost).toBe(true);
     // Removing it takes it out at once.
     model.removeItem('fresh');
-    expect(model.recommend({ signals, first: 10, now: T0 + 2 * 86_400_000, explore: 0 }).some((r) => r.itemId === 'fresh')).toBe(false);
+    expect(
+      model.recommend({ signals, first: 10, now: T0 + 2 * 86_400_000, explore: 0 }).some((r) => r.itemId === 'fresh'),
+    ).toBe(false);
     expect(model.getItem('fresh')).toBeUndefined();
   });
 
@@ -210,12 +264,20 @@ describe('RecommenderModel.recommend', () => {
     expect(b).toBeDefined();
     expect(b!.reasons).toContainEqual(expect.objectContaining({ kind: 'ALSO_LIKED', itemId: A }));
     // Ablation: without the collaborative source the ALSO_LIKED reason disappears.
-    const ablated = model.recommend({ signals, first: 10, now: T0 + 101 * MIN, explore: 0, sources: { collaborative: false } });
+    const ablated = model.recommend({
+      signals,
+      first: 10,
+      now: T0 + 101 * MIN,
+      explore: 0,
+      sources: { collaborative: false },
+    });
     expect(ablated.flatMap((r) => r.reasons).some((x) => x.kind === 'ALSO_LIKED')).toBe(false);
     // similarItems blends content and co-visitation.
     const sim = model.similarItems(A, 10);
     expect(sim).toHaveLength(10);
-    expect(sim.find((r) => r.itemId === B)?.reasons).toContainEqual(expect.objectContaining({ kind: 'ALSO_LIKED', itemId: A }));
+    expect(sim.find((r) => r.itemId === B)?.reasons).toContainEqual(
+      expect.objectContaining({ kind: 'ALSO_LIKED', itemId: A }),
+    );
     expect(sim.some((r) => r.reasons.some((x) => x.kind === 'SIMILAR_ITEM' && x.itemId === A))).toBe(true);
     expect(sim.some((r) => r.itemId === A)).toBe(false);
     expect(model.similarItems('nope', 5)).toEqual([]);
@@ -234,9 +296,17 @@ describe('RecommenderModel.recommend', () => {
       if (u < 12) model.observe(ev(`sq${u}`, Z, T0 + u * 3600_000 - MIN, 'VIEW'));
     }
     const signals = signalsFrom(cat, 'u7', [{ itemId: X, at: T0 + 30 * 3600_000, type: 'VIEW' }]);
-    const recs = model.recommend({ signals, first: 10, now: T0 + 31 * 3600_000, explore: 0, sources: { collaborative: false, content: false } });
+    const recs = model.recommend({
+      signals,
+      first: 10,
+      now: T0 + 31 * 3600_000,
+      explore: 0,
+      sources: { collaborative: false, content: false },
+    });
     expect(recs[0]!.itemId).toBe(Y);
-    expect(recs[0]!.reasons).toContainEqual(expect.objectContaining({ kind: 'NEXT_IN_SEQUENCE', itemId: X, text: `Often chosen next after Item 1 of cat2` }));
+    expect(recs[0]!.reasons).toContainEqual(
+      expect.objectContaining({ kind: 'NEXT_IN_SEQUENCE', itemId: X, text: `Often chosen next after Item 1 of cat2` }),
+    );
     const full = model.recommend({ signals, first: 10, now: T0 + 31 * 3600_000, explore: 0 });
     expect(full.find((r) => r.itemId === Y)?.reasons.some((x) => x.kind === 'NEXT_IN_SEQUENCE')).toBe(true);
   });
@@ -268,14 +338,28 @@ describe('RecommenderModel.recommend', () => {
     }
     const signals = emptySignals('newfr', { attributes: { country: 'FR' } });
     const recs = model.recommend({ signals, first: 10, now: T0 + 3600_000, explore: 0 });
-    const seg = recs.filter((r) => r.reasons.some((x) => x.kind === 'SIMILAR_USERS' && x.facet === 'country' && x.value === 'FR'));
+    const seg = recs.filter((r) =>
+      r.reasons.some((x) => x.kind === 'SIMILAR_USERS' && x.facet === 'country' && x.value === 'FR'),
+    );
     expect(seg.length).toBeGreaterThanOrEqual(7);
     expect(seg.every((r) => cat.categoryOf.get(r.itemId) === 'cat4')).toBe(true);
     // Numeric attributes are bucketed: age 37 shares the 30 bucket with age 34.
-    const byAge = model.recommend({ signals: emptySignals('x', { attributes: { age: 37 } }), first: 10, now: T0 + 3600_000, explore: 0 });
-    expect(byAge.some((r) => r.reasons.some((x) => x.kind === 'SIMILAR_USERS' && x.facet === 'age' && x.value === '30'))).toBe(true);
+    const byAge = model.recommend({
+      signals: emptySignals('x', { attributes: { age: 37 } }),
+      first: 10,
+      now: T0 + 3600_000,
+      explore: 0,
+    });
+    expect(
+      byAge.some((r) => r.reasons.some((x) => x.kind === 'SIMILAR_USERS' && x.facet === 'age' && x.value === '30')),
+    ).toBe(true);
     // Someone from elsewhere gets no segment reason.
-    const other = model.recommend({ signals: emptySignals('de', { attributes: { country: 'DE' } }), first: 10, now: T0 + 3600_000, explore: 0 });
+    const other = model.recommend({
+      signals: emptySignals('de', { attributes: { country: 'DE' } }),
+      first: 10,
+      now: T0 + 3600_000,
+      explore: 0,
+    });
     expect(other.some((r) => r.reasons.some((x) => x.kind === 'SIMILAR_USERS'))).toBe(false);
   });
 
@@ -315,9 +399,21 @@ describe('RecommenderModel.recommend', () => {
     const b = makeModel(cat);
     b.observe(ev('junk', 'c0-i0', T0)); // state that rebuild must discard
     b.rebuild([...events].reverse());
-    const signals = signalsFrom(cat, 'r', cat.items.filter((i) => i.category === 'cat2').slice(0, 5).map((i, k) => ({ itemId: i.id, at: T0 + 7200_000 + k * MIN })));
+    const signals = signalsFrom(
+      cat,
+      'r',
+      cat.items
+        .filter((i) => i.category === 'cat2')
+        .slice(0, 5)
+        .map((i, k) => ({ itemId: i.id, at: T0 + 7200_000 + k * MIN })),
+    );
     const req = { signals, first: 10, now: T0 + 8000_000, seed: 3 };
-    expect(b.recommend(req).map((r) => r.itemId)).toEqual(a.recommend(req).map((r) => r.itemId).filter(() => true));
+    expect(b.recommend(req).map((r) => r.itemId)).toEqual(
+      a
+        .recommend(req)
+        .map((r) => r.itemId)
+        .filter(() => true),
+    );
     expect(b.memoryStats().coVisitationEntries).toBeGreaterThan(0);
   });
 });

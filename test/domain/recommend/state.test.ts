@@ -11,7 +11,9 @@ describe('TopTracker', () => {
   it('keeps exactly the k largest of monotonically growing scores (property)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.double({ min: 0, max: 10, noNaN: true })), { maxLength: 300 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.double({ min: 0, max: 10, noNaN: true })), {
+          maxLength: 300,
+        }),
         fc.integer({ min: 1, max: 12 }),
         (incs, k) => {
           const t = new TopTracker<number>(k);
@@ -37,7 +39,11 @@ describe('TopTracker', () => {
     t.delete('b');
     t.update('d', 2);
     t.update('e', 0.5);
-    expect(t.sorted()).toEqual([['c', 3], ['d', 2], ['a', 1]]);
+    expect(t.sorted()).toEqual([
+      ['c', 3],
+      ['d', 2],
+      ['a', 1],
+    ]);
   });
 });
 

@@ -67,7 +67,10 @@ export class ContentSource implements CandidateSource {
       if (v) live.push({ v, weight: q.weight, k: q.k, reason: q.reason });
     }
     if (live.length === 0) return [];
-    const results = this.catalogue.index.searchMany(live.map((q) => ({ vector: q.v, k: q.k })), accept);
+    const results = this.catalogue.index.searchMany(
+      live.map((q) => ({ vector: q.v, k: q.k })),
+      accept,
+    );
     for (let qi = 0; qi < live.length; qi++) {
       const q = live[qi]!;
       for (const hit of results[qi]!) {

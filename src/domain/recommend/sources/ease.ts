@@ -69,7 +69,10 @@ export class EaseSource implements CandidateSource {
     for (const id of req.signals.consumed) history.set(id, 1);
     for (const r of req.recentPositive) history.set(r.itemId, 1);
     return this.scorer
-      .score([...history].map(([itemId, weight]) => ({ itemId, weight })), this.config.candidates.ease * 2)
+      .score(
+        [...history].map(([itemId, weight]) => ({ itemId, weight })),
+        this.config.candidates.ease * 2,
+      )
       .filter((s) => req.accept(s.itemId))
       .map((s) => ({
         id: s.itemId,

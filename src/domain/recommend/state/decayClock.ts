@@ -39,4 +39,3 @@ export class DecayClock {
     return stored * Math.pow(2, -(now - this.t0) / this.halfLifeMs);
   }
 }
-

@@ -27,4 +27,3 @@ export class Interner {
     return this.names.length;
   }
 }
-

@@ -26,4 +26,3 @@ function countAbove(sorted: Float64Array, threshold: number): number {
   for (let i = sorted.length - 1; i >= 0 && sorted[i]! > threshold; i--) c++;
   return c;
 }
-

@@ -133,4 +133,3 @@ export class TopTracker<K = string> {
     return this.sortedCache;
   }
 }
-

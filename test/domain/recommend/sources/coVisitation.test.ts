@@ -4,7 +4,10 @@ import { HOUR, item, MIN, observation, parts, request, T0, user, vec } from '../
 
 function setup() {
   const p = parts();
-  p.catalogue.upsertMany(['a', 'b', 'c'].map((id) => item(id, 'x', vec(1))), () => false);
+  p.catalogue.upsertMany(
+    ['a', 'b', 'c'].map((id) => item(id, 'x', vec(1))),
+    () => false,
+  );
   return { ...p, source: new CoVisitationSource(p.config, p.ids, p.catalogue) };
 }
 
@@ -25,7 +28,17 @@ describe('CoVisitationSource', () => {
     const p = setup();
     const a = p.ids.id('a');
     const b = p.ids.id('b');
-    p.source.observe(observation(p, user([{ item: a, t: T0, w: 1 }, { item: b, t: T0, w: 1 }]), 'b', T0 + MIN));
+    p.source.observe(
+      observation(
+        p,
+        user([
+          { item: a, t: T0, w: 1 },
+          { item: b, t: T0, w: 1 },
+        ]),
+        'b',
+        T0 + MIN,
+      ),
+    );
     p.source.observe(observation(p, user([{ item: a, t: T0, w: 1 }]), 'c', T0 + 8 * 24 * HOUR));
     expect(p.source.store.entryCount).toBe(0);
     expect(p.source.candidates(request(p.catalogue))).toEqual([]);

@@ -9,14 +9,20 @@ const recentPositive = [{ itemId: 'a', type: 'PURCHASE' as const, weight: 1 }];
 describe('EaseSource', () => {
   it('scores through a plugged-in item-item scorer, filtered, with the seed as the reason', () => {
     const p = parts();
-    p.catalogue.upsertMany(['a', 'b', 'c'].map((id) => item(id, 'x', vec(1))), () => false);
+    p.catalogue.upsertMany(
+      ['a', 'b', 'c'].map((id) => item(id, 'x', vec(1))),
+      () => false,
+    );
     const source = new EaseSource(p.config, p.ids, p.catalogue);
     expect(source.candidates(request(p.catalogue, { seeds, recentPositive }))).toEqual([]);
     source.setScorer({
       score: (s, limit) => {
         expect(s).toEqual([{ itemId: 'a', weight: 1 }]);
         expect(limit).toBe(p.config.candidates.ease * 2);
-        return [{ itemId: 'b', score: 0.7, seedItemId: 'a' }, { itemId: 'c', score: 0.2, seedItemId: 'a' }];
+        return [
+          { itemId: 'b', score: 0.7, seedItemId: 'a' },
+          { itemId: 'c', score: 0.2, seedItemId: 'a' },
+        ];
       },
     });
     const out = source.candidates(request(p.catalogue, { seeds, recentPositive, accept: (id) => id !== 'c' }));
@@ -27,7 +33,10 @@ describe('EaseSource', () => {
 
   it('with ease.enabled, keeps positive histories and fits once on the first request', () => {
     const p = parts({ ease: { enabled: true, lambda: 1, neighbours: 5 } });
-    p.catalogue.upsertMany(['a', 'b', 'c', 'd'].map((id) => item(id, 'x', vec(1))), () => false);
+    p.catalogue.upsertMany(
+      ['a', 'b', 'c', 'd'].map((id) => item(id, 'x', vec(1))),
+      () => false,
+    );
     const source = new EaseSource(p.config, p.ids, p.catalogue);
     for (let u = 0; u < 6; u++) {
       for (const id of u % 2 ? ['a', 'b'] : ['c', 'd']) source.observe(observation(p, user(), id, T0, 1, `u${u}`));

@@ -4,18 +4,29 @@ import { item, MIN, observation, parts, request, T0, user, vec } from '../fixtur
 
 function setup(over = {}) {
   const p = parts(over);
-  p.catalogue.upsertMany(['a', 'b', 'c'].map((id) => item(id, 'x', vec(1))), () => false);
+  p.catalogue.upsertMany(
+    ['a', 'b', 'c'].map((id) => item(id, 'x', vec(1))),
+    () => false,
+  );
   return { ...p, source: new PopularitySource(p.config, p.ids, p.stats) };
 }
 
 describe('PopularitySource', () => {
   it('ranks by decayed positive evidence, filtered, with the shared POPULAR reason', () => {
     const p = setup();
-    for (const [id, w] of [['a', 0.3], ['b', 1], ['b', 1], ['c', 0.5]] as const) {
+    for (const [id, w] of [
+      ['a', 0.3],
+      ['b', 1],
+      ['b', 1],
+      ['c', 0.5],
+    ] as const) {
       p.source.observe(observation(p, user(), id, T0, w));
     }
     const out = p.source.candidates(request(p.catalogue, { accept: (id) => id !== 'c' }));
-    expect(out.map((c) => [c.id, c.raw])).toEqual([['b', 2], ['a', 0.3]]);
+    expect(out.map((c) => [c.id, c.raw])).toEqual([
+      ['b', 2],
+      ['a', 0.3],
+    ]);
     expect(out[0]!.reason).toEqual({ kind: 'POPULAR', text: 'Popular with everyone lately' });
   });
 

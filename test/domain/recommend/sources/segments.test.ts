@@ -6,7 +6,10 @@ import { item, observation, parts, request, T0, vec } from '../fixtures.js';
 
 function setup() {
   const p = parts();
-  p.catalogue.upsertMany(['a', 'b', 'c'].map((id) => item(id, 'x', vec(1))), () => false);
+  p.catalogue.upsertMany(
+    ['a', 'b', 'c'].map((id) => item(id, 'x', vec(1))),
+    () => false,
+  );
   const popularity = new PopularitySource(p.config, p.ids, p.stats);
   return { ...p, source: new SegmentSource(p.config, p.ids, p.users, popularity) };
 }
@@ -32,7 +35,10 @@ describe('SegmentSource', () => {
     p.source.observe(observation(p, fr, 'b', T0, 0.5, 'u1'));
     const signals = emptySignals('u2', { attributes: { country: 'fr' } });
     const out = p.source.candidates(request(p.catalogue, { signals }));
-    expect(out.map((c) => [c.id, c.raw])).toEqual([['a', 1], ['b', 0.5]]);
+    expect(out.map((c) => [c.id, c.raw])).toEqual([
+      ['a', 1],
+      ['b', 0.5],
+    ]);
     expect(out[0]!.reason).toEqual({
       kind: 'SIMILAR_USERS',
       facet: 'country',

@@ -4,7 +4,10 @@ import { HOUR, item, observation, parts, request, T0, user, vec } from '../fixtu
 
 function setup() {
   const p = parts();
-  p.catalogue.upsertMany(['a', 'b', 'c'].map((id) => item(id, 'x', vec(1))), () => false);
+  p.catalogue.upsertMany(
+    ['a', 'b', 'c'].map((id) => item(id, 'x', vec(1))),
+    () => false,
+  );
   return { ...p, source: new SequentialSource(p.config, p.ids, p.catalogue) };
 }
 

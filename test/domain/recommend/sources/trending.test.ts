@@ -7,7 +7,10 @@ const DAY = 24 * 3_600_000;
 
 function setup() {
   const p = parts();
-  p.catalogue.upsertMany(['burst', 'steady', 'once'].map((id) => item(id, 'x', vec(1))), () => false);
+  p.catalogue.upsertMany(
+    ['burst', 'steady', 'once'].map((id) => item(id, 'x', vec(1))),
+    () => false,
+  );
   const popularity = new PopularitySource(p.config, p.ids, p.stats);
   const trending = new TrendingSource(p.config, p.ids, p.stats, popularity);
   const feed = (id: string, t: number) => {
