@@ -1,36 +1,22 @@
 // Applying behaviours to a profile: pure, deterministic, exact under replay.
 import { hashSeed } from '../hash.js';
-import {
-  compareEvents,
-  type BehaviorEvent,
-  type BehaviorType,
-  type EventContext,
-  type ItemFeatures,
-} from '../types.js';
+import { compareEvents, type BehaviorEvent, type BehaviorType, type EventContext } from '../types.js';
 import { cosine, norm } from '../vector.js';
 import type { ProfileConfig } from './config.js';
-import { ditherToF16, seedOf } from './half.js';
-import { interestFacetLabel } from './labels.js';
+import { quantize } from './half.js';
+import { liveInterests, mergeInterests } from './interests.js';
 import {
-  cloneState,
-  newProfile,
-  tallyGet,
-  tallySet,
-  type DecayedVector,
-  type InterestCluster,
-  type ProfileSeed,
-  type ProfileState,
-  type Tally,
-} from './state.js';
+  addTally,
+  capTally,
+  decayTally,
+  diffFacets,
+  itemFacetKeys,
+  pruneRelative,
+  type FacetChange,
+} from './tallies.js';
+import { cloneState, type DecayedVector, type InterestCluster, type ProfileState } from './state.js';
 
 export const DAY_MS = 86_400_000;
-
-/** How much one facet value moved in a change of the profile (signed). */
-export interface FacetChange {
-  kind: string;
-  value: string;
-  delta: number;
-}
 
 export interface ProfileChange {
   /** 1 - cosine(previous long-term vector, new one), in [0, 2]; null when there was no previous vector. */
@@ -102,125 +88,10 @@ const BOUGHT: ReadonlySet<BehaviorType> = new Set<BehaviorType>(['PURCHASE', 'AD
 const REJECTING: ReadonlySet<BehaviorType> = new Set<BehaviorType>(['SKIP', 'DISLIKE']);
 const UNREJECTING: ReadonlySet<BehaviorType> = new Set<BehaviorType>(['PURCHASE', 'ADD_TO_CART', 'FAVORITE', 'SHARE']);
 
-function decayTally(t: Tally, factor: number, prune: number): Tally {
-  if (factor === 1 && prune <= 0) return t;
-  const out: Tally = {};
-  for (const k of Object.keys(t)) {
-    const v = t[k]! * factor;
-    if (v >= prune && v > 0) tallySet(out, k, v);
-  }
-  return out;
-}
-
-/** Keeps the `limit` largest entries (ties by key), preserving the original key order of the survivors. */
-function capTally(t: Tally, limit: number): Tally {
-  const keys = Object.keys(t);
-  if (keys.length <= limit) return t;
-  const keep = new Set(
-    keys
-      .slice()
-      .sort((a, b) => t[b]! - t[a]! || (a < b ? -1 : a > b ? 1 : 0))
-      .slice(0, limit),
-  );
-  const out: Tally = {};
-  for (const k of keys) if (keep.has(k)) tallySet(out, k, t[k]!);
-  return out;
-}
-
-/** Drops values under `ratio` times the largest value (relative pruning: invariant under uniform decay). */
-function pruneRelative(t: Tally, ratio: number): Tally {
-  if (ratio <= 0) return t;
-  let max = 0;
-  for (const k of Object.keys(t)) if (t[k]! > max) max = t[k]!;
-  const floor = max * ratio;
-  let drop = false;
-  for (const k of Object.keys(t)) if (t[k]! < floor) drop = true;
-  if (!drop) return t;
-  const out: Tally = {};
-  for (const k of Object.keys(t)) if (t[k]! >= floor) tallySet(out, k, t[k]!);
-  return out;
-}
-
-/**
- * The interests that survive at decay factor `factor`: weight * factor >= forgetWeight, plus always the strongest
- * one (ties: lowest id). Order is preserved. Monotone in time, which keeps consolidation replay-safe.
- */
-export function liveInterests<C extends { id: number; weight: number }>(
-  clusters: C[],
-  factor: number,
-  forgetWeight: number,
-): C[] {
-  if (clusters.length === 0) return clusters;
-  let strongest = clusters[0]!;
-  for (const c of clusters) {
-    const a = c.weight * factor;
-    const b = strongest.weight * factor;
-    if (a > b || (a === b && c.id < strongest.id)) strongest = c;
-  }
-  return clusters.filter((c) => c === strongest || c.weight * factor >= forgetWeight);
-}
-
-function addTally(t: Tally, key: string, delta: number): void {
-  const v = tallyGet(t, key) + delta;
-  if (v > 0) tallySet(t, key, v);
-  else delete t[key];
-}
-
-/** Facet keys of an item: `category:X`, `tag:Y`, `brand:Z`. */
-function itemFacetKeys(item: ItemFeatures | null): Array<[kind: 'category' | 'tag' | 'brand', value: string]> {
-  if (!item) return [];
-  const out: Array<['category' | 'tag' | 'brand', string]> = [];
-  if (item.category) out.push(['category', item.category]);
-  for (const tag of [...new Set(item.tags)]) if (tag) out.push(['tag', tag]);
-  if (item.brand) out.push(['brand', item.brand]);
-  return out;
-}
-
-/** Shares within each kind (category, tag, brand), keyed `kind\u0000value`. */
-function facetShares(f: ProfileState['facets']): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const kind of ['category', 'tag', 'brand'] as const) {
-    const t = f[kind];
-    let total = 0;
-    for (const k of Object.keys(t)) total += t[k]!;
-    if (total <= 0) continue;
-    for (const k of Object.keys(t)) out.set(`${kind}\u0000${k}`, t[k]! / total);
-  }
-  return out;
-}
-
-export function diffFacets(
-  before: ProfileState['facets'],
-  after: ProfileState['facets'],
-  limit: number,
-): FacetChange[] {
-  const a = facetShares(before);
-  const b = facetShares(after);
-  const keys = new Set([...a.keys(), ...b.keys()]);
-  const out: FacetChange[] = [];
-  for (const key of keys) {
-    const delta = (b.get(key) ?? 0) - (a.get(key) ?? 0);
-    if (Math.abs(delta) < 1e-9) continue;
-    const sep = key.indexOf('\u0000');
-    out.push({ kind: key.slice(0, sep), value: key.slice(sep + 1), delta });
-  }
-  out.sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || cmpStr(x.kind, y.kind) || cmpStr(x.value, y.value));
-  return out.slice(0, limit);
-}
-
-function cmpStr(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 export function driftBetween(prev: Float32Array | null, next: Float32Array | null): number | null {
   if (!prev || !next) return null;
   if (norm(prev) === 0 || norm(next) === 0) return null;
   return Math.min(2, Math.max(0, 1 - cosine(prev, next)));
-}
-
-function quantize(v: Float32Array, config: ProfileConfig, eventSeed: number, salt: number): Float32Array {
-  if (config.vectorPrecision === 'f16') ditherToF16(v, seedOf(eventSeed, salt));
-  return v;
 }
 
 /** Folds one weighted vector into a decayed mean (already decayed to the event time). */
@@ -239,66 +110,6 @@ function nudge(v: Float32Array, x: Float32Array, rate: number, sign: 1 | -1): vo
   if (n === 0) return;
   if (sign > 0) for (let i = 0; i < v.length; i++) v[i] = v[i]! * (1 - rate) + x[i]! * rate * n;
   else for (let i = 0; i < v.length; i++) v[i] = v[i]! - x[i]! * rate * n;
-}
-
-function mergeTallies(a: Tally, b: Tally): Tally {
-  const out: Tally = {};
-  for (const k of Object.keys(a)) tallySet(out, k, a[k]!);
-  for (const k of Object.keys(b)) tallySet(out, k, tallyGet(out, k) + b[k]!);
-  return out;
-}
-
-function mergeClusters(
-  a: InterestCluster,
-  b: InterestCluster,
-  config: ProfileConfig,
-  eventSeed: number,
-): InterestCluster {
-  const total = a.weight + b.weight;
-  const centroid = new Float32Array(a.centroid.length);
-  const wa = total > 0 ? a.weight / total : 0.5;
-  const wb = total > 0 ? b.weight / total : 0.5;
-  for (let i = 0; i < centroid.length; i++) centroid[i] = a.centroid[i]! * wa + b.centroid[i]! * wb;
-  quantize(centroid, config, eventSeed, 1000 + a.id);
-  const minT = (x: number | null, y: number | null) => (x === null ? y : y === null ? x : Math.min(x, y));
-  const maxT = (x: number | null, y: number | null) => (x === null ? y : y === null ? x : Math.max(x, y));
-  return {
-    id: a.id,
-    centroid,
-    weight: total,
-    facets: capTally(mergeTallies(a.facets, b.facets), config.maxClusterFacets),
-    topItems: capTally(mergeTallies(a.topItems, b.topItems), config.maxClusterItems),
-    createdAt: minT(a.createdAt, b.createdAt),
-    updatedAt: maxT(a.updatedAt, b.updatedAt),
-    source: a.source === 'behavior' || b.source === 'behavior' ? 'behavior' : 'onboarding',
-  };
-}
-
-/** Merges the closest pair while there are too many interests or some pair is closer than mergeSimilarity. */
-function mergeInterests(clusters: InterestCluster[], config: ProfileConfig, eventSeed: number): InterestCluster[] {
-  let cs = clusters;
-  for (;;) {
-    if (cs.length < 2) return cs;
-    let bi = -1;
-    let bj = -1;
-    let best = -Infinity;
-    for (let i = 0; i < cs.length; i++) {
-      for (let j = i + 1; j < cs.length; j++) {
-        const s = cosine(cs[i]!.centroid, cs[j]!.centroid);
-        if (s > best) {
-          best = s;
-          bi = i;
-          bj = j;
-        }
-      }
-    }
-    if (cs.length <= config.maxInterests && best < config.mergeSimilarity) return cs;
-    const [a, b] = cs[bi]!.id < cs[bj]!.id ? [cs[bi]!, cs[bj]!] : [cs[bj]!, cs[bi]!];
-    const merged = mergeClusters(a, b, config, eventSeed);
-    cs = cs.filter((c) => c !== a && c !== b);
-    cs.push(merged);
-    cs.sort((x, y) => x.id - y.id);
-  }
 }
 
 /**
@@ -533,83 +344,4 @@ export function applyBehavior(
       (prevLong === null && s.long !== null);
   }
   return { state: s, change: { drift, driftShort, changedFacets, versioned } };
-}
-
-/**
- * Rebuilds a profile from events: sorts them by `compareEvents` and folds applyBehavior, starting from `from` (a
- * snapshot) or newProfile(userId, seed). Events at or before `from`'s position (lastEventAt, lastSeq) are skipped, as
- * the snapshot already includes them; an event older than `from.consolidatedAt` throws RangeError (pick a snapshot
- * for which isInOrder(snapshot, earliestEvent) holds). Equal, bit for bit, to applying the same events one by one in that order.
- */
-export function replayProfile(
-  userId: string,
-  seed: ProfileSeed | undefined,
-  events: ReadonlyArray<{ event: BehaviorEvent; ctx: EventContext }>,
-  config: ProfileConfig,
-  from?: ProfileState,
-): ProfileState {
-  const sorted = events.slice().sort((a, b) => compareEvents(a.event, b.event));
-  let state = from ?? newProfile(userId, seed ?? {}, config);
-  const pos =
-    from && from.lastEventAt !== null ? { occurredAt: from.lastEventAt, seq: from.lastSeq ?? -Infinity } : null;
-  for (const { event, ctx } of sorted) {
-    if (pos && compareEvents(event, pos) <= 0) continue;
-    if (!isInOrder(state, event)) {
-      throw new RangeError(
-        `replayProfile: event ${event.eventId} (occurredAt ${event.occurredAt}) is older than the consolidation of the starting snapshot (${state.consolidatedAt}); start from an earlier snapshot`,
-      );
-    }
-    state = applyBehavior(state, event, ctx, config).state;
-  }
-  return state;
-}
-
-/**
- * Periodic consolidation: forgets the interests that have faded by `now` (weight decayed to `now` under forgetWeight;
- * the strongest interest is always kept) and the "lately" category tallies that have faded, exactly as the next event
- * at or after `now` would. Category/tag/brand/price shares do not change under uniform decay, so they are left alone.
- *
- * Replay equality: the stored sums keep referring to lastEventAt (nothing is re-scaled; lastEventAt and lastSeq are
- * unchanged), and forgetting is monotone in time, so any event applied after consolidation yields bit for bit the
- * state that replaying the event log without consolidation yields, provided the event is not older than `now`: the
- * state records `consolidatedAt = now` (cleared by the next event) and isInOrder() reports older events as late, to be
- * replayed from an earlier (non-consolidated) snapshot. Until that next event, the consolidated state differs from a
- * replay only by what it forgot and by consolidatedAt. Store it as the current profile, but not as a replay snapshot.
- * `change.versioned` is true when an interest was forgotten (changedFacets: kind 'interest', value = its label,
- * delta = minus its remaining weight); drift is 0 (the vectors do not move).
- */
-export function decayProfileTo(
-  state: ProfileState,
-  now: number,
-  config: ProfileConfig,
-): { state: ProfileState; change: ProfileChange } {
-  const s = cloneState(state);
-  const clock = stateClock(s);
-  const dt = clock === null ? 0 : Math.max(0, now - clock);
-  s.consolidatedAt = Math.max(now, s.consolidatedAt ?? -Infinity);
-  const dLong = decayFactor(dt, config.longHalfLifeDays);
-  const dShort = decayFactor(dt, config.shortHalfLifeDays);
-  const recent: Tally = {};
-  for (const k of Object.keys(s.recentCategories)) {
-    const v = s.recentCategories[k]! * dShort;
-    if (v >= config.facetPruneWeight && v > 0) tallySet(recent, k, s.recentCategories[k]!);
-  }
-  s.recentCategories = recent;
-  const kept = liveInterests(s.interests, dLong, config.forgetWeight);
-  const forgotten = s.interests.filter((c) => !kept.includes(c));
-  s.interests = kept;
-  const changedFacets: FacetChange[] = forgotten.map((c) => ({
-    kind: 'interest',
-    value: interestFacetLabel(c),
-    delta: -c.weight * dLong,
-  }));
-  return {
-    state: s,
-    change: {
-      drift: s.long ? 0 : null,
-      driftShort: s.short ? 0 : null,
-      changedFacets,
-      versioned: forgotten.length > 0,
-    },
-  };
 }

@@ -1,6 +1,8 @@
 // float16 helpers: exact conversions and deterministic, unbiased (stochastic) rounding of float32 vectors to
 // float16-representable values. Used so that stored profile vectors fit in 2 bytes per dimension losslessly.
 
+import type { ProfileConfig } from './config.js';
+
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
@@ -102,5 +104,11 @@ export function ditherToF16(v: Float32Array, seed: number): Float32Array {
 /** Rounds every element (in place) to the nearest float16 value. */
 export function roundToF16(v: Float32Array): Float32Array {
   for (let i = 0; i < v.length; i++) v[i] = f16BitsToNumber(f32ToF16Bits(v[i]!));
+  return v;
+}
+
+/** Rounds a vector to the configured storage precision (float16 with seeded dithering), in place. */
+export function quantize(v: Float32Array, config: ProfileConfig, eventSeed: number, salt: number): Float32Array {
+  if (config.vectorPrecision === 'f16') ditherToF16(v, seedOf(eventSeed, salt));
   return v;
 }

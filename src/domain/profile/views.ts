@@ -2,7 +2,8 @@
 import type { FacetWeight, InterestSignal, ProfileSignals } from '../types.js';
 import { cosine, normalized, norm } from '../vector.js';
 import type { ProfileConfig } from './config.js';
-import { DAY_MS, decayFactor, liveInterests, stateClock } from './apply.js';
+import { DAY_MS, decayFactor, stateClock } from './apply.js';
+import { liveInterests } from './interests.js';
 import { clusterFacetValues, interestFacetLabel, topItemIds } from './labels.js';
 import type { ProfileState, Tally } from './state.js';
 
