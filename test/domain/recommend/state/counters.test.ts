@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DecayClock } from '../../../src/domain/recommend/state/decayClock.js';
-import { NeighbourStore } from '../../../src/domain/recommend/state/neighbourStore.js';
-import { pruneRow } from '../../../src/domain/recommend/state/pruneRow.js';
-import { TopTracker } from '../../../src/domain/recommend/state/topTracker.js';
-import { hashSeed } from '../../../src/domain/hash.js';
-import { mulberry32, sampleBeta } from '../../../src/domain/recommend/random.js';
+import { DecayClock } from '../../../../src/domain/recommend/state/decayClock.js';
+import { NeighbourStore } from '../../../../src/domain/recommend/state/neighbourStore.js';
+import { pruneRow } from '../../../../src/domain/recommend/state/pruneRow.js';
+import { TopTracker } from '../../../../src/domain/recommend/state/topTracker.js';
+import { hashSeed } from '../../../../src/domain/hash.js';
+import { mulberry32, sampleBeta } from '../../../../src/domain/recommend/random.js';
 
 describe('TopTracker', () => {
   it('keeps exactly the k largest of monotonically growing scores (property)', () => {

@@ -1,0 +1,56 @@
+// Forward-decayed per-item counts on one clock, with their running top-k: the state behind popularity and trending.
+import { DecayClock } from './decayClock.js';
+import { TopTracker } from './topTracker.js';
+
+export class DecayedCounts {
+  readonly clock: DecayClock;
+  readonly top: TopTracker<number>;
+  /** Called with the multiplier when the clock is rebased: others storing values on this clock rescale them. */
+  private readonly rescalers: Array<(m: number) => void> = [];
+
+  constructor(
+    halfLifeMs: number,
+    topK: number,
+    /** The counts column (a StatsTable array, which is replaced when it grows: hence a getter). */
+    private readonly column: () => Float64Array,
+  ) {
+    this.clock = new DecayClock(halfLifeMs);
+    this.top = new TopTracker(topK);
+  }
+
+  /** Register state kept on this clock elsewhere, to be rescaled with it. */
+  onRescale(fn: (m: number) => void): void {
+    this.rescalers.push(fn);
+  }
+
+  /** Forward-decay multiplier for an increment at t, rescaling everything on this clock first when needed. */
+  factor(t: number): number {
+    let f = this.clock.factor(t);
+    if (f === null) {
+      const m = this.clock.rebase(t);
+      const col = this.column();
+      for (let i = 0; i < col.length; i++) col[i]! *= m;
+      this.top.scale(m);
+      for (const fn of this.rescalers) fn(m);
+      f = this.clock.factor(t)!;
+    }
+    return f;
+  }
+
+  /** Adds `w` at time `t` to an item's count. The factor comes first: a rebase must rescale the value before it is read. */
+  add(item: number, w: number, t: number): void {
+    const f = this.factor(t);
+    const col = this.column();
+    col[item]! += w * f;
+    this.top.update(item, col[item]!);
+  }
+
+  forgetItem(item: number): void {
+    this.top.delete(item);
+  }
+
+  clear(): void {
+    this.clock.t0 = null;
+    this.top.clear();
+  }
+}
