@@ -4,7 +4,8 @@ import { Link, navigate, usePath } from './router.js';
 import { FeedPage } from './pages/Feed.js';
 import { ItemPage, ItemsPage } from './pages/Item.js';
 import { ModelPage } from './pages/Model.js';
-import { UserPage, UsersPage } from './pages/User.js';
+import { UserPage } from './pages/User.js';
+import { UsersPage } from './pages/Users.js';
 
 function SignIn({ message }: { message: string | null }) {
   const [token, setValue] = useState('');

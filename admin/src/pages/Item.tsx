@@ -5,7 +5,7 @@ import { useQuery } from '../api.js';
 import { Card, ErrorBox, RecommendationList, Stat, type RecommendationData } from '../components.js';
 import { dateTime } from '../format.js';
 import { itemPath, Link } from '../router.js';
-import { OpenById } from './User.js';
+import { OpenById } from './Users.js';
 
 const ITEMS = `query Items($after: String, $category: String) { items(first: 50, after: $after, category: $category) { totalCount
   pageInfo { endCursor hasNextPage } edges { node { id title category price } } } }`;
