@@ -1,15 +1,15 @@
 // Popularity source: the most liked items, by forward-decayed positive evidence (popularity half-life).
 import type { RecommendConfig } from '../config.js';
-import type { CandidateRequest, CandidateSource, Observation, ScoredCandidate, Reason } from '../source.js';
+import type { CandidateRequest, CandidateSource, ScoredCandidate, Reason } from '../source.js';
 import type { DecayClock } from '../state/decayClock.js';
-import { DecayedCounts } from '../state/decayedCounts.js';
+import { DecayedCounts, DecayedCountsSource } from '../state/decayedCounts.js';
 import type { Interner } from '../state/interner.js';
 import type { StatsTable } from '../state/statsTable.js';
 
 // Shared (and frozen) rather than allocated per candidate per request.
 const POPULAR_REASON: Reason = Object.freeze({ kind: 'POPULAR', text: 'Popular with everyone lately' });
 
-export class PopularitySource implements CandidateSource {
+export class PopularitySource extends DecayedCountsSource implements CandidateSource {
   readonly name = 'popularity';
   readonly scale = 'relative';
   /** stats.pop is this source's column: forward-decayed positive weight on the popularity clock. */
@@ -20,6 +20,7 @@ export class PopularitySource implements CandidateSource {
     private readonly ids: Interner,
     stats: StatsTable,
   ) {
+    super();
     this.counts = new DecayedCounts(config.popularity.halfLifeMs, config.popularity.topK, () => stats.pop);
   }
 
@@ -35,18 +36,6 @@ export class PopularitySource implements CandidateSource {
   /** Forward-decay multiplier for an increment at t on the popularity clock (segments share it). */
   factor(t: number): number {
     return this.counts.factor(t);
-  }
-
-  observe(o: Observation): void {
-    this.counts.add(o.item, o.weight, o.t);
-  }
-
-  forgetItem(item: number): void {
-    this.counts.forgetItem(item);
-  }
-
-  clear(): void {
-    this.counts.clear();
   }
 
   candidates(req: CandidateRequest): ScoredCandidate[] {

@@ -1,14 +1,14 @@
 // Trending source: items whose short-term rate of positive evidence is well above their long-term rate.
 import type { RecommendConfig } from '../config.js';
-import type { CandidateRequest, CandidateSource, Observation, ScoredCandidate, Reason } from '../source.js';
-import { DecayedCounts } from '../state/decayedCounts.js';
+import type { CandidateRequest, CandidateSource, ScoredCandidate, Reason } from '../source.js';
+import { DecayedCounts, DecayedCountsSource } from '../state/decayedCounts.js';
 import type { Interner } from '../state/interner.js';
 import type { StatsTable } from '../state/statsTable.js';
 import type { PopularitySource } from './popularity.js';
 
 const TRENDING_REASON: Reason = Object.freeze({ kind: 'TRENDING', text: 'Trending now' });
 
-export class TrendingSource implements CandidateSource {
+export class TrendingSource extends DecayedCountsSource implements CandidateSource {
   readonly name = 'trending';
   readonly scale = 'relative';
   /** stats.trend is this source's column: forward-decayed positive weight on the trending clock. */
@@ -21,19 +21,8 @@ export class TrendingSource implements CandidateSource {
     private readonly stats: StatsTable,
     private readonly popularity: PopularitySource,
   ) {
+    super();
     this.counts = new DecayedCounts(config.popularity.trendingHalfLifeMs, config.popularity.topK, () => stats.trend);
-  }
-
-  observe(o: Observation): void {
-    this.counts.add(o.item, o.weight, o.t);
-  }
-
-  forgetItem(item: number): void {
-    this.counts.forgetItem(item);
-  }
-
-  clear(): void {
-    this.counts.clear();
   }
 
   candidates(req: CandidateRequest): ScoredCandidate[] {

@@ -54,3 +54,20 @@ export class DecayedCounts {
     this.top.clear();
   }
 }
+
+/** A source whose state is one DecayedCounts column, fed with each positive event's liking evidence. */
+export abstract class DecayedCountsSource {
+  abstract readonly counts: DecayedCounts;
+
+  observe(o: { item: number; weight: number; t: number }): void {
+    this.counts.add(o.item, o.weight, o.t);
+  }
+
+  forgetItem(item: number): void {
+    this.counts.forgetItem(item);
+  }
+
+  clear(): void {
+    this.counts.clear();
+  }
+}
