@@ -6,13 +6,14 @@
 import { decayProfileTo, decodeProfileState, type ProfileConfig, type ProfileState } from '../domain/profile/index.js';
 import type { EncoderService } from '../inference/encoderService.js';
 import type { Limits } from '../config.js';
-import type { NewBehaviorEvent } from '../domain/types.js';
+import type { FacetWeight, NewBehaviorEvent } from '../domain/types.js';
 import { DuplicateEventError } from '../store/errors.js';
 import type { BehaviorRow, Store, UserRow } from '../store/types.js';
 import type { CatalogService } from './catalogService.js';
 import { conflict, notFound } from './errors.js';
 import { profileUpdatePayload, type ProfileEvents } from './events.js';
 import { KeyedMutex } from './keyedMutex.js';
+import { facetsWithReadTime } from './profiles/readFacets.js';
 import { ProfileReader } from './profiles/reads.js';
 import { TextContexts } from './profiles/texts.js';
 import { LateEventInGroup, ProfileWriter, type Committed } from './profiles/unitOfWork.js';
@@ -253,6 +254,12 @@ export class ProfileService {
   /** The version in force at `asOf` (event time), rebuilt from its nearest snapshot. */
   profileAt(userId: string, asOf: Date): Promise<ProfileView | null> {
     return this.reader.profileAt(userId, asOf);
+  }
+
+  /** A profile's facets with the read-time ones (novelty from the live recommender). */
+  facets(view: ProfileView, kind?: string): Promise<FacetWeight[]> {
+    const { recommendations } = this.deps;
+    return facetsWithReadTime(view, kind, { novelty: (consumed) => recommendations.novelty(consumed) });
   }
 
   /** Computes the state the log implies, without writing anything (tests compare it with the stored one). */

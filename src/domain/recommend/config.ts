@@ -130,6 +130,13 @@ export interface RecommendConfig {
    * with model.fitEase() (a job: O(maxItems^3)). Off by default: the server never needs it to start.
    */
   ease: { enabled: boolean; lambda: number; maxItems: number; neighbours: number };
+  /** Value re-ranking (valueRerank.ts): cheaper alternatives first for price-sensitive users. */
+  value: {
+    /** Largest relative change of a candidate's score (0 turns the re-ranking off). */
+    priceStrength: number;
+    /** The user's price_sensitivity facet must be at least this for the re-ranking to apply. */
+    minSensitivity: number;
+  };
   /** Verb per behaviour type in "Because you <verb> <title>"; missing types use defaultVerb. */
   reasonVerbs: Partial<Record<BehaviorType, string>>;
   defaultVerb: string;
@@ -179,6 +186,7 @@ export const DEFAULT_RECOMMEND_CONFIG: RecommendConfig = {
   diversity: { lambda: 0.8, maxCategoryShare: 0.8, poolFactor: 5, minPool: 50 },
   explore: { share: 0.1, seed: 0x7a57e, maxExposure: 20, priorAlpha: 1, priorBeta: 1, randomPool: 50 },
   ease: { enabled: false, lambda: 250, maxItems: 3000, neighbours: 100 },
+  value: { priceStrength: 0.15, minSensitivity: 0.5 },
   reasonVerbs: {
     VIEW: 'viewed',
     CLICK: 'viewed',
