@@ -218,6 +218,8 @@ export function profileSignals(
     attributes: JSON.parse(JSON.stringify(state.attributes)) as Record<string, unknown>,
     onboarding: state.onboarding ? state.onboarding.slice() : null,
     eventCount: state.eventCount,
+    following: state.social.following.slice(),
+    blocked: state.social.blocked.slice(),
   };
 }
 

@@ -19,6 +19,7 @@ import { EaseSource, type ItemItemScorer } from './sources/ease.js';
 import { PopularitySource } from './sources/popularity.js';
 import { SegmentSource } from './sources/segments.js';
 import { SequentialSource } from './sources/sequential.js';
+import { SocialSource } from './sources/social.js';
 import { TrendingSource } from './sources/trending.js';
 import { Interner } from './state/interner.js';
 import { StatsTable } from './state/statsTable.js';
@@ -97,7 +98,17 @@ export class RecommenderModel {
     const trending = new TrendingSource(c, this.ids, this.stats, popularity);
     this.segment = new SegmentSource(c, this.ids, this.users, popularity);
     this.ease = new EaseSource(c, this.ids, this.catalogue);
-    this.sources = [this.content, this.coVisitation, this.sequential, popularity, trending, this.segment, this.ease];
+    const social = new SocialSource(c, this.ids, this.users);
+    this.sources = [
+      this.content,
+      this.coVisitation,
+      this.sequential,
+      popularity,
+      trending,
+      this.segment,
+      this.ease,
+      social,
+    ];
     this.explainer = new Explainer(c, this.catalogue);
   }
 
