@@ -52,7 +52,11 @@ export class PrivacyService {
     const deleted = counts.users + counts.behaviors + counts.profiles + counts.profileVersions + counts.relations > 0;
     // Their ties to this user were erased from other users' relation logs: refold those users' profiles (a rebuild
     // drops their old snapshots too, so no stored state names the erased user any more).
-    for (const other of counts.affectedUsers) await this.deps.profiles.rebuildProfile(other).catch(() => undefined);
+    for (const other of counts.affectedUsers) {
+      await this.deps.profiles.rebuildProfile(other).catch((err: unknown) => {
+        this.deps.log(`refolding ${userLogId(other)} after an erasure failed: ${(err as Error).message}`);
+      });
+    }
     if (counts.behaviors > 0) {
       const run = this.rebuilding.then(() => this.deps.recommendations.rebuildFromLog());
       this.rebuilding = run.catch(() => undefined);

@@ -121,6 +121,18 @@ describe.each(await providers())('social ties and value tendency on %s', (provid
     await ok('root', `mutation { rebuildProfile(userId: "alice") { version } }`);
     const after = await server.services.store.getProfile('alice');
     expect(Buffer.from(after!.state)).toEqual(Buffer.from(before!.state));
+    // As of a past time, only the relations up to it count (f1, f2, f4; not f3, f5).
+    const past = await ok(
+      'alice',
+      `query($t: DateTime) { user(id: "alice") { profile(asOf: $t) { facets(kind: "social") { value weight } } } }`,
+      {
+        t: T(3.75),
+      },
+    );
+    expect(past.user.profile.facets.slice(0, 2)).toEqual([
+      { value: 'following', weight: 3 },
+      { value: 'blocked', weight: 0 },
+    ]);
     const social = await ok('alice', `{ user(id: "alice") { profile { facets(kind: "social") { value weight } } } }`);
     expect(social.user.profile.facets).toEqual([
       { value: 'following', weight: 3 },

@@ -13,6 +13,9 @@ import type { UserTable } from '../state/users.js';
 
 const ANONYMOUS = 'Someone you follow liked this';
 
+/** Attributes about sharing, not about taste: segments (users like you) leave them out. */
+export const SOCIAL_ATTRIBUTES: ReadonlySet<string> = new Set(['shareActivity', 'displayName']);
+
 /** How a followee may be named in reasons: null unless they share their activity. */
 export function sharedName(attributes: Record<string, unknown> | null | undefined, userId: string): string | null {
   if (!attributes || attributes.shareActivity !== true) return null;

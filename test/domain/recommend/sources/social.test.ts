@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { SegmentSource } from '../../../../src/domain/recommend/sources/segments.js';
+import { PopularitySource } from '../../../../src/domain/recommend/sources/popularity.js';
 import { SocialSource } from '../../../../src/domain/recommend/sources/social.js';
 import { emptySignals } from '../../../helpers/syntheticCatalogue.js';
 import { HOUR, T0, item, parts, request, vec } from '../fixtures.js';
@@ -37,5 +39,13 @@ describe('SocialSource', () => {
     const out = source.candidates(request(p.catalogue, { signals, accept: (id) => id !== 'b' }));
     expect(out.map((c) => c.id)).toEqual(['a']);
     expect(source.candidates(request(p.catalogue, { signals: emptySignals('u') }))).toEqual([]);
+  });
+});
+
+describe('sharing attributes', () => {
+  it('are not taste segments', () => {
+    const p = parts();
+    const segments = new SegmentSource(p.config, p.ids, p.users, new PopularitySource(p.config, p.ids, p.stats));
+    expect(segments.keysOf({ shareActivity: true, displayName: 'Bob', country: 'fr' })).toEqual(['country=fr']);
   });
 });
