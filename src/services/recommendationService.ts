@@ -76,6 +76,11 @@ export class RecommendationService {
   ): Promise<RecommendationResult[]> {
     const now = Date.now();
     const signals = profile ? profile.signals(now) : await this.coldSignals(user);
+    if (signals.following?.length) {
+      // A followed user who has since blocked this one no longer shares their activity with them.
+      const blockers = new Set(await this.deps.store.blockersOf(user.id));
+      if (blockers.size) signals.following = signals.following.filter((id) => !blockers.has(id));
+    }
     const recs = this.deps.model.recommend({
       signals,
       first: opts.first,

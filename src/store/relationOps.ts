@@ -21,6 +21,18 @@ const isUniqueViolation = (err: unknown) => err instanceof Error && (err as { co
 
 const ORDER = [{ occurredAt: 'asc' as const }, { id: 'asc' as const }];
 
+/** Users whose newest relation (in log order) to `userId` is of `type`, sorted. */
+async function latestTo(db: Db, userId: string, type: RelationType): Promise<string[]> {
+  const rows = await db.relation.findMany({
+    where: { otherUserId: userId },
+    orderBy: ORDER,
+    select: { userId: true, type: true },
+  });
+  const latest = new Map<string, string>();
+  for (const r of rows) latest.set(r.userId, r.type);
+  return [...latest].flatMap(([u, t]) => (t === type ? [u] : [])).sort();
+}
+
 /** Inside a transaction (the relation unit of work, rebuilds, late-event replays). */
 export function relationTxOps(db: Db) {
   return {
@@ -52,11 +64,11 @@ export function relationOps(db: PrismaClient) {
     },
     /** Users whose newest relation to `userId` is FOLLOW. */
     async followerCount(userId: string): Promise<number> {
-      const latest = new Map<string, RelationType>();
-      for (const r of await this.relationsTo(userId)) latest.set(r.userId, r.type);
-      let n = 0;
-      for (const t of latest.values()) if (t === 'FOLLOW') n++;
-      return n;
+      return (await latestTo(db, userId, 'FOLLOW')).length;
+    },
+    /** Users whose newest relation to `userId` is BLOCK: their activity must never reach `userId`. */
+    async blockersOf(userId: string): Promise<string[]> {
+      return latestTo(db, userId, 'BLOCK');
     },
     /** Erases every relation from or to `userId` (inside the erasure's transaction); returns the other owners. */
     async deleteRelationsTx(tx: Db, userId: string): Promise<{ count: number; affectedUsers: string[] }> {

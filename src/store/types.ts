@@ -178,6 +178,8 @@ export interface Store extends Omit<
   relationsTo(userId: string): Promise<RelationRow[]>;
   /** How many users' newest relation to `userId` is FOLLOW (the social facet's followers, read time). */
   followerCount(userId: string): Promise<number>;
+  /** Users whose newest relation to `userId` is BLOCK (the social source never shows their activity to them). */
+  blockersOf(userId: string): Promise<string[]>;
   /** Every stored version of a user's profile, oldest first (export). */
   allProfileVersions(userId: string): Promise<ProfileVersionRow[]>;
   /** Row counts per table (tests check that bad input writes nothing). */

@@ -172,6 +172,18 @@ describe.each(await providers())('social ties and value tendency on %s', (provid
     expect(following('y2')).toBeUndefined();
     const bob = await ok('bob', `{ user(id: "bob") { profile { facets(kind: "social") { value weight } } } }`);
     expect(bob.user.profile.facets).toEqual([{ value: 'followers', weight: 1 }]);
+    // Carol blocks alice: alice, who still follows her, no longer sees her activity.
+    await relate('svc', { userId: 'carol', otherUserId: 'alice', type: 'BLOCK', eventId: 'cb1' });
+    const after = await ok(
+      'alice',
+      `{ user(id: "alice") { recommendations(first: 6, explore: 0) { item { id } reasons { kind text } } } }`,
+    );
+    const reasons = after.user.recommendations.flatMap(
+      (r: { reasons: Array<{ kind: string; text: string }> }) => r.reasons,
+    );
+    expect(
+      reasons.filter((r: { kind: string }) => r.kind === 'FOLLOWING').map((r: { text: string }) => r.text),
+    ).toEqual(['Bob, whom you follow, liked this']);
   });
 
   it('export includes ties; deleting a user erases their ties both ways and refolds the other profiles', async () => {
