@@ -98,6 +98,9 @@ export interface ProfileSignals {
   /** Vector of the onboarding text, kept for cold start. */
   onboarding: Vector | null;
   eventCount: number;
+  /** Users the user follows (oldest first) and has blocked (social ties; absent means none). */
+  following?: string[];
+  blocked?: string[];
 }
 
 export const REASON_KINDS = [
@@ -111,6 +114,7 @@ export const REASON_KINDS = [
   'ONBOARDING',
   'SIMILAR_ITEM',
   'EXPLORATION',
+  'FOLLOWING',
 ] as const;
 export type ReasonKind = (typeof REASON_KINDS)[number];
 

@@ -1,4 +1,5 @@
-import { Arg, FieldResolver, Float, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Float, Resolver, Root } from 'type-graphql';
+import type { Context } from './context.js';
 import type { ProfileView } from '../services/profileView.js';
 import type { ProfileVersionRow } from '../store/types.js';
 import { FacetWeight, Interest, Profile, ProfileTerm, ProfileVersion } from './types.js';
@@ -6,13 +7,17 @@ import { FacetWeight, Interest, Profile, ProfileTerm, ProfileVersion } from './t
 @Resolver(() => Profile)
 export class ProfileResolver {
   @FieldResolver(() => [FacetWeight], {
-    description: 'Decayed facet weights (category, tag, brand, price_band, behavior, activity, rating, attribute).',
+    description:
+      'Decayed facet weights (category, tag, brand, price_band, behavior, activity, rating, attribute), value ' +
+      'tendency (value: price_sensitivity, price_level, brand_loyalty, novelty) and social ties (social: ' +
+      'following, followers, blocked).',
   })
-  facets(
+  async facets(
     @Root() profile: ProfileView,
     @Arg('kind', () => String, { nullable: true }) kind: string | null,
-  ): FacetWeight[] {
-    return profile.facets(kind ?? undefined);
+    @Ctx() { services }: Context,
+  ): Promise<FacetWeight[]> {
+    return services.profiles.facets(profile, kind ?? undefined);
   }
 
   @FieldResolver(() => [Interest], { description: 'Interest clusters, strongest first, with readable labels.' })

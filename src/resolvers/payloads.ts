@@ -22,6 +22,7 @@ export class DeleteUserPayload {
   @Field(() => Int, { description: 'Behaviours erased from the event log.' }) behaviors!: number;
   @Field(() => Int, { description: 'Profile versions erased.' }) profileVersions!: number;
   @Field(() => Int, { description: 'Current profiles erased (0 or 1).' }) profiles!: number;
+  @Field(() => Int, { description: 'Relations (follows, blocks) from or to the user erased.' }) relations!: number;
 }
 
 @ObjectType()

@@ -20,6 +20,8 @@ export const policies = {
   recordBehaviors: ownerOr('service', ({ args }) =>
     (args.inputs as Array<{ userId: string }>).map((i) => String(i.userId)),
   ),
+  /** recordRelation: the same rule as recordBehavior (a user token only for its own userId). */
+  recordRelation: ownerOr('service', ({ args }) => [String((args.input as { userId: string }).userId)]),
   writeCatalogue: requireRole('service'),
   deleteItems: requireRole('admin'),
   rebuildProfile: requireRole('admin'),

@@ -8,6 +8,7 @@ import { ItemResolver } from './ItemResolver.js';
 import { ModelInfoResolver } from './ModelInfoResolver.js';
 import { PrivacyResolver } from './PrivacyResolver.js';
 import { ProfileResolver, ProfileVersionResolver } from './ProfileResolver.js';
+import { RelationResolver } from './RelationResolver.js';
 import { SubscriptionResolver } from './SubscriptionResolver.js';
 import { UserResolver } from './UserResolver.js';
 
@@ -21,6 +22,7 @@ export const resolvers = [
   EncoderResolver,
   ModelInfoResolver,
   PrivacyResolver,
+  RelationResolver,
 ] as const;
 
 export async function buildTastegraphSchema(pubSub: PubSub): Promise<GraphQLSchema> {

@@ -1,9 +1,18 @@
-// Erasure and export of one user's data. Erasure removes the user, every behaviour, the profile and every profile
-// version in one transaction, then replays the remaining log into the in-memory recommender so nothing learnt from
+// Erasure and export of one user's data. Erasure removes the user, every behaviour, the profile, every profile
+// version and every relation from or to the user in one transaction (then refolds the profiles of users whose ties
+// to them went), then replays the remaining log into the in-memory recommender so nothing learnt from
 // the user remains (one full log read per erasure). Logs name the user only by a hash.
 import { createHash } from 'node:crypto';
 import type { Limits } from '../config.js';
-import type { BehaviorRow, ProfileRow, ProfileVersionRow, Store, UserDeletion, UserRow } from '../store/types.js';
+import type {
+  BehaviorRow,
+  ProfileRow,
+  ProfileVersionRow,
+  RelationRow,
+  Store,
+  UserDeletion,
+  UserRow,
+} from '../store/types.js';
 import type { ProfileService } from './profileService.js';
 import type { RecommendationService } from './recommendationService.js';
 import { checkId } from './validation.js';
@@ -40,7 +49,14 @@ export class PrivacyService {
     const started = Date.now();
     // No write of this user's profile in this process interleaves with the erasure.
     const counts = await this.deps.profiles.runExclusive(id, () => this.deps.store.deleteUserData(id));
-    const deleted = counts.users + counts.behaviors + counts.profiles + counts.profileVersions > 0;
+    const deleted = counts.users + counts.behaviors + counts.profiles + counts.profileVersions + counts.relations > 0;
+    // Their ties to this user were erased from other users' relation logs: refold those users' profiles (a rebuild
+    // drops their old snapshots too, so no stored state names the erased user any more).
+    for (const other of counts.affectedUsers) {
+      await this.deps.profiles.rebuildProfile(other).catch((err: unknown) => {
+        this.deps.log(`refolding ${userLogId(other)} after an erasure failed: ${(err as Error).message}`);
+      });
+    }
     if (counts.behaviors > 0) {
       const run = this.rebuilding.then(() => this.deps.recommendations.rebuildFromLog());
       this.rebuilding = run.catch(() => undefined);
@@ -48,6 +64,7 @@ export class PrivacyService {
     }
     this.deps.log(
       `erased user ${userLogId(id)}: ${counts.behaviors} behaviours, ${counts.profileVersions} profile versions, ` +
+        `${counts.relations} relations (${counts.affectedUsers.length} other profiles refolded), ` +
         `${counts.profiles} profile, ${counts.users} user row; model replayed in ${Date.now() - started} ms`,
     );
     return { userId: id, deleted, ...counts };
@@ -56,11 +73,13 @@ export class PrivacyService {
   /** Everything stored about the user, as JSON: the user row, every behaviour, the profile and its versions. */
   async exportUser(userId: string): Promise<Record<string, unknown>> {
     const { store } = this.deps;
-    const [[user], behaviors, [profile], versions] = await Promise.all([
+    const [[user], behaviors, [profile], versions, relations, incoming] = await Promise.all([
       store.usersByIds([userId]),
       store.userBehaviors(userId),
       store.profilesByUserIds([userId]),
       store.allProfileVersions(userId),
+      store.userRelations(userId),
+      store.relationsTo(userId),
     ]);
     return {
       exportedAt: new Date().toISOString(),
@@ -69,6 +88,9 @@ export class PrivacyService {
       behaviors: behaviors.map(exportBehavior),
       profile: profile ? exportProfile(profile) : null,
       profileVersions: versions.map(exportVersion),
+      relations: relations.map(exportRelation),
+      // Who follows this user; who blocked them is the blocker's data, not theirs, and is left out.
+      relationsToUser: incoming.filter((r) => r.type !== 'BLOCK').map(exportRelation),
     };
   }
 }
@@ -78,6 +100,11 @@ const exportBehavior = (b: BehaviorRow) => ({
   ...b,
   occurredAt: iso(new Date(b.occurredAt)),
   receivedAt: iso(new Date(b.receivedAt)),
+});
+const exportRelation = (r: RelationRow) => ({
+  ...r,
+  occurredAt: iso(new Date(r.occurredAt)),
+  receivedAt: iso(new Date(r.receivedAt)),
 });
 const exportProfile = (p: ProfileRow) => {
   const { state, ...rest } = p;

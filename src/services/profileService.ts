@@ -6,20 +6,28 @@
 import { decayProfileTo, decodeProfileState, type ProfileConfig, type ProfileState } from '../domain/profile/index.js';
 import type { EncoderService } from '../inference/encoderService.js';
 import type { Limits } from '../config.js';
-import type { NewBehaviorEvent } from '../domain/types.js';
+import type { FacetWeight, NewBehaviorEvent } from '../domain/types.js';
 import { DuplicateEventError } from '../store/errors.js';
-import type { BehaviorRow, Store, UserRow } from '../store/types.js';
+import type { BehaviorRow, RelationRow, Store, UserRow } from '../store/types.js';
 import type { CatalogService } from './catalogService.js';
 import { conflict, notFound } from './errors.js';
 import { profileUpdatePayload, type ProfileEvents } from './events.js';
 import { KeyedMutex } from './keyedMutex.js';
+import { facetsWithReadTime } from './profiles/readFacets.js';
 import { ProfileReader } from './profiles/reads.js';
+import { validateRelation, type RelationInputData } from './profiles/relations.js';
 import { TextContexts } from './profiles/texts.js';
 import { LateEventInGroup, ProfileWriter, type Committed } from './profiles/unitOfWork.js';
 import { ProfileView, type LabelVocabulary } from './profileView.js';
 import type { RecommendationService } from './recommendationService.js';
 import type { SummaryRewriter } from './summaryRewriter.js';
 import { validateBehavior, validateUser, type BehaviorInputData, type UserInputData } from './validation.js';
+
+export interface RecordRelationResult {
+  relation: RelationRow;
+  profile: ProfileView;
+  duplicate: boolean;
+}
 
 export interface RecordResult {
   behavior: BehaviorRow;
@@ -101,6 +109,31 @@ export class ProfileService {
       const results = new Array<RecordResult>(events.length);
       users.forEach((indexes, u) => indexes.forEach((i, k) => (results[i] = writes[u]!.results[k]!)));
       return results;
+    });
+  }
+
+  /**
+   * Appends a relation (FOLLOW, UNFOLLOW, BLOCK) to the relation log and folds it into the user's social ties: one
+   * version, published like a behaviour's. A retried (userId, eventId) is answered with the original.
+   */
+  async recordRelation(input: RelationInputData): Promise<RecordRelationResult> {
+    const rel = validateRelation(input, this.deps.limits, Date.now());
+    return this.mutex.run(rel.userId, async () => {
+      try {
+        const { committed, relation } = await this.writer.appendRelation(rel);
+        this.announce(committed);
+        return { relation, profile: committed.view, duplicate: false };
+      } catch (err) {
+        const { store, config } = this.deps;
+        const original = err instanceof DuplicateEventError ? await store.findRelation(rel.userId, rel.eventId) : null;
+        const row = original ? await store.getProfile(original.userId) : null;
+        if (!original || !row) throw err;
+        return {
+          relation: original,
+          profile: ProfileView.fromRow(row, config, this.deps.vocabulary()),
+          duplicate: true,
+        };
+      }
     });
   }
 
@@ -253,6 +286,15 @@ export class ProfileService {
   /** The version in force at `asOf` (event time), rebuilt from its nearest snapshot. */
   profileAt(userId: string, asOf: Date): Promise<ProfileView | null> {
     return this.reader.profileAt(userId, asOf);
+  }
+
+  /** A profile's facets with the read-time ones (novelty from the live recommender). */
+  facets(view: ProfileView, kind?: string): Promise<FacetWeight[]> {
+    const { recommendations } = this.deps;
+    return facetsWithReadTime(view, kind, {
+      novelty: (consumed) => recommendations.novelty(consumed),
+      followers: (userId) => this.deps.store.followerCount(userId),
+    });
   }
 
   /** Computes the state the log implies, without writing anything (tests compare it with the stored one). */

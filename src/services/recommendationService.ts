@@ -1,7 +1,8 @@
 // Serves User.recommendations and similarItems from the one in-memory RecommenderModel, which is fed every
 // recorded behaviour and rebuilt from the event log at start.
+import { noveltyFacet } from '../domain/profile/index.js';
 import type { RecommenderModel } from '../domain/recommend/index.js';
-import type { BehaviorEvent, ProfileSignals, RecommendationFilter, Reason } from '../domain/types.js';
+import type { BehaviorEvent, FacetWeight, ProfileSignals, RecommendationFilter, Reason } from '../domain/types.js';
 import type { EncoderService } from '../inference/encoderService.js';
 import type { ItemRow, Store, UserRow } from '../store/types.js';
 import { notFound } from './errors.js';
@@ -75,6 +76,11 @@ export class RecommendationService {
   ): Promise<RecommendationResult[]> {
     const now = Date.now();
     const signals = profile ? profile.signals(now) : await this.coldSignals(user);
+    if (signals.following?.length) {
+      // A followed user who has since blocked this one no longer shares their activity with them.
+      const blockers = new Set(await this.deps.store.blockersOf(user.id));
+      if (blockers.size) signals.following = signals.following.filter((id) => !blockers.has(id));
+    }
     const recs = this.deps.model.recommend({
       signals,
       first: opts.first,
@@ -84,6 +90,13 @@ export class RecommendationService {
       seed: opts.seed,
     });
     return this.attachItems(recs);
+  }
+
+  /** Read-time novelty seeking of a profile, from the model's item counts (not replayable, so not in the state). */
+  novelty(consumed: readonly string[]): FacetWeight | null {
+    const { model } = this.deps;
+    const max = consumed.length ? model.itemEvents(consumed[0]!).max : 0;
+    return noveltyFacet(consumed, (id) => model.itemEvents(id).events, max);
   }
 
   async similarItems(itemId: string, first: number): Promise<RecommendationResult[]> {

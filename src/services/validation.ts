@@ -122,17 +122,18 @@ export function validateBehavior(
   const text = checkText(`${field}.text`, input.text, limits);
   if (input.type === 'REVIEW' && !text?.trim() && itemId === null)
     throw badInput(`${field}.text`, 'is required for a REVIEW without an item');
-  let occurredAt = now;
-  if (input.occurredAt !== null && input.occurredAt !== undefined) {
-    if (!(input.occurredAt instanceof Date) || Number.isNaN(input.occurredAt.getTime()))
-      throw badInput(`${field}.occurredAt`, 'must be a valid date-time');
-    if (input.occurredAt.getTime() > now + limits.futureSkewMs)
-      throw badInput(`${field}.occurredAt`, `must not be more than ${limits.futureSkewMs / 1000} s in the future`);
-    if (input.occurredAt.getTime() < Date.UTC(1970, 0, 1))
-      throw badInput(`${field}.occurredAt`, 'must not be before 1970');
-    occurredAt = input.occurredAt.getTime();
-  }
+  const occurredAt = checkOccurredAt(`${field}.occurredAt`, input.occurredAt, limits, now);
   return { eventId, userId, itemId, type: input.type, value, text, occurredAt };
+}
+
+/** An event time (epoch ms): `now` when absent; not before 1970 nor further ahead than the allowed skew. */
+export function checkOccurredAt(field: string, at: Date | null | undefined, limits: Limits, now: number): number {
+  if (at === null || at === undefined) return now;
+  if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw badInput(field, 'must be a valid date-time');
+  if (at.getTime() > now + limits.futureSkewMs)
+    throw badInput(field, `must not be more than ${limits.futureSkewMs / 1000} s in the future`);
+  if (at.getTime() < Date.UTC(1970, 0, 1)) throw badInput(field, 'must not be before 1970');
+  return at.getTime();
 }
 
 export function validateItem(

@@ -11,6 +11,7 @@ import type { BehaviorType, NewBehaviorEvent } from '../domain/types.js';
 import type { DatabaseTarget } from './databaseUrl.js';
 import { DuplicateEventError, VersionConflictError } from './errors.js';
 import { privacyOps } from './privacyOps.js';
+import { relationOps, relationTxOps } from './relationOps.js';
 import type {
   BehaviorRow,
   ItemRow,
@@ -213,6 +214,7 @@ function txOps(db: Db, target: DatabaseTarget): StoreTx {
         data: { snapshot: null },
       });
     },
+    ...relationTxOps(db),
   };
 }
 
@@ -240,6 +242,7 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
   const store: Store = {
     ...ops,
     ...privacyOps(prisma, toVersion),
+    ...relationOps(prisma),
     provider: target.provider,
     stats,
     async ping() {
@@ -443,14 +446,15 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
       return rows.map((r) => r.userId);
     },
     async tableCounts() {
-      const [users, items, behaviors, profiles, profileVersions] = await Promise.all([
+      const [users, items, behaviors, profiles, profileVersions, relations] = await Promise.all([
         prisma.user.count(),
         prisma.item.count(),
         prisma.behavior.count(),
         prisma.profile.count(),
         prisma.profileVersion.count(),
+        prisma.relation.count(),
       ]);
-      return { users, items, behaviors, profiles, profileVersions };
+      return { users, items, behaviors, profiles, profileVersions, relations };
     },
     async profileVersionBytes() {
       const table = target.provider === 'sqlite' ? '"ProfileVersion"' : `"${target.schema}"."ProfileVersion"`;

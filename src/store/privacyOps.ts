@@ -1,6 +1,7 @@
 // Store operations for erasure and export (src/services/privacyService.ts). Kept apart from prismaStore.ts so the
 // store's other work merges cleanly; prismaStore.ts spreads them into the Store.
 import type { PrismaClient, Prisma } from '../generated/sqlite/client.js';
+import { relationOps } from './relationOps.js';
 import type { ProfileVersionRow, UserDeletion } from './types.js';
 
 type Client = PrismaClient;
@@ -16,7 +17,8 @@ export function privacyOps(prisma: Client, toVersion: (v: VersionModel) => Profi
           const profileVersions = (await tx.profileVersion.deleteMany({ where: { userId } })).count;
           const profiles = (await tx.profile.deleteMany({ where: { userId } })).count;
           const users = (await tx.user.deleteMany({ where: { id: userId } })).count;
-          return { users, behaviors, profiles, profileVersions };
+          const { count: relations, affectedUsers } = await relationOps(prisma).deleteRelationsTx(tx, userId);
+          return { users, behaviors, profiles, profileVersions, relations, affectedUsers };
         },
         { maxWait: 10_000, timeout: 60_000 },
       );

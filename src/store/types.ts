@@ -1,5 +1,5 @@
 // The one persistence interface the service layer talks to; implemented over Prisma for SQLite and PostgreSQL.
-import type { FacetChange } from '../domain/profile/index.js';
+import type { FacetChange, NewRelationEvent, RelationEvent } from '../domain/profile/index.js';
 import type { BehaviorEvent, NewBehaviorEvent } from '../domain/types.js';
 import type { Provider } from './databaseUrl.js';
 
@@ -30,6 +30,9 @@ export type ItemWrite = Omit<ItemRow, 'createdAt' | 'updatedAt'>;
 
 /** An entry of the event log: the domain's event (`seq` is the log's id) and when the server received it (ms). */
 export type BehaviorRow = BehaviorEvent & { receivedAt: number };
+
+/** An entry of the relation log: the domain's relation (`seq` is the log's id) and when the server received it. */
+export type RelationRow = RelationEvent & { receivedAt: number };
 
 export interface ProfileRow {
   userId: string;
@@ -70,6 +73,10 @@ export interface UserDeletion {
   behaviors: number;
   profiles: number;
   profileVersions: number;
+  /** Relations from or to the user. */
+  relations: number;
+  /** Users whose relations to the erased user were erased: their social ties must be refolded. */
+  affectedUsers: string[];
 }
 
 /** Operations inside one database transaction (the unit of work of recordBehavior). */
@@ -98,6 +105,10 @@ export interface StoreTx {
   behaviorsFrom(userId: string, from: Date): Promise<BehaviorRow[]>;
   /** Clears snapshots taken after `at`: a late event at `at` made them stale. */
   dropSnapshotsAfter(userId: string, at: Date): Promise<void>;
+  /** Appends one relation; throws DuplicateEventError when its (userId, eventId) is already in the relation log. */
+  insertRelation(row: NewRelationEvent): Promise<RelationRow>;
+  /** The user's own relations in (occurredAt, seq) order. */
+  userRelations(userId: string): Promise<RelationRow[]>;
 }
 
 export interface StoreStats {
@@ -114,6 +125,7 @@ export interface Store extends Omit<
   | 'insertProfileVersions'
   | 'ensureUser'
   | 'dropSnapshotsAfter'
+  | 'insertRelation'
 > {
   readonly provider: Provider;
   readonly stats: StoreStats;
@@ -161,6 +173,13 @@ export interface Store extends Omit<
   listProfileUserIds(first: number, after: string | null): Promise<string[]>;
   /** Erases the user, every behaviour, the profile and every profile version, in one transaction. */
   deleteUserData(userId: string): Promise<UserDeletion>;
+  findRelation(userId: string, eventId: string): Promise<RelationRow | null>;
+  /** Relations other users recorded about `userId`, in log order (export). */
+  relationsTo(userId: string): Promise<RelationRow[]>;
+  /** How many users' newest relation to `userId` is FOLLOW (the social facet's followers, read time). */
+  followerCount(userId: string): Promise<number>;
+  /** Users whose newest relation to `userId` is BLOCK (the social source never shows their activity to them). */
+  blockersOf(userId: string): Promise<string[]>;
   /** Every stored version of a user's profile, oldest first (export). */
   allProfileVersions(userId: string): Promise<ProfileVersionRow[]>;
   /** Row counts per table (tests check that bad input writes nothing). */

@@ -14,7 +14,7 @@ import {
   pruneRelative,
   type FacetChange,
 } from './tallies.js';
-import { cloneState, type DecayedVector, type InterestCluster, type ProfileState } from './state.js';
+import { cloneState, tallyGet, type DecayedVector, type InterestCluster, type ProfileState } from './state.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -88,6 +88,26 @@ const BOUGHT: ReadonlySet<BehaviorType> = new Set<BehaviorType>(['PURCHASE', 'AD
 const REJECTING: ReadonlySet<BehaviorType> = new Set<BehaviorType>(['SKIP', 'DISLIKE']);
 const UNREJECTING: ReadonlySet<BehaviorType> = new Set<BehaviorType>(['PURCHASE', 'ADD_TO_CART', 'FAVORITE', 'SHARE']);
 
+const LIKING: ReadonlySet<BehaviorType> = new Set<BehaviorType>([
+  'PURCHASE',
+  'ADD_TO_CART',
+  'FAVORITE',
+  'SHARE',
+  'RATE',
+  'REVIEW',
+]);
+
+/** Brand loyalty: a liking event on a branded item counts; it is a repeat when the brand was liked before. */
+function foldBrandLoyalty(s: ProfileState, type: BehaviorType, w: number, brand: string | null, config: ProfileConfig) {
+  if (!brand || w <= 0 || !LIKING.has(type)) return;
+  const v = s.value;
+  v.positive += 1;
+  v.count += 1;
+  if (tallyGet(v.brands, brand) > 0) v.repeat += 1;
+  addTally(v.brands, brand, 1);
+  v.brands = capTally(pruneRelative(v.brands, config.facetPruneRatio), config.maxFacetsPerKind);
+}
+
 export function driftBetween(prev: Float32Array | null, next: Float32Array | null): number | null {
   if (!prev || !next) return null;
   if (norm(prev) === 0 || norm(next) === 0) return null;
@@ -149,6 +169,11 @@ export function applyBehavior(
   };
   s.recentCategories = decayTally(s.recentCategories, dShort, config.facetPruneWeight);
   s.price = { bought: decayTally(s.price.bought, dFacet, 0), browsed: decayTally(s.price.browsed, dFacet, 0) };
+  if (dFacet !== 1) {
+    s.value.positive *= dFacet;
+    s.value.repeat *= dFacet;
+    s.value.brands = decayTally(s.value.brands, dFacet, 0);
+  }
   s.interests = liveInterests(
     s.interests.map((c) => ({
       ...c,
@@ -287,6 +312,8 @@ export function applyBehavior(
     addTally(s.price[key], band, w);
     s.price[key] = pruneRelative(s.price[key], config.facetPruneRatio);
   }
+
+  foldBrandLoyalty(s, type, w, ctx.item?.brand ?? null, config);
 
   // 7. Behaviour statistics.
   s.stats.counts[type] = (s.stats.counts[type] ?? 0) + 1;

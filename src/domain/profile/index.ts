@@ -6,6 +6,8 @@ export * from './interests.js';
 export * from './replay.js';
 export * from './tallies.js';
 export * from './views.js';
+export * from './valueViews.js';
+export * from './social.js';
 export * from './labels.js';
 export * from './codec.js';
 export * from './versionPlan.js';

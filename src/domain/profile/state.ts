@@ -88,6 +88,53 @@ export interface ProfileState {
   feedback: { evidence: number; positive: number; negative: number };
   /** Events whose vector had a different dimension than the profile (ignored for vectors). */
   dimMismatches: number;
+  // Fields below were added after states were first stored: decodeProfileState fills them in (withStateDefaults).
+  /** Value tendency (brand loyalty): see ValueState. */
+  value: ValueState;
+  /** Social ties, folded from the relation log (not from behaviours): see SocialState. */
+  social: SocialState;
+}
+
+/**
+ * Brand loyalty evidence. `positive` and `repeat` are decayed (facet half-life) counts of liking events (PURCHASE,
+ * ADD_TO_CART, FAVORITE, SHARE, a positive RATE or REVIEW) on branded items, `repeat` those whose brand was already
+ * in `brands` (the brands of earlier liking events, decayed, capped); `count` is the undecayed number of them.
+ */
+export interface ValueState {
+  positive: number;
+  repeat: number;
+  count: number;
+  brands: Tally;
+}
+
+/**
+ * The user's own ties, the fold of their relation log in (occurredAt, seq) order, independent of behaviours (no
+ * decay, no clock): following and blocked user ids, oldest first, unique, bounded; (lastAt, lastSeq) is the
+ * position of the newest relation applied (a relation before it is late: the caller refolds the whole log).
+ */
+export interface SocialState {
+  following: string[];
+  blocked: string[];
+  relations: number;
+  lastAt: number | null;
+  lastSeq: number | null;
+}
+
+export function emptyValueState(): ValueState {
+  return { positive: 0, repeat: 0, count: 0, brands: {} };
+}
+
+export function emptySocialState(): SocialState {
+  return { following: [], blocked: [], relations: 0, lastAt: null, lastSeq: null };
+}
+
+/** Fills in the fields a state written before they existed lacks (old stored states keep decoding). */
+export function withStateDefaults(state: ProfileState): ProfileState {
+  const s = state as Partial<ProfileState> & ProfileState;
+  if (s === null || typeof s !== 'object') return state;
+  if (s.value === undefined) s.value = emptyValueState();
+  if (s.social === undefined) s.social = emptySocialState();
+  return s;
 }
 
 export interface ProfileSeed {
@@ -159,6 +206,8 @@ export function cloneState(s: ProfileState): ProfileState {
     onboarding: s.onboarding ? s.onboarding.slice() : null,
     feedback: { ...s.feedback },
     dimMismatches: s.dimMismatches,
+    value: { ...s.value, brands: cloneTally(s.value.brands) },
+    social: { ...s.social, following: s.social.following.slice(), blocked: s.social.blocked.slice() },
   };
 }
 
@@ -210,6 +259,8 @@ export function newProfile(
     onboarding,
     feedback: { evidence: 0, positive: 0, negative: 0 },
     dimMismatches: 0,
+    value: emptyValueState(),
+    social: emptySocialState(),
   };
   if (onboarding && config.onboardingWeight > 0) {
     state.long = { vec: onboarding.slice(), weight: config.onboardingWeight };

@@ -6,6 +6,7 @@ import { DAY_MS, decayFactor, stateClock } from './apply.js';
 import { liveInterests } from './interests.js';
 import { clusterFacetValues, interestFacetLabel, topItemIds } from './labels.js';
 import type { ProfileState, Tally } from './state.js';
+import { socialFacets, valueFacets, valueSummaryClauses } from './valueViews.js';
 
 export const FACET_KINDS = [
   'category',
@@ -16,6 +17,8 @@ export const FACET_KINDS = [
   'activity',
   'rating',
   'attribute',
+  'value',
+  'social',
 ] as const;
 export type FacetKind = (typeof FACET_KINDS)[number];
 
@@ -62,6 +65,8 @@ function attributeValue(v: unknown): string {
  * - activity (raw numbers): active_days, active_days_per_week, events_per_week, days_since_last.
  * - rating (raw numbers): mean, count, generosity (mean relative to the scale midpoint, in [-1, 1]).
  * - attribute: `key=value` with weight 1, from upsertUser.
+ * - value: price_sensitivity, price_level, brand_loyalty in [0, 1] (valueViews.ts; novelty is added at read time).
+ * - social (raw numbers): following, blocked (followers is added at read time).
  */
 export function profileFacets(state: ProfileState, now: number, config: ProfileConfig, kind?: string): FacetWeight[] {
   // The stored tallies are decayed to the state's clock; decaying them further to `now` is uniform within a kind,
@@ -110,6 +115,8 @@ export function profileFacets(state: ProfileState, now: number, config: ProfileC
       out.push({ kind: 'attribute', value: `${k}=${attributeValue(v)}`, weight: 1 });
     }
   }
+  if (want('value')) out.push(...valueFacets(state));
+  if (want('social')) out.push(...socialFacets(state));
   return out;
 }
 
@@ -211,6 +218,8 @@ export function profileSignals(
     attributes: JSON.parse(JSON.stringify(state.attributes)) as Record<string, unknown>,
     onboarding: state.onboarding ? state.onboarding.slice() : null,
     eventCount: state.eventCount,
+    following: state.social.following.slice(),
+    blocked: state.social.blocked.slice(),
   };
 }
 
@@ -225,6 +234,8 @@ function joinAnd(xs: string[]): string {
  */
 export function summarizeProfile(state: ProfileState, now: number, config: ProfileConfig): string {
   if (state.eventCount === 0) {
+    const social = valueSummaryClauses(state);
+    if (social.length) return `New user: no activity yet; ${social.join('; ')}.`;
     return state.onboarding
       ? 'New user: no activity yet; recommendations start from the onboarding interests.'
       : 'New user: no activity yet.';
@@ -268,6 +279,7 @@ export function summarizeProfile(state: ProfileState, now: number, config: Profi
       r.generosity >= 0.4 ? 'rates generously' : r.generosity <= -0.1 ? 'rates critically' : 'rates moderately',
     );
   }
+  clauses.push(...valueSummaryClauses(state));
   if (n >= 3) {
     const a = activity(state, now);
     if (a.daysSinceLast > 730) clauses.push(`inactive for ${Math.floor(a.daysSinceLast / 365)} years`);

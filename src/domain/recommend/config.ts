@@ -9,6 +9,7 @@ export const SOURCE_NAMES = [
   'trending',
   'segment',
   'ease',
+  'social',
 ] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
@@ -130,6 +131,20 @@ export interface RecommendConfig {
    * with model.fitEase() (a job: O(maxItems^3)). Off by default: the server never needs it to start.
    */
   ease: { enabled: boolean; lambda: number; maxItems: number; neighbours: number };
+  /** Social source (sources/social.ts): what the users one follows liked. */
+  social: {
+    /** Age at which a followee's positive event counts half. */
+    halfLifeMs: number;
+    /** Most recently followed users consulted per request. */
+    maxFollowees: number;
+  };
+  /** Value re-ranking (valueRerank.ts): cheaper alternatives first for price-sensitive users. */
+  value: {
+    /** Largest relative change of a candidate's score (0 turns the re-ranking off). */
+    priceStrength: number;
+    /** The user's price_sensitivity facet must be at least this for the re-ranking to apply. */
+    minSensitivity: number;
+  };
   /** Verb per behaviour type in "Because you <verb> <title>"; missing types use defaultVerb. */
   reasonVerbs: Partial<Record<BehaviorType, string>>;
   defaultVerb: string;
@@ -141,7 +156,17 @@ const DAY = 24 * HOUR;
 export const DEFAULT_RECOMMEND_CONFIG: RecommendConfig = {
   // Tuned on ML-100K (test NDCG@10 0.071 vs item-kNN 0.056 with the lexical encoder): behaviour sources dominate once there is history; content
   // drives cold start (it is the only personal source then) and, through coldItemBoost, brand-new items.
-  weights: { content: 0.1, collaborative: 8, sequential: 2, popularity: 0.05, trending: 0.05, segment: 0.5, ease: 8 },
+  // social: not tuned (the public datasets have no ties); set like the sequential source.
+  weights: {
+    content: 0.1,
+    collaborative: 8,
+    sequential: 2,
+    popularity: 0.05,
+    trending: 0.05,
+    segment: 0.5,
+    ease: 8,
+    social: 2,
+  },
   candidates: {
     content: 100,
     collaborative: 200,
@@ -150,6 +175,7 @@ export const DEFAULT_RECOMMEND_CONFIG: RecommendConfig = {
     trending: 50,
     segment: 100,
     ease: 200,
+    social: 50,
   },
   normalization: 'calibrated',
   eventWeights: { ...LIKING_EVIDENCE_WEIGHTS },
@@ -179,6 +205,8 @@ export const DEFAULT_RECOMMEND_CONFIG: RecommendConfig = {
   diversity: { lambda: 0.8, maxCategoryShare: 0.8, poolFactor: 5, minPool: 50 },
   explore: { share: 0.1, seed: 0x7a57e, maxExposure: 20, priorAlpha: 1, priorBeta: 1, randomPool: 50 },
   ease: { enabled: false, lambda: 250, maxItems: 3000, neighbours: 100 },
+  social: { halfLifeMs: 14 * DAY, maxFollowees: 200 },
+  value: { priceStrength: 0.15, minSensitivity: 0.5 },
   reasonVerbs: {
     VIEW: 'viewed',
     CLICK: 'viewed',

@@ -19,10 +19,12 @@ import { EaseSource, type ItemItemScorer } from './sources/ease.js';
 import { PopularitySource } from './sources/popularity.js';
 import { SegmentSource } from './sources/segments.js';
 import { SequentialSource } from './sources/sequential.js';
+import { SocialSource } from './sources/social.js';
 import { TrendingSource } from './sources/trending.js';
 import { Interner } from './state/interner.js';
 import { StatsTable } from './state/statsTable.js';
 import { findInBuffer, insertBuffer, UserTable } from './state/users.js';
+import { valueRerank } from './valueRerank.js';
 import type { VectorIndex } from './vectorIndex.js';
 
 export type { ItemItemScorer, ModelItem };
@@ -78,6 +80,8 @@ export class RecommenderModel {
   private readonly explainer: Explainer;
   /** Latest occurredAt observed (default `now` for similarItems). */
   private lastEventAt = 0;
+  /** Most events observed for one item (novelty is read against it). */
+  private maxEvents = 0;
 
   /** `index`: the vector index (src/vectorindex implements the port), empty, of dimension `dim`. */
   constructor(opts: { dim: number; index: VectorIndex; config?: DeepPartial<RecommendConfig> }) {
@@ -94,7 +98,17 @@ export class RecommenderModel {
     const trending = new TrendingSource(c, this.ids, this.stats, popularity);
     this.segment = new SegmentSource(c, this.ids, this.users, popularity);
     this.ease = new EaseSource(c, this.ids, this.catalogue);
-    this.sources = [this.content, this.coVisitation, this.sequential, popularity, trending, this.segment, this.ease];
+    const social = new SocialSource(c, this.ids, this.users);
+    this.sources = [
+      this.content,
+      this.coVisitation,
+      this.sequential,
+      popularity,
+      trending,
+      this.segment,
+      this.ease,
+      social,
+    ];
     this.explainer = new Explainer(c, this.catalogue);
   }
 
@@ -178,7 +192,7 @@ export class RecommenderModel {
     const w = this.likingEvidence(event);
     const st = this.stats;
     st.ensure(item);
-    st.events[item]!++;
+    if (++st.events[item]! > this.maxEvents) this.maxEvents = st.events[item]!;
     const buf = user.buffer;
     if (w < 0) {
       st.neg[item]!++;
@@ -215,8 +229,16 @@ export class RecommenderModel {
     for (const s of this.sources) s.clear?.();
     this.users.clear();
     this.lastEventAt = 0;
+    this.maxEvents = 0;
     this.catalogue.fresh.clear();
     this.observeAll(events, attributesOf);
+  }
+
+  /** Events observed about an item (0 when none), and the most about any item: read-time novelty. */
+  itemEvents(itemId: string): { events: number; max: number } {
+    const n = this.ids.get(itemId);
+    const events = n !== undefined && n < this.stats.events.length ? this.stats.events[n]! : 0;
+    return { events, max: this.maxEvents };
   }
 
   /** Rough memory held by behaviour state, in entries (for capacity planning). */
@@ -255,7 +277,8 @@ export class RecommenderModel {
     if (boost > 0 && on('collaborative') && this.catalogue.fresh.size > 0) {
       boostFreshItems(cands, this.catalogue.fresh, boost, this.content.weight(ctx));
     }
-    const ranked = rankCandidates(cands);
+    // Among comparable candidates, cheaper first for a price-sensitive user (off when the facet is weak).
+    const ranked = valueRerank(rankCandidates(cands), signals, this.catalogue, cfg.value);
 
     const share = Math.max(0, Math.min(1, req.explore ?? cfg.explore.share));
     const seed = req.seed ?? hashSeed(cfg.explore.seed, signals.userId, Math.floor(now / 3_600_000));

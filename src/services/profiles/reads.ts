@@ -10,6 +10,7 @@ import {
 import type { Store } from '../../store/types.js';
 import { notFound } from '../errors.js';
 import { ProfileView, type LabelVocabulary } from '../profileView.js';
+import { withRelations } from './relations.js';
 import type { TextContexts } from './texts.js';
 import { afterSnapshot } from './unitOfWork.js';
 
@@ -45,7 +46,8 @@ export class ProfileReader {
     const upTo = rows.filter((r) => r.occurredAt <= asOf.getTime() && (from === null || afterSnapshot(r, from)));
     const vectors = await texts.encode(texts.textsOf(user, upTo));
     const events = texts.withContexts(upTo, vectors);
-    const state = replayProfile(userId, texts.seed(user, vectors), events, config, from ?? undefined);
+    const replayed = replayProfile(userId, texts.seed(user, vectors), events, config, from ?? undefined);
+    const state = await withRelations(store, replayed, asOf.getTime());
     const data = {
       userId,
       version: versionRow.version,
@@ -66,6 +68,7 @@ export class ProfileReader {
     if (!user) throw notFound('userId', `user ${userId} does not exist`);
     const rows = await store.userBehaviors(userId);
     const vectors = await texts.encode(texts.textsOf(user, rows));
-    return replayProfile(userId, texts.seed(user, vectors), texts.withContexts(rows, vectors), config);
+    const state = replayProfile(userId, texts.seed(user, vectors), texts.withContexts(rows, vectors), config);
+    return withRelations(store, state);
   }
 }

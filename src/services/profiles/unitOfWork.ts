@@ -16,13 +16,23 @@ import {
   type PlanStep,
   type PlannedStep,
   type ProfileConfig,
+  type NewRelationEvent,
   type ProfileState,
 } from '../../domain/profile/index.js';
 import { compareEvents, type BehaviorEvent, type NewBehaviorEvent } from '../../domain/types.js';
 import { VersionConflictError } from '../../store/errors.js';
-import type { BehaviorRow, ProfileRow, ProfileVersionWrite, Store, StoreTx, UserRow } from '../../store/types.js';
+import type {
+  BehaviorRow,
+  ProfileRow,
+  ProfileVersionWrite,
+  RelationRow,
+  Store,
+  StoreTx,
+  UserRow,
+} from '../../store/types.js';
 import { conflict } from '../errors.js';
 import { ProfileView, type LabelVocabulary } from '../profileView.js';
+import { keepSocial, socialChange, withRelation, withRelations } from './relations.js';
 import { MissingTextVectors, type TextContexts, type TextVectors } from './texts.js';
 
 export interface WriterDeps {
@@ -103,6 +113,29 @@ export class ProfileWriter {
     return this.committed(user.id, await this.retrying(user.id, vectors, run));
   }
 
+  /**
+   * Appends one relation and folds it into the social ties (refolding the user's relations when it is late): one
+   * version. Throws DuplicateEventError for a retried (userId, eventId).
+   */
+  async appendRelation(rel: NewRelationEvent): Promise<{ committed: Committed; relation: RelationRow }> {
+    const vectors = await this.deps.texts.encode([]);
+    let relation: RelationRow | null = null;
+    const run = () =>
+      this.deps.store.transaction(async (tx) => {
+        const current = await this.open(tx, rel.userId);
+        relation = await tx.insertRelation(rel);
+        const previous = current ? decodeProfileState(current.state) : await this.newState(tx, rel.userId, vectors);
+        const state = await withRelation(tx, previous, relation);
+        // Not before the state's clock: a snapshot's asOf must cover every behaviour it holds (late replays).
+        const asOf = new Date(Math.max(state.lastEventAt ?? relation.occurredAt, relation.occurredAt));
+        const drift = state.long ? 0 : null;
+        const change = { drift, driftShort: state.short ? 0 : null, changedFacets: socialChange(previous, state) };
+        return this.save(tx, rel.userId, current, [{ state, change, behaviorId: null, asOf, versioned: true }], []);
+      });
+    const written = await this.retrying(rel.userId, vectors, run);
+    return { committed: this.committed(rel.userId, written), relation: relation! };
+  }
+
   /** Stores a consolidated (re-decayed, pruned) state of `read`, if the profile is still at that version. */
   async consolidate(read: ProfileRow, state: ProfileState, change: StateChange, now: number): Promise<Committed> {
     const step: Step = { state, change, behaviorId: null, asOf: new Date(now), versioned: true, consolidated: true };
@@ -139,7 +172,7 @@ export class ProfileWriter {
       return this.save(tx, ev.userId, current, [this.apply(previous, event, vectors)], [event]);
     }
     // A late event: replay from the newest snapshot that precedes it, in event-time order.
-    const state = await this.replayLate(tx, event, vectors);
+    const state = keepSocial(await this.replayLate(tx, event, vectors), previous);
     const asOf = new Date(state.lastEventAt ?? event.occurredAt);
     const change = this.diff(previous, state);
     const step: Step = { state, change, behaviorId: event.seq, asOf, versioned: true, replayed: true };
@@ -170,7 +203,8 @@ export class ProfileWriter {
     const current = await this.open(tx, user.id);
     const rows = await tx.userBehaviors(user.id);
     const { texts, config } = this.deps;
-    const state = replayProfile(user.id, texts.seed(user, vectors), texts.withContexts(rows, vectors), config);
+    const replayed = replayProfile(user.id, texts.seed(user, vectors), texts.withContexts(rows, vectors), config);
+    const state = await withRelations(tx, replayed);
     const change = current ? this.diff(decodeProfileState(current.state), state) : NO_CHANGE;
     const asOf = new Date(state.lastEventAt ?? Date.now());
     const step: Step = { state, change, behaviorId: null, asOf, versioned: true, replayed: true };

@@ -104,7 +104,7 @@ describe('interest shift: 30 sci-fi events, then 10 documentary events', () => {
 
   it('the summary says where the user is drifting', () => {
     expect(summarizeProfile(state, now, config)).toBe(
-      'Mostly Sci-Fi, lately drifting to Documentary; active almost daily.',
+      'Mostly Sci-Fi, lately drifting to Documentary; loyal to Orbit Films; active almost daily.',
     );
   });
 });
@@ -351,7 +351,7 @@ describe('facets', () => {
     ]);
     const all = profileFacets(state, now, config);
     expect(new Set(all.map((x) => x.kind))).toEqual(
-      new Set(['category', 'tag', 'brand', 'price_band', 'behavior', 'activity', 'rating', 'attribute']),
+      new Set(['category', 'tag', 'brand', 'price_band', 'behavior', 'activity', 'rating', 'attribute', 'value']),
     );
   });
 
@@ -381,7 +381,10 @@ describe('summary', () => {
       'New user with 1 interaction, so far in Sci-Fi.',
     );
     const generous = run([0, 1, 2, 3, 4].map((i) => f.on('thriller', i, 'RATE', T0 + i * 7 * DAY, { value: 5 }))).state;
-    expect(summarizeProfile(generous, T0 + 29 * DAY, config)).toBe('Mostly Thriller; rates generously; active weekly.');
+    expect(summarizeProfile(generous, T0 + 29 * DAY, config)).toBe(
+      // Every thriller in the fixtures is by one studio: five liked in a row read as loyalty.
+      'Mostly Thriller; rates generously; loyal to Edge Films; active weekly.',
+    );
     const critical = run([3, 1, 2, 1, 3].map((v, i) => f.on('horror', i, 'RATE', T0 + i * DAY, { value: v }))).state;
     expect(summarizeProfile(critical, T0 + 5 * DAY, config)).toBe(
       'Mostly Horror; rates critically; active almost daily.',

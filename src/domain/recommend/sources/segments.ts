@@ -5,6 +5,7 @@ import type { Interner } from '../state/interner.js';
 import { pruneRow } from '../state/pruneRow.js';
 import type { UserTable } from '../state/users.js';
 import type { PopularitySource } from './popularity.js';
+import { SOCIAL_ATTRIBUTES } from './social.js';
 
 export class SegmentSource implements CandidateSource {
   readonly name = 'segment';
@@ -42,6 +43,7 @@ export class SegmentSource implements CandidateSource {
       if (s && s.length <= 64 && k.length <= 64) keys.push(`${k}=${s}`);
     };
     for (const [k, v] of Object.entries(attributes)) {
+      if (SOCIAL_ATTRIBUTES.has(k)) continue;
       if (Array.isArray(v)) for (const x of v.slice(0, 10)) push(k, x);
       else push(k, v);
     }
