@@ -13,6 +13,7 @@
 //   kind 2: sparse float32 (u32 nnz, u16|u32 indices, f32 values)   kind 3: sparse float16
 // The encoder picks the smallest exact kind, so decode(encode(s)) is bit-exact (Float32Array bits, -0 included).
 import { f16BitsToNumber, f32ToF16Bits, isF16Exact } from './half.js';
+import { emptyOpinion } from './opinion.js';
 import type { ProfileState } from './state.js';
 
 const MAGIC = [0x54, 0x47, 0x50, 0x53]; // "TGPS"
@@ -340,5 +341,6 @@ export function decodeProfileState(bytes: Uint8Array): ProfileState {
   };
   const state = value(0) as ProfileState;
   if (r.pos !== r.end) throw new Error('profile codec: trailing bytes in tree');
+  state.opinion ??= emptyOpinion(); // states stored before opinions existed
   return state;
 }

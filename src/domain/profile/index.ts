@@ -9,4 +9,5 @@ export * from './views.js';
 export * from './labels.js';
 export * from './codec.js';
 export * from './versionPlan.js';
+export * from './opinion.js';
 export { cosine, dot, norm, normalized } from '../vector.js';

@@ -1,9 +1,10 @@
 // The profile state: plain data (JSON-like plus Float32Arrays), the unit the store persists and replays.
-import type { BehaviorType, RecentInteraction } from '../types.js';
+import type { BehaviorType, RecentInteraction, TextOpinion } from '../types.js';
 import type { ProfileConfig } from './config.js';
 import { DEFAULT_PROFILE_CONFIG } from './config.js';
 import { roundToF16 } from './half.js';
 import { normalized, norm } from '../vector.js';
+import { addOpinion, cloneOpinion, emptyOpinion, type OpinionState } from './opinion.js';
 
 export const PROFILE_STATE_FORMAT = 1 as const;
 
@@ -88,11 +89,15 @@ export interface ProfileState {
   feedback: { evidence: number; positive: number; negative: number };
   /** Events whose vector had a different dimension than the profile (ignored for vectors). */
   dimMismatches: number;
+  /** Opinion from the user's texts (aspects, tone). Last in the layout; states stored before it decode without it. */
+  opinion: OpinionState;
 }
 
 export interface ProfileSeed {
   attributes?: Record<string, unknown>;
   onboardingVector?: Float32Array | null;
+  /** Opinion read from the onboarding text: its aspects seed the opinion tallies; a negative text seeds no direction. */
+  onboardingOpinion?: TextOpinion | null;
   at?: number;
 }
 
@@ -159,6 +164,7 @@ export function cloneState(s: ProfileState): ProfileState {
     onboarding: s.onboarding ? s.onboarding.slice() : null,
     feedback: { ...s.feedback },
     dimMismatches: s.dimMismatches,
+    opinion: cloneOpinion(s.opinion),
   };
 }
 
@@ -178,6 +184,9 @@ export function newProfile(
     onboarding = normalized(seed.onboardingVector);
     if (config.vectorPrecision === 'f16') roundToF16(onboarding);
   }
+  // "I never want horror again" must not seed a direction towards horror.
+  const panned = config.opinion.enabled && (seed.onboardingOpinion?.polarity ?? 0) <= config.opinion.panThreshold;
+  if (panned) onboarding = null;
   const state: ProfileState = {
     format: PROFILE_STATE_FORMAT,
     userId,
@@ -210,7 +219,9 @@ export function newProfile(
     onboarding,
     feedback: { evidence: 0, positive: 0, negative: 0 },
     dimMismatches: 0,
+    opinion: emptyOpinion(),
   };
+  if (seed.onboardingOpinion) addOpinion(state.opinion, seed.onboardingOpinion, config);
   if (onboarding && config.onboardingWeight > 0) {
     state.long = { vec: onboarding.slice(), weight: config.onboardingWeight };
     state.interests.push({

@@ -4,6 +4,7 @@ import { cosine, normalized, norm } from '../vector.js';
 import type { ProfileConfig } from './config.js';
 import { DAY_MS, decayFactor, stateClock } from './apply.js';
 import { liveInterests } from './interests.js';
+import { aspectFacets, opinionClauses } from './opinion.js';
 import { clusterFacetValues, interestFacetLabel, topItemIds } from './labels.js';
 import type { ProfileState, Tally } from './state.js';
 
@@ -16,6 +17,7 @@ export const FACET_KINDS = [
   'activity',
   'rating',
   'attribute',
+  'aspect',
 ] as const;
 export type FacetKind = (typeof FACET_KINDS)[number];
 
@@ -62,6 +64,7 @@ function attributeValue(v: unknown): string {
  * - activity (raw numbers): active_days, active_days_per_week, events_per_week, days_since_last.
  * - rating (raw numbers): mean, count, generosity (mean relative to the scale midpoint, in [-1, 1]).
  * - attribute: `key=value` with weight 1, from upsertUser.
+ * - aspect: aspects the user's texts name ("price", "smell"), weight = mean opinion in [-1, 1] (signed, not a share).
  */
 export function profileFacets(state: ProfileState, now: number, config: ProfileConfig, kind?: string): FacetWeight[] {
   // The stored tallies are decayed to the state's clock; decaying them further to `now` is uniform within a kind,
@@ -110,6 +113,7 @@ export function profileFacets(state: ProfileState, now: number, config: ProfileC
       out.push({ kind: 'attribute', value: `${k}=${attributeValue(v)}`, weight: 1 });
     }
   }
+  if (want('aspect')) out.push(...aspectFacets(state.opinion));
   return out;
 }
 
@@ -268,6 +272,7 @@ export function summarizeProfile(state: ProfileState, now: number, config: Profi
       r.generosity >= 0.4 ? 'rates generously' : r.generosity <= -0.1 ? 'rates critically' : 'rates moderately',
     );
   }
+  clauses.push(...opinionClauses(state.opinion, config));
   if (n >= 3) {
     const a = activity(state, now);
     if (a.daysSinceLast > 730) clauses.push(`inactive for ${Math.floor(a.daysSinceLast / 365)} years`);
