@@ -6,7 +6,8 @@ import { FacetWeight, Interest, Profile, ProfileTerm, ProfileVersion } from './t
 @Resolver(() => Profile)
 export class ProfileResolver {
   @FieldResolver(() => [FacetWeight], {
-    description: 'Decayed facet weights (category, tag, brand, price_band, behavior, activity, rating, attribute).',
+    description:
+      "Decayed facet weights (category, tag, brand, price_band, behavior, activity, rating, attribute, aspect). aspect: an aspect the user's texts name (price, smell, ...), weight = mean opinion in [-1, 1].",
   })
   facets(
     @Root() profile: ProfileView,

@@ -22,6 +22,8 @@ import { ProfileService } from './profileService.js';
 import type { LabelVocabulary } from './profileView.js';
 import { RecommendationService } from './recommendationService.js';
 import { SummaryRewriter } from './summaryRewriter.js';
+import { loadAspectLexicon } from '../inference/opinion/aspects.js';
+import { opinionReaderFor } from './profiles/texts.js';
 import { UserService } from './userService.js';
 
 export interface ReadyReport {
@@ -122,9 +124,17 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
         log,
       })
     : null;
+  const opinion = opinionReaderFor(encoder, {
+    method: config.opinion.method,
+    aspects: loadAspectLexicon(config.opinion.aspectsFile),
+  });
+  log(
+    `opinion from text: ${opinion.method}${config.opinion.aspectsFile ? `, aspects from ${config.opinion.aspectsFile}` : ''}`,
+  );
   const profiles = new ProfileService({
     store,
     encoder,
+    opinion,
     catalog,
     recommendations,
     events,

@@ -14,6 +14,7 @@ import { conflict, notFound } from './errors.js';
 import { profileUpdatePayload, type ProfileEvents } from './events.js';
 import { KeyedMutex } from './keyedMutex.js';
 import { ProfileReader } from './profiles/reads.js';
+import type { OpinionReader } from '../inference/opinion/reader.js';
 import { TextContexts } from './profiles/texts.js';
 import { LateEventInGroup, ProfileWriter, type Committed } from './profiles/unitOfWork.js';
 import { ProfileView, type LabelVocabulary } from './profileView.js';
@@ -37,6 +38,8 @@ interface Deps {
   limits: Limits;
   vocabulary: () => LabelVocabulary | null;
   summaries: SummaryRewriter | null;
+  /** Reads the opinion of review and onboarding texts (default: OPINION_METHOD auto for the encoder). */
+  opinion?: OpinionReader;
   /** How writers of one profile in different processes are kept apart (bench/results/locking.json compares them). */
   locking: 'optimistic' | 'lock';
   log: (msg: string) => void;
@@ -54,7 +57,7 @@ export class ProfileService {
   private readonly reader: ProfileReader;
 
   constructor(private readonly deps: Deps) {
-    const texts = new TextContexts({ encoder: deps.encoder, catalog: deps.catalog });
+    const texts = new TextContexts({ encoder: deps.encoder, catalog: deps.catalog, opinion: deps.opinion });
     const { store, config, vocabulary, locking } = deps;
     this.writer = new ProfileWriter({ store, texts, config, vocabulary, locking });
     this.reader = new ProfileReader({ store, texts, config, vocabulary });

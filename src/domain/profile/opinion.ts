@@ -128,7 +128,8 @@ export function opinionClauses(o: OpinionState | undefined, config: ProfileConfi
     .filter((f) => f.weight < 0)
     .slice(0, 3)
     .map((f) => f.value);
-  if (likes.length) out.push(`likes the ${likes.join(', ')}`);
-  if (dislikes.length) out.push(`dislikes the ${dislikes.join(', ')}`);
+  const and = (xs: string[]) => (xs.length > 1 ? `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)!}` : xs[0]!);
+  if (likes.length) out.push(`likes the ${and(likes)}`);
+  if (dislikes.length) out.push(`dislikes the ${and(dislikes)}`);
   return out;
 }

@@ -17,6 +17,8 @@ export const REVIEW_CUES: Readonly<Record<string, number>> = {
   greasy: -0.4,
   sticky: -0.3,
   itchy: -0.4,
+  itch: -0.4,
+  itched: -0.4,
   returned: -0.4,
   refund: -0.4,
   rash: -0.4,
