@@ -60,6 +60,8 @@ export interface AspectOpinion {
 export interface TextOpinion {
   polarity: number;
   aspects: AspectOpinion[];
+  /** A stable key of the text (a hash): read-side views find what was extracted from the text later by it. */
+  key?: string;
 }
 
 /** Orders events the way replay must apply them. */

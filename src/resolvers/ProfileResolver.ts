@@ -1,7 +1,9 @@
-import { Arg, FieldResolver, Float, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Float, Resolver, Root } from 'type-graphql';
+import { textFeaturesView } from '../services/textFeatures.js';
+import type { Context } from './context.js';
 import type { ProfileView } from '../services/profileView.js';
 import type { ProfileVersionRow } from '../store/types.js';
-import { FacetWeight, Interest, Profile, ProfileTerm, ProfileVersion } from './types.js';
+import { FacetWeight, Interest, Profile, ProfileTerm, ProfileVersion, TextFeatures } from './types.js';
 
 @Resolver(() => Profile)
 export class ProfileResolver {
@@ -14,6 +16,13 @@ export class ProfileResolver {
     @Arg('kind', () => String, { nullable: true }) kind: string | null,
   ): FacetWeight[] {
     return profile.facets(kind ?? undefined);
+  }
+
+  @FieldResolver(() => TextFeatures, {
+    description: "Features of the user's newest review and onboarding texts (LLM where available, else the rules).",
+  })
+  textFeatures(@Root() profile: ProfileView, @Ctx() { services }: Context): TextFeatures {
+    return textFeaturesView(profile.state, services.textFeatures);
   }
 
   @FieldResolver(() => [Interest], { description: 'Interest clusters, strongest first, with readable labels.' })

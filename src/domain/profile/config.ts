@@ -99,6 +99,8 @@ export interface ProfileConfig {
     fullAt: number;
     panThreshold: number;
     maxAspects: number;
+    /** Keys of the newest texts kept for read-side views (LLM features extracted later). */
+    recentTexts: number;
     summaryMinMentions: number;
     summaryMinStrength: number;
   };
@@ -142,6 +144,7 @@ export const DEFAULT_PROFILE_CONFIG: ProfileConfig = Object.freeze({
     fullAt: 0.5,
     panThreshold: -0.3,
     maxAspects: 24,
+    recentTexts: 20,
     summaryMinMentions: 1.5,
     summaryMinStrength: 0.4,
   },
@@ -238,6 +241,7 @@ export function validateProfileConfig(overrides: ProfileConfigOverrides | Partia
   inRange('opinion.fullAt', opinion.fullAt, 1e-3, 1);
   inRange('opinion.panThreshold', opinion.panThreshold, -1, 0);
   int('opinion.maxAspects', opinion.maxAspects, 1);
+  int('opinion.recentTexts', opinion.recentTexts, 0);
   inRange('opinion.summaryMinMentions', opinion.summaryMinMentions, 0, 1e6);
   inRange('opinion.summaryMinStrength', opinion.summaryMinStrength, 0, 1);
 

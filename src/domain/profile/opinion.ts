@@ -17,10 +17,12 @@ export interface OpinionState {
   negative: Tally;
   texts: number;
   polaritySum: number;
+  /** Keys (TextOpinion.key) of the newest texts, newest first, at most opinion.recentTexts. */
+  recentTexts: string[];
 }
 
 export function emptyOpinion(): OpinionState {
-  return { mentions: {}, positive: {}, negative: {}, texts: 0, polaritySum: 0 };
+  return { mentions: {}, positive: {}, negative: {}, texts: 0, polaritySum: 0, recentTexts: [] };
 }
 
 function copyTally(t: Tally): Tally {
@@ -38,6 +40,7 @@ export function cloneOpinion(o: OpinionState | undefined): OpinionState {
     negative: copyTally(o.negative),
     texts: o.texts,
     polaritySum: o.polaritySum,
+    recentTexts: o.recentTexts.slice(),
   };
 }
 
@@ -52,6 +55,9 @@ export function decayOpinion(o: OpinionState, factor: number): void {
 export function addOpinion(o: OpinionState, op: TextOpinion, config: ProfileConfig): void {
   o.texts += 1;
   o.polaritySum += op.polarity;
+  if (op.key && config.opinion.recentTexts > 0) {
+    o.recentTexts = [op.key, ...o.recentTexts.filter((k) => k !== op.key)].slice(0, config.opinion.recentTexts);
+  }
   for (const { aspect, polarity } of op.aspects) {
     if (!aspect || !Number.isFinite(polarity)) continue;
     addTally(o.mentions, aspect, 1);

@@ -6,6 +6,7 @@
 // meaning) the maintained VADER lexicon reads it instead. OPINION_METHOD picks explicitly: lexicon | encoder | blend
 // (the mean of both) | auto (lexicon for the lexical encoder, blend otherwise: the blend agreed best with star
 // ratings, see eval/results/opinion-amazon-all-beauty.md). Deterministic for (text, encoder, method, lexicons).
+import { createHash } from 'node:crypto';
 import { cosine, normalized } from '../../domain/vector.js';
 import type { TextOpinion } from '../../domain/types.js';
 import type { EncoderKind } from '../types.js';
@@ -98,8 +99,13 @@ export class OpinionReader {
     const enc = () => (vector ? this.encoderPolarity(vector) : lex());
     const polarity =
       this.method === 'lexicon' ? lex() : this.method === 'encoder' ? enc() : round4((lex() + enc()) / 2);
-    return { polarity, aspects: extractAspects(text, this.aspects) };
+    return { polarity, aspects: extractAspects(text, this.aspects), key: textKey(text) };
   }
+}
+
+/** The stable key of a text: the first 16 hex digits of its SHA-256 (what LLM features are cached under). */
+export function textKey(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
 function centroid(vs: Float32Array[]): Float32Array {

@@ -10,6 +10,7 @@ import type { EncoderService } from '../../inference/encoderService.js';
 import { OpinionReader } from '../../inference/opinion/reader.js';
 import type { BehaviorRow, UserRow } from '../../store/types.js';
 import type { CatalogService } from '../catalogService.js';
+import type { TextFeatureExtractor } from '../textFeatures.js';
 
 /** Vectors of the texts a unit of work needs, by text. */
 export type TextVectors = Map<string, Float32Array>;
@@ -33,7 +34,15 @@ export class TextContexts {
   readonly opinion: OpinionReader;
   private readonly opinions = new LRUCache<string, TextOpinion>({ max: 10_000 });
 
-  constructor(private readonly deps: { encoder: EncoderService; catalog: CatalogService; opinion?: OpinionReader }) {
+  constructor(
+    private readonly deps: {
+      encoder: EncoderService;
+      catalog: CatalogService;
+      opinion?: OpinionReader;
+      /** Queued for LLM feature extraction (read-side only; never awaited). */
+      features?: Pick<TextFeatureExtractor, 'enqueue'> | null;
+    },
+  ) {
     this.opinion = deps.opinion ?? opinionReaderFor(deps.encoder);
   }
 
@@ -47,7 +56,11 @@ export class TextContexts {
     todo.forEach((t, i) => into.set(t, vectors[i]!));
     if (todo.length) {
       await this.opinion.prepare();
-      for (const t of todo) if (!this.opinions.has(t)) this.opinions.set(t, this.opinion.read(t, into.get(t)!)!);
+      for (const t of todo) {
+        const op = this.opinions.get(t) ?? this.opinion.read(t, into.get(t)!)!;
+        this.opinions.set(t, op);
+        if (op.key) this.deps.features?.enqueue(op.key, t);
+      }
     }
     return into;
   }

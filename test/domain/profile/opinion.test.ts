@@ -124,6 +124,7 @@ describe('opinion from text in the profile', () => {
           fc.record({ aspect: fc.constantFrom(...ASPECTS), polarity: fc.double({ min: -1, max: 1, noNaN: true }) }),
           { selector: (a) => a.aspect, maxLength: 3 },
         ),
+        key: fc.constantFrom('k1', 'k2', 'k3', 'k4'),
       }),
       { nil: null },
     );
@@ -162,7 +163,14 @@ describe('opinion from text in the profile', () => {
     const old = { ...fresh } as Partial<ProfileState>;
     delete old.opinion; // the layout before this change: no `opinion` at the end
     const decoded = decodeProfileState(encodeProfileState(old as ProfileState));
-    expect(decoded.opinion).toEqual({ mentions: {}, positive: {}, negative: {}, texts: 0, polaritySum: 0 });
+    expect(decoded.opinion).toEqual({
+      mentions: {},
+      positive: {},
+      negative: {},
+      texts: 0,
+      polaritySum: 0,
+      recentTexts: [],
+    });
     const next = withOpinion(f.on('scifi', 3, 'REVIEW', T0 + 4 * DAY), {
       polarity: -0.9,
       aspects: [{ aspect: 'price', polarity: -0.9 }],
