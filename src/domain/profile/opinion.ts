@@ -51,10 +51,15 @@ export function decayOpinion(o: OpinionState, factor: number): void {
   o.negative = decayTally(o.negative, factor, 0);
 }
 
-/** Adds a text's opinion (in place): its aspects, and its polarity to the overall tone. */
+/** Adds an event text's opinion (in place): its polarity to the overall tone, and its aspects. */
 export function addOpinion(o: OpinionState, op: TextOpinion, config: ProfileConfig): void {
   o.texts += 1;
   o.polaritySum += op.polarity;
+  addAspects(o, op, config);
+}
+
+/** Adds a text's aspects and remembers its key (in place); the onboarding text contributes only this. */
+export function addAspects(o: OpinionState, op: TextOpinion, config: ProfileConfig): void {
   if (op.key && config.opinion.recentTexts > 0) {
     o.recentTexts = [op.key, ...o.recentTexts.filter((k) => k !== op.key)].slice(0, config.opinion.recentTexts);
   }

@@ -4,7 +4,7 @@ import type { ProfileConfig } from './config.js';
 import { DEFAULT_PROFILE_CONFIG } from './config.js';
 import { roundToF16 } from './half.js';
 import { normalized, norm } from '../vector.js';
-import { addOpinion, cloneOpinion, emptyOpinion, type OpinionState } from './opinion.js';
+import { addAspects, cloneOpinion, emptyOpinion, type OpinionState } from './opinion.js';
 
 export const PROFILE_STATE_FORMAT = 1 as const;
 
@@ -96,7 +96,10 @@ export interface ProfileState {
 export interface ProfileSeed {
   attributes?: Record<string, unknown>;
   onboardingVector?: Float32Array | null;
-  /** Opinion read from the onboarding text: its aspects seed the opinion tallies; a negative text seeds no direction. */
+  /**
+   * Opinion read from the onboarding text: only its aspects are kept. Its overall polarity is not used: a taste
+   * description ("gory horror with killers", "rebels fighting an evil empire") reads negative while stating a liking.
+   */
   onboardingOpinion?: TextOpinion | null;
   at?: number;
 }
@@ -184,9 +187,6 @@ export function newProfile(
     onboarding = normalized(seed.onboardingVector);
     if (config.vectorPrecision === 'f16') roundToF16(onboarding);
   }
-  // "I never want horror again" must not seed a direction towards horror.
-  const panned = config.opinion.enabled && (seed.onboardingOpinion?.polarity ?? 0) <= config.opinion.panThreshold;
-  if (panned) onboarding = null;
   const state: ProfileState = {
     format: PROFILE_STATE_FORMAT,
     userId,
@@ -221,7 +221,7 @@ export function newProfile(
     dimMismatches: 0,
     opinion: emptyOpinion(),
   };
-  if (seed.onboardingOpinion) addOpinion(state.opinion, seed.onboardingOpinion, config);
+  if (seed.onboardingOpinion && config.opinion.enabled) addAspects(state.opinion, seed.onboardingOpinion, config);
   if (onboarding && config.onboardingWeight > 0) {
     state.long = { vec: onboarding.slice(), weight: config.onboardingWeight };
     state.interests.push({

@@ -102,7 +102,7 @@ describe('opinion from text in the profile', () => {
     expect(profileFacets(replayProfile('u1', {}, events, off), T0 + 6 * DAY, off, 'aspect')).toEqual([]);
   });
 
-  it('a panned onboarding text seeds no direction; its aspects are kept', () => {
+  it('an onboarding text keeps its aspects but seeds its direction whatever its tone (taste, not a verdict)', () => {
     const v = itemVector('horror', 'onboarding', DIM, 0.3);
     const liked = newProfile('u1', { onboardingVector: v, onboardingOpinion: { polarity: 0.6, aspects: [] } }, config);
     const panned = newProfile(
@@ -111,8 +111,9 @@ describe('opinion from text in the profile', () => {
       config,
     );
     expect(liked.long).not.toBeNull();
-    expect(panned.long).toBeNull();
-    expect(panned.onboarding).toBeNull();
+    expect(panned.long).not.toBeNull();
+    expect(panned.onboarding).not.toBeNull();
+    expect(panned.opinion.texts).toBe(0);
     expect(profileFacets(panned, T0, config, 'aspect')).toEqual([{ kind: 'aspect', value: 'smell', weight: -0.7 }]);
   });
 
