@@ -2,6 +2,7 @@
 // up as `aspect` facets, strong opinions reach the summary, and a rebuild from the log gives the same profile.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cosine, encodeProfileState } from '../../src/domain/profile/index.js';
+import { M2V_BGE_DIR, sharedModelPresent } from '../helpers/catalogEncoder.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const ITEMS = [
@@ -95,3 +96,47 @@ describe('opinion from review text (API, SQLite, lexical encoder: VADER lexicon)
     }
   });
 });
+
+describe.skipIf(!sharedModelPresent(M2V_BGE_DIR, 'opinion with m2v-bge'))(
+  'opinion with the pretrained encoder (ENCODER_MODEL_DIR=m2v-bge-base-vq128: blend of encoder and lexicon)',
+  () => {
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await startTestServer('sqlite', { ENCODER_MODEL_DIR: M2V_BGE_DIR });
+      await server.gql(`mutation($items: [ItemInput!]!) { upsertItems(items: $items) { count } }`, { items: ITEMS });
+    }, 60_000);
+    afterAll(async () => server?.stop());
+
+    it('reads the one-star review as negative and pushes the profile away from its item', async () => {
+      const t0 = Date.now() - 10 * DAY;
+      const run = (q: string, v: Record<string, unknown>) => server.gql(q, v);
+      for (const [i, item] of ['sh1', 'sh2'].entries())
+        await run(
+          `mutation($i: ID!, $t: DateTime!) { recordBehavior(input: { userId: "m", itemId: $i, type: PURCHASE, occurredAt: $t }) { duplicate } }`,
+          { i: item, t: new Date(t0 + i * DAY).toISOString() },
+        );
+      const item = Float32Array.from(
+        (await server.gql<{ item: { embedding: number[] } }>(`{ item(id: "sh3") { embedding } }`)).data!.item.embedding,
+      );
+      const long = async () =>
+        Float32Array.from(
+          (
+            await server.gql<{ user: { profile: { embedding: number[] } } }>(
+              `{ user(id: "m") { profile { embedding } } }`,
+            )
+          ).data!.user.profile.embedding,
+        );
+      const before = cosine(await long(), item);
+      await run(
+        `mutation($x: String!, $t: DateTime!) { recordBehavior(input: { userId: "m", itemId: "sh3", type: REVIEW, text: $x, occurredAt: $t }) { duplicate } }`,
+        { x: PANNED, t: new Date(t0 + 3 * DAY).toISOString() },
+      );
+      expect(cosine(await long(), item)).toBeLessThan(before - 0.01);
+      const f = await server.gql<{ user: { profile: { textFeatures: { opinion: number; source: string } } } }>(
+        `{ user(id: "m") { profile { textFeatures { opinion source } } } }`,
+      );
+      expect(f.data!.user.profile.textFeatures).toMatchObject({ source: 'rules' });
+      expect(f.data!.user.profile.textFeatures.opinion).toBeLessThan(-0.3);
+    });
+  },
+);
