@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { securityConfigFromEnv, type SecurityConfig } from './auth/config.js';
 import { BEHAVIOR_TYPES, type BehaviorType } from './domain/types.js';
 import { encoderOptionsFromEnv, type LoadEncoderOptions } from './inference/loadEncoder.js';
+import { OPINION_METHODS, type OpinionMethod } from './inference/opinion/reader.js';
 import { DEFAULT_DATABASE_URL } from './store/databaseUrl.js';
 
 export interface Limits {
@@ -58,7 +59,9 @@ export interface AppConfig {
     quantization: 'f32' | 'f16' | 'i8';
     explore: number;
   };
-  llm: { baseUrl: string | null; model: string; apiKey: string | null; timeoutMs: number };
+  llm: { baseUrl: string | null; model: string; apiKey: string | null; timeoutMs: number; features: boolean };
+  /** Opinion from text: OPINION_METHOD (auto | lexicon | encoder | blend), OPINION_ASPECTS_FILE (JSON aspect -> words). */
+  opinion: { method: OpinionMethod; aspectsFile: string | null };
   logLevel: 'silent' | 'info' | 'debug';
 }
 
@@ -138,6 +141,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       model: env.LLM_MODEL || 'gpt-4o-mini',
       apiKey: env.LLM_API_KEY || null,
       timeoutMs: num(env, 'LLM_TIMEOUT_MS', 10_000),
+      features: env.LLM_FEATURES !== 'false',
+    },
+    opinion: {
+      method: oneOf(env, 'OPINION_METHOD', OPINION_METHODS, 'auto'),
+      aspectsFile: env.OPINION_ASPECTS_FILE || null,
     },
     logLevel: oneOf(env, 'LOG_LEVEL', ['silent', 'info', 'debug'] as const, 'info'),
   };

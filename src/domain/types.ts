@@ -43,6 +43,25 @@ export interface EventContext {
   itemVector: Vector | null;
   /** Embedding of the event's own text (reviews); null when there is no text. */
   textVector: Vector | null;
+  /** Opinion read from the event's text (absent or null: no text, or no opinion reader). */
+  textOpinion?: TextOpinion | null;
+}
+
+/** An aspect named in a text ("price", "smell") and the opinion on it, in [-1, 1]. */
+export interface AspectOpinion {
+  aspect: string;
+  polarity: number;
+}
+
+/**
+ * What a text says about its subject, read outside the domain (src/inference/opinion) as a deterministic function of
+ * the text and the encoder: overall polarity in [-1, 1] (negative = panned) and the aspects it names.
+ */
+export interface TextOpinion {
+  polarity: number;
+  aspects: AspectOpinion[];
+  /** A stable key of the text (a hash): read-side views find what was extracted from the text later by it. */
+  key?: string;
 }
 
 /** Orders events the way replay must apply them. */

@@ -35,20 +35,35 @@ export function readStaticMatrix(buf: Uint8Array): StaticModelFiles {
   } else if (emb.dtype === 'I8' || emb.dtype === 'U8') {
     throw new Error('int8 "embeddings" without a "scales" tensor');
   }
+  // Vocabulary-quantized models (model2vec `quantize_vocabulary`): `embeddings` holds cluster rows, `mapping` [vocab]
+  // sends each token to its row and `weights` [vocab] scales it. Expanded here to one row per token.
   const mapping = tensors.get('mapping');
   const weights = tensors.get('weights');
   let vocab = rows;
   if (mapping) {
+    if (mapping.shape.length !== 1) throw new Error(`"mapping" must be 1-D [vocab], got [${mapping.shape.join(', ')}]`);
+    if (!['I32', 'I64', 'U8', 'I8'].includes(mapping.dtype))
+      throw new Error(`"mapping" must hold integers, got ${mapping.dtype}`);
     const map = tensorToFloat32(mapping);
     vocab = map.length;
     const full = new Float32Array(vocab * dim);
-    for (let t = 0; t < vocab; t++) full.set(m.subarray(map[t]! * dim, map[t]! * dim + dim), t * dim);
+    for (let t = 0; t < vocab; t++) {
+      const row = map[t]!;
+      if (!(Number.isInteger(row) && row >= 0 && row < rows))
+        throw new Error(`"mapping"[${t}] = ${row} is not a row of "embeddings" (0..${rows - 1})`);
+      full.set(m.subarray(row * dim, row * dim + dim), t * dim);
+    }
     m = full;
+  } else if (weights && weights.shape[0] !== rows) {
+    throw new Error(`"weights" without "mapping" must have one value per embeddings row (${rows})`);
   }
   if (weights) {
     const w = tensorToFloat32(weights);
     if (w.length !== vocab) throw new Error(`"weights" has ${w.length} values; expected ${vocab}`);
-    for (let r = 0; r < vocab; r++) for (let c = 0; c < dim; c++) m[r * dim + c]! *= w[r]!;
+    for (let r = 0; r < vocab; r++) {
+      if (!Number.isFinite(w[r]!)) throw new Error(`"weights"[${r}] is not finite`);
+      for (let c = 0; c < dim; c++) m[r * dim + c]! *= w[r]!;
+    }
   }
   return { vocabSize: vocab, dim, matrix: m };
 }

@@ -1,16 +1,18 @@
 import { Arg, Ctx, FieldResolver, Float, Resolver, Root } from 'type-graphql';
+import { textFeaturesView } from '../services/textFeatures.js';
 import type { Context } from './context.js';
 import type { ProfileView } from '../services/profileView.js';
 import type { ProfileVersionRow } from '../store/types.js';
-import { FacetWeight, Interest, Profile, ProfileTerm, ProfileVersion } from './types.js';
+import { FacetWeight, Interest, Profile, ProfileTerm, ProfileVersion, TextFeatures } from './types.js';
 
 @Resolver(() => Profile)
 export class ProfileResolver {
   @FieldResolver(() => [FacetWeight], {
     description:
       'Decayed facet weights (category, tag, brand, price_band, behavior, activity, rating, attribute), value ' +
-      'tendency (value: price_sensitivity, price_level, brand_loyalty, novelty) and social ties (social: ' +
-      'following, followers, blocked).',
+      'tendency (value: price_sensitivity, price_level, brand_loyalty, novelty), social ties (social: ' +
+      "following, followers, blocked) and opinion (aspect: an aspect the user's texts name, weight = mean " +
+      'opinion in [-1, 1]).',
   })
   async facets(
     @Root() profile: ProfileView,
@@ -18,6 +20,13 @@ export class ProfileResolver {
     @Ctx() { services }: Context,
   ): Promise<FacetWeight[]> {
     return services.profiles.facets(profile, kind ?? undefined);
+  }
+
+  @FieldResolver(() => TextFeatures, {
+    description: "Features of the user's newest review and onboarding texts (LLM where available, else the rules).",
+  })
+  textFeatures(@Root() profile: ProfileView, @Ctx() { services }: Context): TextFeatures {
+    return textFeaturesView(profile.state, services.textFeatures);
   }
 
   @FieldResolver(() => [Interest], { description: 'Interest clusters, strongest first, with readable labels.' })

@@ -59,6 +59,22 @@ export class FacetWeight {
   @Field(() => Float) weight!: number;
 }
 
+@ObjectType({
+  description:
+    "What the user's newest texts say, read by a language model (LLM_BASE_URL) where it has answered, else by the deterministic rules. Read-side only: it never changes stored profile versions.",
+})
+export class TextFeatures {
+  @Field(() => String, { description: 'llm (every recent text extracted), mixed, or rules (none yet, or no LLM).' })
+  source!: string;
+  @Field(() => String, { nullable: true }) model!: string | null;
+  @Field(() => Int, { description: 'Recent texts considered.' }) texts!: number;
+  @Field(() => Int, { description: 'Of them, texts with LLM features.' }) extracted!: number;
+  @Field(() => Float, { nullable: true, description: 'Mean opinion in [-1, 1].' }) opinion!: number | null;
+  @Field(() => [FacetWeight], { description: 'Interests named (LLM only), weight = share of texts.' })
+  interests!: FacetWeight[];
+  @Field(() => [FacetWeight], { description: 'Aspects with mean opinion in [-1, 1].' }) aspects!: FacetWeight[];
+}
+
 @ObjectType({ description: 'How much one facet moved in a profile version.' })
 export class FacetChange {
   @Field(() => String) kind!: string;

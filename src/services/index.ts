@@ -22,6 +22,9 @@ import { ProfileService } from './profileService.js';
 import type { LabelVocabulary } from './profileView.js';
 import { RecommendationService } from './recommendationService.js';
 import { SummaryRewriter } from './summaryRewriter.js';
+import { loadAspectLexicon } from '../inference/opinion/aspects.js';
+import { opinionReaderFor } from './profiles/texts.js';
+import { TextFeatureExtractor } from './textFeatures.js';
 import { UserService } from './userService.js';
 
 export interface ReadyReport {
@@ -49,6 +52,8 @@ export interface Services {
   model: RecommenderModel;
   /** LLM summary rewriter, when LLM_BASE_URL is set. */
   summaries: SummaryRewriter | null;
+  /** LLM feature extraction from review and onboarding text (read-side only), when LLM_BASE_URL is set. */
+  textFeatures: TextFeatureExtractor | null;
   log: (msg: string) => void;
   readiness(): Promise<ReadyReport>;
   /** Resolves when background start-up work (re-embedding) is done; for jobs and tests. */
@@ -122,9 +127,28 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
         log,
       })
     : null;
+  const opinion = opinionReaderFor(encoder, {
+    method: config.opinion.method,
+    aspects: loadAspectLexicon(config.opinion.aspectsFile),
+  });
+  const textFeatures =
+    config.llm.baseUrl && config.llm.features
+      ? new TextFeatureExtractor({
+          baseUrl: config.llm.baseUrl,
+          model: config.llm.model,
+          apiKey: config.llm.apiKey,
+          timeoutMs: config.llm.timeoutMs,
+          log,
+        })
+      : null;
+  log(
+    `opinion from text: ${opinion.method}${config.opinion.aspectsFile ? `, aspects from ${config.opinion.aspectsFile}` : ''}`,
+  );
   const profiles = new ProfileService({
     store,
     encoder,
+    opinion,
+    textFeatures,
     catalog,
     recommendations,
     events,
@@ -179,6 +203,7 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
     events,
     model,
     summaries,
+    textFeatures,
     log,
     backgroundWork,
     privacy: new PrivacyService({ store, profiles, recommendations, limits: config.limits, log }),
@@ -203,6 +228,7 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
       if (consolidateTimer) clearInterval(consolidateTimer);
       await backgroundWork;
       await summaries?.idle();
+      await textFeatures?.idle();
       await events.close();
       await loaded.close?.();
       await store.close();

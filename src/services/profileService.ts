@@ -15,6 +15,8 @@ import { profileUpdatePayload, type ProfileEvents } from './events.js';
 import { KeyedMutex } from './keyedMutex.js';
 import { facetsWithReadTime } from './profiles/readFacets.js';
 import { ProfileReader } from './profiles/reads.js';
+import type { OpinionReader } from '../inference/opinion/reader.js';
+import type { TextFeatureExtractor } from './textFeatures.js';
 import { validateRelation, type RelationInputData } from './profiles/relations.js';
 import { TextContexts } from './profiles/texts.js';
 import { LateEventInGroup, ProfileWriter, type Committed } from './profiles/unitOfWork.js';
@@ -45,6 +47,10 @@ interface Deps {
   limits: Limits;
   vocabulary: () => LabelVocabulary | null;
   summaries: SummaryRewriter | null;
+  /** Reads the opinion of review and onboarding texts (default: OPINION_METHOD auto for the encoder). */
+  opinion?: OpinionReader;
+  /** LLM feature extraction: texts are queued when first encoded (never awaited). */
+  textFeatures?: TextFeatureExtractor | null;
   /** How writers of one profile in different processes are kept apart (bench/results/locking.json compares them). */
   locking: 'optimistic' | 'lock';
   log: (msg: string) => void;
@@ -62,7 +68,8 @@ export class ProfileService {
   private readonly reader: ProfileReader;
 
   constructor(private readonly deps: Deps) {
-    const texts = new TextContexts({ encoder: deps.encoder, catalog: deps.catalog });
+    const { encoder, catalog, opinion, textFeatures } = deps;
+    const texts = new TextContexts({ encoder, catalog, opinion, features: textFeatures });
     const { store, config, vocabulary, locking } = deps;
     this.writer = new ProfileWriter({ store, texts, config, vocabulary, locking });
     this.reader = new ProfileReader({ store, texts, config, vocabulary });

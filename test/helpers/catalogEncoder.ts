@@ -98,3 +98,17 @@ export function getCatalogEncoderDir(): Promise<string> {
   })();
   return dirPromise;
 }
+
+/** The vocabulary-quantized Model2Vec model distilled from bge-base-en-v1.5 (see its MODEL.md). */
+export const M2V_BGE_DIR = join(SHARED_MODELS_DIR, 'm2v-bge-base-vq128');
+
+/**
+ * Whether a shared model directory is present. Absent outside CI: false, with a warning (the tests skip). In CI
+ * (env CI set) the model must be there: true, so the tests run and fail loudly instead of skipping silently.
+ */
+export function sharedModelPresent(dir: string, what: string): boolean {
+  if (existsSync(join(dir, 'model.safetensors'))) return true;
+  if (process.env.CI) return true;
+  console.warn(`${what} tests skipped: no model at ${dir} (set TASTEGRAPH_SHARED_DIR)`);
+  return false;
+}

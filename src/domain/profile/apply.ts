@@ -5,6 +5,7 @@ import { cosine, norm } from '../vector.js';
 import type { ProfileConfig } from './config.js';
 import { quantize } from './half.js';
 import { liveInterests, mergeInterests } from './interests.js';
+import { addOpinion, decayOpinion, opinionPull } from './opinion.js';
 import {
   addTally,
   capTally,
@@ -174,6 +175,7 @@ export function applyBehavior(
     s.value.repeat *= dFacet;
     s.value.brands = decayTally(s.value.brands, dFacet, 0);
   }
+  decayOpinion(s.opinion, dFacet);
   s.interests = liveInterests(
     s.interests.map((c) => ({
       ...c,
@@ -186,9 +188,16 @@ export function applyBehavior(
   );
 
   // 2. The event's weight and vector.
-  const w = profilePull(s, event, config);
+  // The text's opinion sets a review's sign and turns any panned event into a push, away from the item itself.
   const type = event.type;
-  let x: Float32Array | null = type === 'REVIEW' ? (ctx.textVector ?? ctx.itemVector) : ctx.itemVector;
+  const w = opinionPull(profilePull(s, event, config), type, ctx.textOpinion, config);
+  const pushedByText = w < 0 && !!ctx.textOpinion && type !== 'SKIP' && type !== 'DISLIKE';
+  let x: Float32Array | null =
+    type === 'REVIEW'
+      ? pushedByText
+        ? (ctx.itemVector ?? ctx.textVector)
+        : (ctx.textVector ?? ctx.itemVector)
+      : ctx.itemVector;
   if (x && (x.length === 0 || norm(x) === 0)) x = null;
   if (x && s.dim !== null && x.length !== s.dim) {
     s.dimMismatches += 1;
@@ -222,7 +231,8 @@ export function applyBehavior(
   }
 
   // 4. Adaptive feedback: a learning-rate step that shrinks as feedback evidence accumulates.
-  const fbSign = config.feedback.enabled ? config.feedback.types[type] : undefined;
+  let fbSign = config.feedback.enabled ? config.feedback.types[type] : undefined;
+  if (fbSign === 1 && pushedByText) fbSign = -1;
   if (x && fbSign !== undefined && (type !== 'RATE' || w !== 0)) {
     const rate = feedbackRate(s.feedback.evidence, config);
     for (const [key, salt] of [
@@ -312,6 +322,7 @@ export function applyBehavior(
     addTally(s.price[key], band, w);
     s.price[key] = pruneRelative(s.price[key], config.facetPruneRatio);
   }
+  if (ctx.textOpinion && config.opinion.enabled) addOpinion(s.opinion, ctx.textOpinion, config);
 
   foldBrandLoyalty(s, type, w, ctx.item?.brand ?? null, config);
 
@@ -346,7 +357,7 @@ export function applyBehavior(
         s.rejected.push(itemId);
         if (s.rejected.length > config.maxRejected) s.rejected.splice(0, s.rejected.length - config.maxRejected);
       }
-    } else if (UNREJECTING.has(type) || (type === 'RATE' && w > 0)) {
+    } else if ((UNREJECTING.has(type) && w >= 0) || (type === 'RATE' && w > 0)) {
       const i = s.rejected.indexOf(itemId);
       if (i >= 0) s.rejected.splice(i, 1);
     }

@@ -88,6 +88,22 @@ export interface ProfileConfig {
   vectorPrecision: 'f16' | 'f32';
   /** Number of changed facets reported per change. */
   changedFacetsLimit: number;
+  /**
+   * Opinion read from the event's text (EventContext.textOpinion): a REVIEW pulls with weights.REVIEW times the sign of
+   * its polarity (full at |polarity| >= fullAt); any event whose text is at or under panThreshold pushes instead of
+   * pulling. Aspects are capped at maxAspects; the summary names aspects with |opinion| >= summaryMinStrength and at
+   * least summaryMinMentions (decayed) mentions.
+   */
+  opinion: {
+    enabled: boolean;
+    fullAt: number;
+    panThreshold: number;
+    maxAspects: number;
+    /** Keys of the newest texts kept for read-side views (LLM features extracted later). */
+    recentTexts: number;
+    summaryMinMentions: number;
+    summaryMinStrength: number;
+  };
 }
 
 export const DEFAULT_PROFILE_CONFIG: ProfileConfig = Object.freeze({
@@ -123,6 +139,15 @@ export const DEFAULT_PROFILE_CONFIG: ProfileConfig = Object.freeze({
   },
   vectorPrecision: 'f16',
   changedFacetsLimit: 5,
+  opinion: {
+    enabled: true,
+    fullAt: 0.5,
+    panThreshold: -0.3,
+    maxAspects: 24,
+    recentTexts: 20,
+    summaryMinMentions: 1.5,
+    summaryMinStrength: 0.4,
+  },
 } satisfies ProfileConfig) as ProfileConfig;
 
 export type ProfileConfigOverrides = {
@@ -211,6 +236,15 @@ export function validateProfileConfig(overrides: ProfileConfigOverrides | Partia
   positive('feedback.evidenceScale', feedback.evidenceScale);
   inRange('feedback.longTermShare', feedback.longTermShare, 0, 1);
 
+  const opinion = obj('opinion', d.opinion);
+  opinion.enabled = opinion.enabled !== false;
+  inRange('opinion.fullAt', opinion.fullAt, 1e-3, 1);
+  inRange('opinion.panThreshold', opinion.panThreshold, -1, 0);
+  int('opinion.maxAspects', opinion.maxAspects, 1);
+  int('opinion.recentTexts', opinion.recentTexts, 0);
+  inRange('opinion.summaryMinMentions', opinion.summaryMinMentions, 0, 1e6);
+  inRange('opinion.summaryMinStrength', opinion.summaryMinStrength, 0, 1);
+
   const cfg: ProfileConfig = {
     weights,
     ratingScale,
@@ -237,6 +271,7 @@ export function validateProfileConfig(overrides: ProfileConfigOverrides | Partia
     feedback,
     vectorPrecision: pick('vectorPrecision'),
     changedFacetsLimit: int('changedFacetsLimit', pick('changedFacetsLimit'), 0),
+    opinion,
   };
   if (cfg.vectorPrecision !== 'f16' && cfg.vectorPrecision !== 'f32') fail(`vectorPrecision must be 'f16' or 'f32'`);
   if (cfg.mergeSimilarity < cfg.spawnSimilarity) fail('mergeSimilarity must be >= spawnSimilarity');

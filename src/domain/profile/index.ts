@@ -11,4 +11,5 @@ export * from './social.js';
 export * from './labels.js';
 export * from './codec.js';
 export * from './versionPlan.js';
+export * from './opinion.js';
 export { cosine, dot, norm, normalized } from '../vector.js';

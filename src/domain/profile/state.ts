@@ -1,9 +1,10 @@
 // The profile state: plain data (JSON-like plus Float32Arrays), the unit the store persists and replays.
-import type { BehaviorType, RecentInteraction } from '../types.js';
+import type { BehaviorType, RecentInteraction, TextOpinion } from '../types.js';
 import type { ProfileConfig } from './config.js';
 import { DEFAULT_PROFILE_CONFIG } from './config.js';
 import { roundToF16 } from './half.js';
 import { normalized, norm } from '../vector.js';
+import { addAspects, cloneOpinion, emptyOpinion, type OpinionState } from './opinion.js';
 
 export const PROFILE_STATE_FORMAT = 1 as const;
 
@@ -93,6 +94,8 @@ export interface ProfileState {
   value: ValueState;
   /** Social ties, folded from the relation log (not from behaviours): see SocialState. */
   social: SocialState;
+  /** Opinion from the user's texts (aspects, tone). Last in the layout; states stored before it decode without it. */
+  opinion: OpinionState;
 }
 
 /**
@@ -134,12 +137,18 @@ export function withStateDefaults(state: ProfileState): ProfileState {
   if (s === null || typeof s !== 'object') return state;
   if (s.value === undefined) s.value = emptyValueState();
   if (s.social === undefined) s.social = emptySocialState();
+  if (s.opinion === undefined) s.opinion = emptyOpinion();
   return s;
 }
 
 export interface ProfileSeed {
   attributes?: Record<string, unknown>;
   onboardingVector?: Float32Array | null;
+  /**
+   * Opinion read from the onboarding text: only its aspects are kept. Its overall polarity is not used: a taste
+   * description ("gory horror with killers", "rebels fighting an evil empire") reads negative while stating a liking.
+   */
+  onboardingOpinion?: TextOpinion | null;
   at?: number;
 }
 
@@ -208,6 +217,7 @@ export function cloneState(s: ProfileState): ProfileState {
     dimMismatches: s.dimMismatches,
     value: { ...s.value, brands: cloneTally(s.value.brands) },
     social: { ...s.social, following: s.social.following.slice(), blocked: s.social.blocked.slice() },
+    opinion: cloneOpinion(s.opinion),
   };
 }
 
@@ -261,7 +271,9 @@ export function newProfile(
     dimMismatches: 0,
     value: emptyValueState(),
     social: emptySocialState(),
+    opinion: emptyOpinion(),
   };
+  if (seed.onboardingOpinion && config.opinion.enabled) addAspects(state.opinion, seed.onboardingOpinion, config);
   if (onboarding && config.onboardingWeight > 0) {
     state.long = { vec: onboarding.slice(), weight: config.onboardingWeight };
     state.interests.push({

@@ -4,6 +4,7 @@ import { cosine, normalized, norm } from '../vector.js';
 import type { ProfileConfig } from './config.js';
 import { DAY_MS, decayFactor, stateClock } from './apply.js';
 import { liveInterests } from './interests.js';
+import { aspectFacets, opinionClauses } from './opinion.js';
 import { clusterFacetValues, interestFacetLabel, topItemIds } from './labels.js';
 import type { ProfileState, Tally } from './state.js';
 import { socialFacets, valueFacets, valueSummaryClauses } from './valueViews.js';
@@ -19,6 +20,7 @@ export const FACET_KINDS = [
   'attribute',
   'value',
   'social',
+  'aspect',
 ] as const;
 export type FacetKind = (typeof FACET_KINDS)[number];
 
@@ -67,6 +69,7 @@ function attributeValue(v: unknown): string {
  * - attribute: `key=value` with weight 1, from upsertUser.
  * - value: price_sensitivity, price_level, brand_loyalty in [0, 1] (valueViews.ts; novelty is added at read time).
  * - social (raw numbers): following, blocked (followers is added at read time).
+ * - aspect: aspects the user's texts name ("price", "smell"), weight = mean opinion in [-1, 1] (signed, not a share).
  */
 export function profileFacets(state: ProfileState, now: number, config: ProfileConfig, kind?: string): FacetWeight[] {
   // The stored tallies are decayed to the state's clock; decaying them further to `now` is uniform within a kind,
@@ -117,6 +120,7 @@ export function profileFacets(state: ProfileState, now: number, config: ProfileC
   }
   if (want('value')) out.push(...valueFacets(state));
   if (want('social')) out.push(...socialFacets(state));
+  if (want('aspect')) out.push(...aspectFacets(state.opinion));
   return out;
 }
 
@@ -280,6 +284,7 @@ export function summarizeProfile(state: ProfileState, now: number, config: Profi
     );
   }
   clauses.push(...valueSummaryClauses(state));
+  clauses.push(...opinionClauses(state.opinion, config));
   if (n >= 3) {
     const a = activity(state, now);
     if (a.daysSinceLast > 730) clauses.push(`inactive for ${Math.floor(a.daysSinceLast / 365)} years`);

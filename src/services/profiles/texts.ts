@@ -1,11 +1,16 @@
 // What the domain needs besides the log rows: the seed a profile starts from, and each event's context (item
-// features and vectors, the text's vector). Texts are encoded up front, outside any transaction; code that runs
-// inside one only looks vectors up, and asks for a retry (MissingTextVectors) when a text it meets was not encoded.
+// features and vectors, the text's vector and opinion). Texts are encoded and their opinion read up front, outside
+// any transaction; code that runs inside one only looks them up, and asks for a retry (MissingTextVectors) when a
+// text it meets was not encoded. The opinion is a deterministic function of (text, vector, reader), so a rebuild
+// reads the same one; it is cached by text, and recomputed (synchronously, cheaply) if the cache dropped it.
+import { LRUCache } from 'lru-cache';
 import type { ProfileSeed } from '../../domain/profile/index.js';
-import type { BehaviorEvent, EventContext } from '../../domain/types.js';
+import type { BehaviorEvent, EventContext, TextOpinion } from '../../domain/types.js';
 import type { EncoderService } from '../../inference/encoderService.js';
+import { OpinionReader } from '../../inference/opinion/reader.js';
 import type { BehaviorRow, UserRow } from '../../store/types.js';
 import type { CatalogService } from '../catalogService.js';
+import type { TextFeatureExtractor } from '../textFeatures.js';
 
 /** Vectors of the texts a unit of work needs, by text. */
 export type TextVectors = Map<string, Float32Array>;
@@ -20,14 +25,43 @@ export class MissingTextVectors extends Error {
 /** Only non-blank texts have vectors; blank or absent ones contribute none. */
 const encodable = (text: string | null | undefined): text is string => !!text?.trim();
 
-export class TextContexts {
-  constructor(private readonly deps: { encoder: EncoderService; catalog: CatalogService }) {}
+/** The opinion reader for an encoder service (OPINION_METHOD auto: the lexicon for the lexical encoder). */
+export function opinionReaderFor(encoder: EncoderService, opts?: ConstructorParameters<typeof OpinionReader>[1]) {
+  return new OpinionReader({ kind: encoder.encoder.kind, encode: (texts) => encoder.encodeMany(texts, 'query') }, opts);
+}
 
-  /** Encodes the texts not yet in `into` (the encoder's LRU cache makes repeats cheap) and returns the map. */
+export class TextContexts {
+  readonly opinion: OpinionReader;
+  private readonly opinions = new LRUCache<string, TextOpinion>({ max: 10_000 });
+
+  constructor(
+    private readonly deps: {
+      encoder: EncoderService;
+      catalog: CatalogService;
+      opinion?: OpinionReader;
+      /** Queued for LLM feature extraction (read-side only; never awaited). */
+      features?: Pick<TextFeatureExtractor, 'enqueue'> | null;
+    },
+  ) {
+    this.opinion = deps.opinion ?? opinionReaderFor(deps.encoder);
+  }
+
+  /**
+   * Encodes the texts not yet in `into` (the encoder's LRU cache makes repeats cheap), reads their opinion, and
+   * returns the map.
+   */
   async encode(texts: Iterable<string | null | undefined>, into: TextVectors = new Map()): Promise<TextVectors> {
     const todo = [...new Set([...texts].filter(encodable))].filter((t) => !into.has(t));
     const vectors = todo.length ? await this.deps.encoder.encodeMany(todo, 'query') : [];
     todo.forEach((t, i) => into.set(t, vectors[i]!));
+    if (todo.length) {
+      await this.opinion.prepare();
+      for (const t of todo) {
+        const op = this.opinions.get(t) ?? this.opinion.read(t, into.get(t)!)!;
+        this.opinions.set(t, op);
+        if (op.key) this.deps.features?.enqueue(op.key, t);
+      }
+    }
     return into;
   }
 
@@ -39,12 +73,24 @@ export class TextContexts {
   /** Where a new profile (or a replay from the start) begins: the user's attributes and onboarding vector. */
   seed(user: UserRow, vectors: TextVectors): ProfileSeed {
     const onboardingVector = this.vector(user.onboardingText, vectors);
-    return { attributes: user.attributes, onboardingVector, at: user.createdAt.getTime() };
+    const onboardingOpinion = this.opinionOf(user.onboardingText, onboardingVector);
+    return { attributes: user.attributes, onboardingVector, onboardingOpinion, at: user.createdAt.getTime() };
   }
 
   /** The context one event is applied with. */
   context(event: BehaviorEvent, vectors: TextVectors): EventContext {
-    return { ...this.deps.catalog.eventContext(event.itemId), textVector: this.vector(event.text, vectors) };
+    const textVector = this.vector(event.text, vectors);
+    return {
+      ...this.deps.catalog.eventContext(event.itemId),
+      textVector,
+      textOpinion: this.opinionOf(event.text, textVector),
+    };
+  }
+
+  /** The opinion of a text already encoded (cached by encode(); recomputed from the same inputs if evicted). */
+  private opinionOf(text: string | null | undefined, vector: Float32Array | null): TextOpinion | null {
+    if (!encodable(text)) return null;
+    return this.opinions.get(text) ?? this.opinion.read(text, vector);
   }
 
   /** Pairs log rows with their contexts. Every missing vector is reported at once, so one retry suffices. */
