@@ -181,7 +181,7 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
 
   let consolidateTimer: NodeJS.Timeout | null = null;
   if (config.profile.consolidateIntervalMinutes > 0) {
-    const { consolidateProfiles } = await import('./consolidation.js');
+    const { consolidateProfiles } = await import('./profileJobs.js');
     consolidateTimer = setInterval(() => {
       void consolidateProfiles(profiles, store, { now: Date.now(), log }).catch((err: unknown) =>
         log(`consolidation failed: ${(err as Error).message}`),

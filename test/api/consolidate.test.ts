@@ -1,7 +1,8 @@
 // Periodic consolidation: re-decays profiles to now, forgets faded interests, writes versions where something
 // changed; resumable from the last user it finished; a second pass at the same time changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consolidateProfiles } from '../../src/services/consolidation.js';
+import { encodeProfileState } from '../../src/domain/profile/index.js';
+import { consolidateProfiles, rebuildProfiles } from '../../src/services/profileJobs.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const DAY = 86_400_000;
@@ -85,5 +86,26 @@ describe('profiles:consolidate', () => {
     expect(ev.errors).toBeUndefined();
     const row = await store.getProfile('c0');
     expect(row!.eventCount).toBe(5);
+  });
+
+  it('profiles:rebuild recomputes every profile from the log, as a new version each, and resumes', async () => {
+    const { profiles, store } = server.services;
+    const versionOf = async (id: string) => (await store.getProfile(id))!.version;
+    const before = await Promise.all(['c0', 'c1', 'c2'].map(versionOf));
+    const controller = new AbortController();
+    const first = await rebuildProfiles(profiles, store, {
+      signal: controller.signal,
+      onProgress: ({ lastUserId }) => lastUserId === 'c1' && controller.abort(),
+    });
+    expect(first).toMatchObject({ stopped: true, lastUserId: 'c1', processed: 2 });
+    const rest = await rebuildProfiles(profiles, store, { after: first.lastUserId });
+    expect(rest).toMatchObject({ stopped: false, processed: 1, lastUserId: 'c2' });
+    const after = await Promise.all(['c0', 'c1', 'c2'].map(versionOf));
+    expect(after).toEqual(before.map((v) => v + 1));
+    for (const id of ['c0', 'c1', 'c2']) {
+      const stored = (await store.getProfile(id))!.state;
+      const replayed = await profiles.replayFromLog(id);
+      expect(stored).toEqual(encodeProfileState(replayed));
+    }
   });
 });
