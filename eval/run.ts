@@ -321,6 +321,27 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
         );
       }
     }
+    // Sequence beyond the last item: skip transitions from the 3 / 5 latest items, more seeds with slower decay,
+    // more neighbours per item (observe-time settings), then the sequential weight again around them.
+    for (const sq of [
+      { skipWindow: 3, skipDecay: 0.5, seedItems: 5, seedDecay: 0.5, neighboursPerItem: 100 },
+      { skipWindow: 5, skipDecay: 0.7, seedItems: 10, seedDecay: 0.7, neighboursPerItem: 100 },
+    ]) {
+      const center = best;
+      await tryOne('sequence', sq, mergeSettings(center, { recommend: { sequential: sq } }));
+    }
+    {
+      const center = best;
+      const current = (center.recommend.weights as Record<string, number> | undefined)?.sequential;
+      for (const w of [4, 8, 16]) {
+        if (w === current) continue;
+        await tryOne(
+          'blend weight',
+          { sequential: w },
+          mergeSettings(center, { recommend: { weights: { ...(center.recommend.weights ?? {}), sequential: w } } }),
+        );
+      }
+    }
     // Co-visitation capacity (observe-time settings: the shared model is rebuilt for each).
     for (const cv of [
       { windowItems: 50, seedItems: 20, neighboursPerItem: 100 },
@@ -612,7 +633,7 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
       steps,
       chosen: chosen as unknown as Record<string, unknown>,
       note: opts.tune
-        ? `Greedy search on validation NDCG@10 (${tunePlan.users.length} users): ${ds.users.some((u) => u.ratings) ? 'event mapping (native RATE events vs every rating as a positive CLICK), then ' : ''}blend weights one source at a time (content, collaborative, sequential, popularity, trending), then co-visitation capacity (window, seeds, neighbours), then the long-term half-life (${HALF_LIVES.join(', ')} days; the plotted curve), then diversity re-ranking off. Each step keeps the best setting so far. Test figures were computed once, with the chosen setting.`
+        ? `Greedy search on validation NDCG@10 (${tunePlan.users.length} users): ${ds.users.some((u) => u.ratings) ? 'event mapping (native RATE events vs every rating as a positive CLICK), then ' : ''}blend weights one source at a time (content, collaborative, sequential, popularity, trending), then the sequence settings (skip transitions, seeds, neighbours) and the sequential weight again, then co-visitation capacity (window, seeds, neighbours), then the long-term half-life (${HALF_LIVES.join(', ')} days; the plotted curve), then diversity re-ranking off. Each step keeps the best setting so far. Test figures were computed once, with the chosen setting.`
         : 'No tuning (--no-tune): product defaults.',
     },
     results: {
