@@ -10,6 +10,7 @@ import type { FacetChange } from '../domain/profile/index.js';
 import type { BehaviorType, NewBehaviorEvent } from '../domain/types.js';
 import type { DatabaseTarget } from './databaseUrl.js';
 import { DuplicateEventError, VersionConflictError } from './errors.js';
+import { tunedConfigOps } from './tunedConfigOps.js';
 import { privacyOps } from './privacyOps.js';
 import type {
   BehaviorRow,
@@ -240,6 +241,7 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
   const store: Store = {
     ...ops,
     ...privacyOps(prisma, toVersion),
+    ...tunedConfigOps(prisma),
     provider: target.provider,
     stats,
     async ping() {
