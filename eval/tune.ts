@@ -121,6 +121,7 @@ function moves(): Array<[string, (s: TastegraphSettings) => TastegraphSettings]>
     rec('event mapping: every positive type counts 1', {
       eventWeights: { VIEW: 1, CLICK: 1, ADD_TO_CART: 1, PURCHASE: 1, FAVORITE: 1, SHARE: 1, REVIEW: 1 },
     }),
+    rec('event mapping: every rating a positive (RATE neutral below the scale)', { rating: { neutralShare: -0.25 } }),
     w('content', 0),
     w('content', 0.5),
     w('collaborative', 2),
