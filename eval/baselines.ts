@@ -1,6 +1,6 @@
 // Baselines ranked under exactly the same protocol: most-popular, item-kNN (co-occurrence cosine), content-only.
 import { historyMask, historyEnd } from './protocol.js';
-import { trainingEvents, type Method, type PhaseData } from './method.js';
+import { exclusion, trainingEvents, type Method, type PhaseData } from './method.js';
 import { topK } from './metrics.js';
 
 /** Most popular items by number of training interactions. */
@@ -19,7 +19,11 @@ export class MostPopular implements Method {
 
   rank(ui: number, p: PhaseData): Int32Array {
     const u = p.ds.users[ui]!;
-    return topK(this.scores, p.depth, historyMask(u, historyEnd(u, p.phase), p.ds.items.length, this.mask));
+    return topK(
+      this.scores,
+      p.depth,
+      exclusion(p, historyMask(u, historyEnd(u, p.phase), p.ds.items.length, this.mask)),
+    );
   }
 }
 
@@ -78,7 +82,7 @@ export class ItemKnn implements Method {
       const row = i * n;
       for (let j = 0; j < n; j++) scores[j]! += this.sim[row + j]!;
     }
-    return topK(scores, p.depth, mask);
+    return topK(scores, p.depth, exclusion(p, mask));
   }
 
   release(): void {
@@ -117,6 +121,6 @@ export class ContentOnly implements Method {
       for (let d = 0; d < dim; d++) s += mean[d]! * vectors[o + d]!;
       scores[i] = s; // cosine up to the user's constant norm: the ranking is the same
     }
-    return topK(scores, p.depth, historyMask(u, end, n, this.mask));
+    return topK(scores, p.depth, exclusion(p, historyMask(u, end, n, this.mask)));
   }
 }

@@ -1,9 +1,9 @@
-// Experiment (--ease): EASE (Steck, WWW 2019), a closed-form linear item-item model, fitted on the same training
-// events. Used as an extra baseline and, through RecommenderModel.setItemItemScorer, as the product's optional
-// `ease` source, to measure what a learned item-item model would add. Not part of the product yet.
+// EASE (Steck, WWW 2019), a closed-form linear item-item model, fitted on the same training events. A baseline in
+// every run (catalogues up to EASE_MAX_ITEMS items: the fit is O(n^3) time, O(n^2) memory) and, through
+// RecommenderModel.setItemItemScorer, the product's optional `ease` source (--ease <lambda> experiment).
 import type { ItemItemScorer } from '../src/domain/recommend/index.js';
 import type { LoadedDataset } from './datasets/types.js';
-import { trainingEvents, type Method, type PhaseData } from './method.js';
+import { exclusion, trainingEvents, type Method, type PhaseData } from './method.js';
 import { topK } from './metrics.js';
 import { historyEnd, historyMask, LeakGuard, type Phase, type SplitPlan } from './protocol.js';
 import { invertSpd } from '../src/domain/recommend/ease.js';
@@ -87,18 +87,31 @@ export function easeScorer(ds: LoadedDataset, b: Float32Array): ItemItemScorer {
   };
 }
 
-/** EASE as a baseline: scores = history row-sum of B, history excluded. */
+/** Default L2 regularisation of the EASE baseline when no validation grid is run (the product config's default). */
+export const EASE_DEFAULT_LAMBDA = 250;
+/** Validation grid for lambda, used when the catalogue is small enough for several fits to be cheap. */
+export const EASE_LAMBDA_GRID = [50, 250, 1000];
+/** Catalogues up to this many items get a lambda grid; larger ones use EASE_DEFAULT_LAMBDA (one fit per phase). */
+export const EASE_GRID_MAX_ITEMS = 2000;
+/** Size guard: no EASE baseline above this many items (a dense n x n float64 inverse: 8 n^2 bytes, O(n^3) time). */
+export const EASE_MAX_ITEMS = 6000;
+
+/** EASE as a baseline: scores = history row-sum of B, history excluded (protocol A). */
 export class EaseBaseline implements Method {
   readonly name: string;
-  readonly group = 'experiment' as const;
+  readonly group: 'baseline' | 'experiment';
   readonly description: string;
   private b: Float32Array = new Float32Array(0);
   private mask = new Uint8Array(0);
   private scores = new Float32Array(0);
 
-  constructor(readonly lambda: number) {
+  constructor(
+    readonly lambda: number,
+    group: 'baseline' | 'experiment' = 'baseline',
+  ) {
+    this.group = group;
     this.name = `EASE (lambda ${lambda})`;
-    this.description = 'Experiment: closed-form linear item-item model on the training events (not in the product).';
+    this.description = 'Closed-form linear item-item model (Steck 2019) on the training events; score = history x B.';
   }
 
   prepare(p: PhaseData): void {
@@ -117,6 +130,6 @@ export class EaseBaseline implements Method {
       const row = i * n;
       for (let j = 0; j < n; j++) scores[j]! += this.b[row + j]!;
     }
-    return topK(scores, p.depth, mask);
+    return topK(scores, p.depth, exclusion(p, mask));
   }
 }

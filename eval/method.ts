@@ -16,6 +16,17 @@ export interface PhaseData {
   depth: number;
   /** Tuning passes: only the top 10 is needed (NDCG@10 / HR@10 select the setting). */
   quick?: boolean;
+  /**
+   * Protocol A (default, true): the user's history items are excluded from the ranking and dropped from a
+   * method's list before scoring. Protocol B (false): nothing is excluded; a history item in the list takes a slot
+   * (RecBole's sequential full-sort evaluation, used by the Amazon/UniSRec-family published figures).
+   */
+  excludeHistory?: boolean;
+}
+
+/** The mask topK should exclude: the history under protocol A, nothing under protocol B. */
+export function exclusion(p: Pick<PhaseData, 'excludeHistory'>, historyMask: Uint8Array): Uint8Array | null {
+  return p.excludeHistory === false ? null : historyMask;
 }
 
 /**
@@ -88,6 +99,7 @@ export async function evaluateMethod(
     const out = await method.rank(ui, p);
     for (let k = 0; k < end; k++) seen[u.items[k]!] = 1;
     const clean = (list: Int32Array): Int32Array => {
+      if (p.excludeHistory === false) return list;
       let bad = 0;
       for (const it of list) bad += seen[it]!;
       if (!bad) return list;

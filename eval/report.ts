@@ -36,7 +36,10 @@ export interface EvalReport {
     chosen: Record<string, unknown> | null;
     note: string;
   };
-  results: { test: MethodResult[]; val: MethodResult[] };
+  /** testProtocolB: nothing excluded from the ranking (RecBole sequential full-sort); absent in older files. */
+  results: { test: MethodResult[]; val: MethodResult[]; testProtocolB?: MethodResult[] };
+  /** Validation search of the baselines with hyper-parameters (V-SKNN, EASE lambda). */
+  baselineTuning?: TuningStep[];
   target: Record<string, unknown>;
   timings: Record<string, number | string>;
   graphql?: Record<string, unknown>;
@@ -82,6 +85,23 @@ export function renderMarkdown(r: EvalReport): string {
     `MRR is MRR@${r.protocol.depth}: reciprocal rank within the first ${r.protocol.depth} (targets ranked lower count 0). Coverage@10 = distinct items in all top-10 lists / catalogue size. Diversity@10 = 1 - mean pairwise cosine of the top-10 item vectors (encoder \`${r.encoder.id}\`).`,
   );
   lines.push('');
+  if (r.results.testProtocolB?.length) {
+    lines.push('## Protocol A (history excluded) vs protocol B (nothing excluded), test NDCG@10 / HR@10');
+    lines.push('');
+    lines.push(
+      'Protocol A is the table above (and the target check). Protocol B ranks the full catalogue with nothing excluded, as RecBole does for sequential models: a history item in the list takes a slot, and a target that repeats a history item can be hit. Tastegraph never recommends a consumed item, so its B list is its A list.',
+    );
+    lines.push('');
+    lines.push('| method | NDCG@10 (A) | HR@10 (A) | NDCG@10 (B) | HR@10 (B) |');
+    lines.push('|---|---:|---:|---:|---:|');
+    for (const b of r.results.testProtocolB) {
+      const a = r.results.test.find((x) => x.name === b.name);
+      lines.push(
+        `| ${b.name} | ${f4(a?.metrics['NDCG@10'] ?? Number.NaN)} | ${f4(a?.metrics['HR@10'] ?? Number.NaN)} | ${f4(b.metrics['NDCG@10'])} | ${f4(b.metrics['HR@10'])} |`,
+      );
+    }
+    lines.push('');
+  }
   lines.push('## Target: Tastegraph beats every baseline by at least 20% NDCG@10');
   lines.push('');
   for (const [k, v] of Object.entries(r.target)) lines.push(`- ${k}: ${typeof v === 'number' ? f4(v) : String(v)}`);
@@ -100,6 +120,17 @@ export function renderMarkdown(r: EvalReport): string {
     lines.push('');
   }
   lines.push(`Chosen setting (used once for every test figure above): \`${JSON.stringify(r.tuning.chosen)}\``);
+  lines.push('');
+  if (r.baselineTuning?.length) {
+    lines.push('Baselines with hyper-parameters, chosen on validation NDCG@10 the same way:');
+    lines.push('');
+    lines.push('| baseline | setting | NDCG@10 (val) | HR@10 (val) | chosen |');
+    lines.push('|---|---|---:|---:|:---:|');
+    for (const s of r.baselineTuning)
+      lines.push(
+        `| ${s.step} | \`${JSON.stringify(s.setting)}\` | ${f4(s.ndcg10)} | ${f4(s.hr10)} | ${s.chosen ? 'yes' : ''} |`,
+      );
+  }
   lines.push('');
   if (r.results.val.length) {
     lines.push('## Validation results (second-to-last interaction)');

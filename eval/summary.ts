@@ -21,6 +21,12 @@ const PUBLISHED: Record<
   'amazon-scientific': [
     { model: 'SASRec, UniSRec', hr10: null, ndcg10: null, source: 'UniSRec, KDD 2022, Table 3: values not found here' },
     {
+      model: 'VQ-Rec (RecBole, protocol B)',
+      hr10: null,
+      ndcg10: 0.0643,
+      source: 'Hou et al., WWW 2023, as quoted in issue #12 (protocol B: compare with the B column)',
+    },
+    {
       model: 'Recformer (own preprocessing, not comparable)',
       hr10: 0.1448,
       ndcg10: 0.1027,
@@ -41,8 +47,8 @@ lines.push(
     "user's events). Details: eval/README.md; published figures and processing differences: eval/PUBLISHED.md.",
 );
 lines.push('');
-lines.push('| dataset | method | HR@10 | NDCG@10 | users | source |');
-lines.push('|---|---|---:|---:|---:|---|');
+lines.push('| dataset | method | HR@10 (A) | NDCG@10 (A) | NDCG@10 (B) | users | source |');
+lines.push('|---|---|---:|---:|---:|---:|---|');
 for (const d of DATASETS) {
   const file = join(dir, `${d}.json`);
   if (!existsSync(file)) {
@@ -51,12 +57,18 @@ for (const d of DATASETS) {
   }
   const r = JSON.parse(readFileSync(file, 'utf8')) as EvalReport;
   const rows = r.results.test.filter((x) => x.group !== 'ablation');
-  for (const x of rows)
+  for (const x of rows) {
+    const b = r.results.testProtocolB?.find((y) => y.name === x.name);
     lines.push(
-      `| ${d} | ${x.name} | ${f(x.metrics['HR@10'])} | ${f(x.metrics['NDCG@10'])} | ${x.metrics.users} | this run (${r.generatedAt.slice(0, 10)}) |`,
+      `| ${d} | ${x.name} | ${f(x.metrics['HR@10'])} | ${f(x.metrics['NDCG@10'])} | ${f(b?.metrics['NDCG@10'])} | ${x.metrics.users} | this run (${r.generatedAt.slice(0, 10)}) |`,
     );
-  for (const p of PUBLISHED[d] ?? [])
-    lines.push(`| ${d} | ${p.model} (published) | ${f(p.hr10)} | ${f(p.ndcg10)} | | ${p.source} |`);
+  }
+  for (const p of PUBLISHED[d] ?? []) {
+    const protoB = p.model.includes('protocol B');
+    lines.push(
+      `| ${d} | ${p.model} (published) | ${protoB ? '–' : f(p.hr10)} | ${protoB ? '–' : f(p.ndcg10)} | ${protoB ? f(p.ndcg10) : '–'} | | ${p.source} |`,
+    );
+  }
 }
 lines.push('');
 lines.push('Target check (Tastegraph tuned vs the best baseline of the same run, NDCG@10, goal >= 1.20x):');

@@ -58,6 +58,8 @@ export interface AppConfig {
     expansionSearch: number;
     quantization: 'f32' | 'f16' | 'i8';
     explore: number;
+    /** Apply the newest configuration stored by `npm run model:tune` at start (RECOMMEND_USE_TUNED, default on). */
+    useTuned: boolean;
   };
   llm: { baseUrl: string | null; model: string; apiKey: string | null; timeoutMs: number; features: boolean };
   /** Opinion from text: OPINION_METHOD (auto | lexicon | encoder | blend), OPINION_ASPECTS_FILE (JSON aspect -> words). */
@@ -135,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       expansionSearch: num(env, 'INDEX_EXPANSION_SEARCH', 128),
       quantization: oneOf(env, 'INDEX_QUANTIZATION', ['f32', 'f16', 'i8'] as const, 'f16'),
       explore: num(env, 'RECOMMEND_EXPLORE', 0.1),
+      useTuned: oneOf(env, 'RECOMMEND_USE_TUNED', ['on', 'off'] as const, 'on') === 'on',
     },
     llm: {
       baseUrl: env.LLM_BASE_URL || null,

@@ -102,7 +102,7 @@ export function loadAmazonScientific(dir: string): LoadedDataset {
       `Synthetic clock: a user's consecutive events are ${ORDER_ONLY_SPACING_MS / 3_600_000} h apart, every user starting at the same instant.`,
       'Every review is fed as a PURCHASE event (the processed data has no rating or type).',
       'Item text: UniSRec text (title, category path, brand) plus the product description where the description join matched by title (richer than the frozen-BERT input of the published baselines).',
-      `Items already in the history are excluded from ranking (as in RecBole full-sort evaluation): ${targetInHistory} users whose test target repeats a history item cannot hit on test.`,
+      `Protocol A (the target check): items already in the history are excluded from ranking, so ${targetInHistory} users whose test target repeats a history item cannot hit on test. This is NOT what RecBole does for sequential models (its full-sort evaluation masks nothing for them): the published UniSRec / VQ-Rec figures are protocol B, reported next to A for every baseline.`,
     ],
     stats: {
       users: users.length,

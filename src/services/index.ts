@@ -103,6 +103,8 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
   log(`encoder: ${description.summary}`);
   const encoder = new EncoderService(loaded, config.encoder);
   const profileConfig = profileConfigFrom(config);
+  // The newest configuration chosen by `npm run model:tune` on this deployment's log (RECOMMEND_USE_TUNED=off ignores it).
+  const tuned = config.recommend.useTuned ? await store.latestTunedConfiguration() : null;
   const model = new RecommenderModel({
     dim: loaded.dim,
     index: createVectorIndex({
@@ -111,8 +113,9 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
       exactLimit: config.recommend.exactLimit,
       usearch: { expansionSearch: config.recommend.expansionSearch, quantization: config.recommend.quantization },
     }),
-    config: recommendConfigFrom(config),
+    config: { ...(tuned?.config as DeepPartial<RecommendConfig> | undefined), ...recommendConfigFrom(config) },
   });
+  if (tuned) log(`recommender: tuned configuration version ${tuned.version} (npm run model:tune)`);
   const events = createProfileEvents(config.redisUrl);
   const catalog = new CatalogService({ store, encoder, model, limits: config.limits, log });
   const recommendations = new RecommendationService({ store, model, encoder, explore: config.recommend.explore });

@@ -10,6 +10,7 @@ import type { FacetChange } from '../domain/profile/index.js';
 import type { BehaviorType, NewBehaviorEvent } from '../domain/types.js';
 import type { DatabaseTarget } from './databaseUrl.js';
 import { DuplicateEventError, VersionConflictError } from './errors.js';
+import { tunedConfigOps } from './tunedConfigOps.js';
 import { privacyOps } from './privacyOps.js';
 import { relationOps, relationTxOps } from './relationOps.js';
 import type {
@@ -243,6 +244,7 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     ...ops,
     ...privacyOps(prisma, toVersion),
     ...relationOps(prisma),
+    ...tunedConfigOps(prisma),
     provider: target.provider,
     stats,
     async ping() {

@@ -116,6 +116,15 @@ export interface StoreStats {
   queries: number;
 }
 
+/** A configuration chosen by `npm run model:tune`; `version` increases with every run. */
+export interface TunedConfigurationRow {
+  version: number;
+  /** DeepPartial<RecommendConfig> overrides. */
+  config: Record<string, unknown>;
+  validation: Record<string, unknown>;
+  createdAt: Date;
+}
+
 export interface Store extends Omit<
   StoreTx,
   | 'lockUser'
@@ -182,6 +191,13 @@ export interface Store extends Omit<
   blockersOf(userId: string): Promise<string[]>;
   /** Every stored version of a user's profile, oldest first (export). */
   allProfileVersions(userId: string): Promise<ProfileVersionRow[]>;
+  /** Stores a tuned recommender configuration as the next version. */
+  saveTunedConfiguration(input: {
+    config: Record<string, unknown>;
+    validation: Record<string, unknown>;
+  }): Promise<TunedConfigurationRow>;
+  /** The newest tuned configuration, or null when model:tune never ran. */
+  latestTunedConfiguration(): Promise<TunedConfigurationRow | null>;
   /** Row counts per table (tests check that bad input writes nothing). */
   tableCounts(): Promise<Record<string, number>>;
   /** Bytes stored for profile versions (storage budget benchmark). */

@@ -55,8 +55,16 @@ export interface RecommendConfig {
     maxGapMs: number;
     halfLifeMs: number;
     neighboursPerItem: number;
-    /** How many of the user's most recent items seed the sequential source (weights 1, 1/2, 1/4...). */
+    /** How many of the user's most recent items seed the sequential source (weights 1, seedDecay, seedDecay^2...). */
     seedItems: number;
+    /** Weight ratio between consecutive seeds (0.5: 1, 1/2, 1/4...). */
+    seedDecay: number;
+    /**
+     * Transitions learned per event: from the latest 1 (first-order) up to `skipWindow` earlier items ("skip"
+     * transitions, the d-th latest weighted skipDecay^(d-1)), all within maxGapMs.
+     */
+    skipWindow: number;
+    skipDecay: number;
     /** Shrinkage added to the outgoing count in P(next | prev). */
     shrinkage: number;
   };
@@ -188,7 +196,16 @@ export const DEFAULT_RECOMMEND_CONFIG: RecommendConfig = {
     seedItems: 10,
     shrinkage: 2,
   },
-  sequential: { maxGapMs: 7 * DAY, halfLifeMs: 30 * DAY, neighboursPerItem: 30, seedItems: 3, shrinkage: 2 },
+  sequential: {
+    maxGapMs: 7 * DAY,
+    halfLifeMs: 30 * DAY,
+    neighboursPerItem: 30,
+    seedItems: 3,
+    seedDecay: 0.5,
+    skipWindow: 1,
+    skipDecay: 0.5,
+    shrinkage: 2,
+  },
   popularity: { halfLifeMs: 30 * DAY, trendingHalfLifeMs: 1 * DAY, topK: 500, trendingMinLift: 1.5 },
   segment: { maxSegments: 10_000, itemsPerSegment: 100, numericBucket: 10 },
   users: { maxTracked: 200_000 },

@@ -4,7 +4,6 @@ import type { RecommendConfig } from '../config.js';
 import type { CandidateRequest, CandidateSource, Observation, ScoredCandidate } from '../source.js';
 import type { Interner } from '../state/interner.js';
 import { NeighbourStore } from '../state/neighbourStore.js';
-import type { BufferEntry } from '../state/users.js';
 import { noisyOr, type NoisyOrAcc } from './noisyOr.js';
 
 export class SequentialSource implements CandidateSource {
@@ -20,20 +19,23 @@ export class SequentialSource implements CandidateSource {
     this.transitions = new NeighbourStore(config.sequential.neighboursPerItem, config.sequential.halfLifeMs);
   }
 
-  /** A transition from the latest buffered item not after this event, when within maxGapMs (not for repeats). */
+  /**
+   * A transition from the latest buffered item not after this event, when within maxGapMs (not for repeats); with
+   * skipWindow > 1 also "skip" transitions from the items before it (the d-th latest weighted skipDecay^(d-1)), so
+   * P(next | an item a few steps back) is learned too.
+   */
   observe(o: Observation): void {
     if (o.repeat) return;
     const buf = o.user.buffer;
     const t = o.t;
-    let prev: BufferEntry | null = null;
-    for (let i = buf.length - 1; i >= 0; i--) {
-      if (buf[i]!.t <= t) {
-        prev = buf[i]!;
-        break;
-      }
-    }
-    if (prev && t - prev.t <= this.config.sequential.maxGapMs) {
-      this.transitions.add(prev.item, o.item, o.weight * this.transitions.factor(t));
+    const { maxGapMs, skipWindow, skipDecay } = this.config.sequential;
+    let d = 0;
+    for (let i = buf.length - 1; i >= 0 && d < Math.max(1, skipWindow); i--) {
+      const prev = buf[i]!;
+      if (prev.t > t) continue;
+      if (t - prev.t > maxGapMs) break;
+      this.transitions.add(prev.item, o.item, o.weight * Math.pow(skipDecay, d) * this.transitions.factor(t));
+      d++;
     }
   }
 
@@ -45,7 +47,7 @@ export class SequentialSource implements CandidateSource {
     this.transitions.clear();
   }
 
-  /** Transitions from the most recent items: shrunk P(next | prev), noisy-OR over seeds weighted 1, 1/2, 1/4... */
+  /** Transitions from the most recent items: shrunk P(next | prev), noisy-OR over seeds weighted 1, d, d^2... (d = seedDecay). */
   candidates(req: CandidateRequest): ScoredCandidate[] {
     if (req.recentPositive.length === 0) return [];
     const { accept, now } = req;
@@ -58,7 +60,7 @@ export class SequentialSource implements CandidateSource {
       if (si === undefined || !this.transitions.has(si)) return;
       const out = this.transitions.total(si);
       if (!(out > 0)) return;
-      const w = Math.pow(0.5, rank);
+      const w = Math.pow(this.config.sequential.seedDecay, rank);
       this.transitions.forEach(si, (jn, c) => {
         const j = names[jn]!;
         if (!accept(j)) return;

@@ -31,4 +31,39 @@ describe('SequentialSource', () => {
     expect(p.source.transitions.entryCount).toBe(0);
     expect(p.source.candidates(request(p.catalogue))).toEqual([]);
   });
+
+  it('skip transitions: with skipWindow 2 the item before the latest also learns the new one, at skipDecay', () => {
+    const p = setup();
+    p.config.sequential.skipWindow = 2;
+    p.config.sequential.skipDecay = 0.5;
+    const a = p.ids.id('a');
+    const b = p.ids.id('b');
+    const buf = user([
+      { item: a, t: T0, w: 1 },
+      { item: b, t: T0 + HOUR, w: 1 },
+    ]);
+    p.source.observe(observation(p, buf, 'c', T0 + 2 * HOUR));
+    const from = (id: string) =>
+      p.source.candidates(
+        request(p.catalogue, {
+          recentPositive: [{ itemId: id, type: 'PURCHASE' as const, weight: 1 }],
+          now: T0 + 2 * HOUR,
+        }),
+      );
+    expect(from('b')[0]!.raw).toBeCloseTo(1 / 3, 4); // b -> c at weight 1, shrinkage 2
+    expect(from('a')[0]!.raw).toBeCloseTo(0.5 / 2.5, 4); // a -> c at weight 1/2
+  });
+
+  it('seedDecay sets the weight of older seeds', () => {
+    const p = setup();
+    p.config.sequential.seedDecay = 1;
+    const a = p.ids.id('a');
+    p.source.observe(observation(p, user([{ item: a, t: T0, w: 1 }]), 'c', T0 + HOUR));
+    const recentPositive = [
+      { itemId: 'b', type: 'PURCHASE' as const, weight: 1 },
+      { itemId: 'a', type: 'PURCHASE' as const, weight: 1 },
+    ];
+    const out = p.source.candidates(request(p.catalogue, { recentPositive, now: T0 + HOUR }));
+    expect(out[0]!.raw).toBeCloseTo(1 / 3, 4); // a is the second seed but undiscounted
+  });
 });
