@@ -45,11 +45,19 @@ interface Deps {
 /** One event's outcome: written (with what the unit of work committed) or answered as a duplicate. */
 type Recorded = { result: RecordResult; committed: Committed | null };
 
+/** A recordBehavior call waiting for its group commit. */
+type PendingRecord = { event: NewBehaviorEvent; resolve: (r: RecordResult) => void; reject: (err: unknown) => void };
+
+/** The most single events one group commit writes. */
+const MAX_GROUP = 1000;
+
 /** One user's part of a batch: results in input order, what was committed, and the error that stopped it. */
 type UserWrites = { results: RecordResult[]; committed: Committed[]; error?: unknown };
 
 export class ProfileService {
   private readonly mutex = new KeyedMutex();
+  private pending: PendingRecord[] = [];
+  private flushing = false;
   private readonly writer: ProfileWriter;
   private readonly reader: ProfileReader;
 
@@ -66,17 +74,76 @@ export class ProfileService {
 
   // ---- writes -------------------------------------------------------------------------------------------------
 
+  /**
+   * Records one event. Calls arriving while a write is in flight are coalesced into one group commit (one
+   * transaction for all of them, see commitGroup); a call alone is written by itself.
+   */
   async recordBehavior(input: BehaviorInputData): Promise<RecordResult> {
     const event = validateBehavior(input, this.deps.limits, Date.now());
     await this.requireItems([event], () => 'input.itemId');
-    return this.mutex.run(event.userId, async () => {
-      const { result, committed } = await this.appendOrDuplicate(event);
-      if (committed) {
-        this.feed([committed]);
-        this.announce(committed);
+    return new Promise<RecordResult>((resolve, reject) => {
+      this.pending.push({ event, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flushPending());
       }
-      return result;
     });
+  }
+
+  /** Writes the queued single events, one group at a time, until none are left. */
+  private async flushPending(): Promise<void> {
+    while (this.pending.length) await this.commitGroup(this.pending.splice(0, MAX_GROUP));
+    this.flushing = false;
+  }
+
+  /**
+   * One group commit: the queued events of all their users in one transaction, each user's in arrival order.
+   * When one is a retry or late (or the group is one event) they are written one by one, as before grouping.
+   */
+  private async commitGroup(group: PendingRecord[]): Promise<void> {
+    const byUser = new Map<string, PendingRecord[]>();
+    for (const p of group) byUser.set(p.event.userId, [...(byUser.get(p.event.userId) ?? []), p]);
+    await this.mutex
+      .runAll(byUser.keys(), async () => {
+        const batch =
+          group.length > 1 ? await this.appendBatch([...byUser.values()].map((ps) => ps.map((p) => p.event))) : null;
+        if (batch) {
+          this.feed(
+            batch,
+            group.map((p) => p.event),
+          );
+          batch.forEach((c) => this.announce(c));
+          [...byUser.values()].forEach((ps, u) =>
+            ps.forEach((p, k) =>
+              p.resolve({ behavior: batch[u]!.behaviors[k]!, profile: batch[u]!.stepViews[k]!, duplicate: false }),
+            ),
+          );
+          return;
+        }
+        for (const p of group) {
+          try {
+            const { result, committed } = await this.appendOrDuplicate(p.event);
+            if (committed) {
+              this.feed([committed]);
+              this.announce(committed);
+            }
+            p.resolve(result);
+          } catch (err) {
+            p.reject(err);
+          }
+        }
+      })
+      .catch((err: unknown) => group.forEach((p) => p.reject(err)));
+  }
+
+  /** Several users' events in one transaction, or null (nothing written) when they must go one by one. */
+  private async appendBatch(groups: NewBehaviorEvent[][]): Promise<Committed[] | null> {
+    try {
+      return await this.writer.appendBatch(groups);
+    } catch (err) {
+      if (err instanceof LateEventInGroup || err instanceof DuplicateEventError) return null;
+      throw err;
+    }
   }
 
   /**
@@ -92,6 +159,23 @@ export class ProfileService {
     events.forEach((e, i) => byUser.set(e.userId, [...(byUser.get(e.userId) ?? []), i]));
     return this.mutex.runAll(byUser.keys(), async () => {
       const users = [...byUser.values()];
+      // Each user's events in event-time order (ties in input order), so a batch never makes its own events late.
+      const inEventTime = users.map((ix) => ix.map((i) => events[i]!).sort((a, b) => a.occurredAt - b.occurredAt));
+      const batch = await this.appendBatch(inEventTime);
+      if (batch) {
+        this.feed(batch, events);
+        batch.forEach((c) => this.announce(c));
+        const results = new Array<RecordResult>(events.length);
+        users.forEach((indexes, u) => {
+          const c = batch[u]!;
+          const byEventId = new Map(c.behaviors.map((behavior, k) => [behavior.eventId, { behavior, k }]));
+          for (const i of indexes) {
+            const { behavior, k } = byEventId.get(events[i]!.eventId)!;
+            results[i] = { behavior, profile: c.stepViews[k]!, duplicate: false };
+          }
+        });
+        return results;
+      }
       const writes = await Promise.all(users.map((indexes) => this.writeUserEvents(indexes.map((i) => events[i]!))));
       const committed = writes.flatMap((w) => w.committed);
       this.feed(committed, events);

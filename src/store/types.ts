@@ -3,6 +3,13 @@ import type { FacetChange } from '../domain/profile/index.js';
 import type { BehaviorEvent, NewBehaviorEvent } from '../domain/types.js';
 import type { Provider } from './databaseUrl.js';
 
+/** A profile to save with the version (and event count) it must still be at; null: it must not exist yet. */
+export interface ProfileSave {
+  row: ProfileRow;
+  expectedVersion: number | null;
+  expectedEventCount: number | null;
+}
+
 export interface UserRow {
   id: string;
   attributes: Record<string, unknown>;
@@ -79,18 +86,29 @@ export interface StoreTx {
    * already serialised), for PROFILE_LOCKING=lock.
    */
   lockUser(userId: string): Promise<void>;
+  /** lockUser for several users at once, taken in one fixed order (no two batches wait on each other in a cycle). */
+  lockUsers(userIds: readonly string[]): Promise<void>;
   getUser(id: string): Promise<UserRow | null>;
   ensureUser(id: string): Promise<UserRow>;
+  /** ensureUser for several ids in one statement; the users in the given order. */
+  ensureUsers(ids: readonly string[]): Promise<UserRow[]>;
   getProfile(userId: string): Promise<ProfileRow | null>;
-  /** Appends one event; throws DuplicateEventError when its (userId, eventId) is already in the log. */
+  /** Current profiles of several users in one query, in the given order (null where none). */
+  getProfiles(userIds: readonly string[]): Promise<Array<ProfileRow | null>>;
+  /**
+   * Appends one event; throws DuplicateEventError when its (userId, eventId) is already in the log. Appends are
+   * ordered until commit (PostgreSQL: a log advisory lock), so log ids become visible in id order.
+   */
   insertBehavior(row: NewBehaviorEvent): Promise<BehaviorRow>;
-  /** Appends several events; returns them in the given order with their ids. DuplicateEventError as above. */
+  /** Appends several events (of any users) in one statement; returns them in the given order with their ids. */
   insertBehaviors(rows: NewBehaviorEvent[]): Promise<BehaviorRow[]>;
   /**
    * Writes the profile if its stored version is still `expectedVersion` (null: it must not exist yet).
    * Throws VersionConflictError when another writer got there first, so the caller redoes its unit of work.
    */
   saveProfile(row: ProfileRow, expectedVersion: number | null, expectedEventCount: number | null): Promise<void>;
+  /** saveProfile for several profiles in at most two statements; VersionConflictError if any is stale. */
+  saveProfiles(saves: readonly ProfileSave[]): Promise<void>;
   insertProfileVersions(rows: ProfileVersionWrite[]): Promise<void>;
   userBehaviors(userId: string): Promise<BehaviorRow[]>;
   /** Newest version row carrying a full snapshot whose asOf is at or before `at` (ms). */
@@ -108,6 +126,10 @@ export interface StoreStats {
 export interface Store extends Omit<
   StoreTx,
   | 'lockUser'
+  | 'lockUsers'
+  | 'ensureUsers'
+  | 'getProfiles'
+  | 'saveProfiles'
   | 'insertBehavior'
   | 'insertBehaviors'
   | 'saveProfile'

@@ -20,7 +20,15 @@ import {
 } from '../../domain/profile/index.js';
 import { compareEvents, type BehaviorEvent, type NewBehaviorEvent } from '../../domain/types.js';
 import { VersionConflictError } from '../../store/errors.js';
-import type { BehaviorRow, ProfileRow, ProfileVersionWrite, Store, StoreTx, UserRow } from '../../store/types.js';
+import type {
+  BehaviorRow,
+  ProfileRow,
+  ProfileSave,
+  ProfileVersionWrite,
+  Store,
+  StoreTx,
+  UserRow,
+} from '../../store/types.js';
 import { conflict } from '../errors.js';
 import { ProfileView, type LabelVocabulary } from '../profileView.js';
 import { MissingTextVectors, type TextContexts, type TextVectors } from './texts.js';
@@ -95,6 +103,18 @@ export class ProfileWriter {
     return this.committed(userId, await this.retrying(userId, vectors, run));
   }
 
+  /**
+   * Appends the events of several users in one transaction (each user's events applied in the given order): one
+   * profile read, one insert per table and one profile save for the whole batch. Throws (having written nothing)
+   * LateEventInGroup or DuplicateEventError when its events must be written user by user.
+   */
+  async appendBatch(groups: NewBehaviorEvent[][]): Promise<Committed[]> {
+    const vectors = await this.deps.texts.encode(groups.flatMap((g) => g.map((e) => e.text)));
+    const run = () => this.deps.store.transaction((tx) => this.appendBatchTx(tx, groups, vectors));
+    const written = await this.retrying(`${groups[0]![0]!.userId} (batch)`, vectors, run);
+    return written.map((w, i) => this.committed(groups[i]![0]!.userId, w));
+  }
+
   /** Recomputes the profile from the log alone and stores it as a new version. */
   async rebuild(user: UserRow): Promise<Committed> {
     const rows = await this.deps.store.userBehaviors(user.id);
@@ -114,7 +134,7 @@ export class ProfileWriter {
    * Runs a transaction again when another writer saved the profile first (after a short random pause), or when it
    * met texts that were not encoded (encoding them first; the encoder's cache keeps repeats cheap).
    */
-  private async retrying(userId: string, vectors: TextVectors, transaction: () => Promise<Written>): Promise<Written> {
+  private async retrying<T>(userId: string, vectors: TextVectors, transaction: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await transaction();
@@ -164,6 +184,35 @@ export class ProfileWriter {
       return step;
     });
     return this.save(tx, userId, current, steps, behaviors);
+  }
+
+  private async appendBatchTx(tx: StoreTx, groups: NewBehaviorEvent[][], vectors: TextVectors): Promise<Written[]> {
+    const userIds = groups.map((g) => g[0]!.userId);
+    if (this.deps.locking === 'lock') await tx.lockUsers(userIds);
+    const currents = await tx.getProfiles(userIds);
+    const behaviors = await tx.insertBehaviors(groups.flat());
+    const newUsers = await tx.ensureUsers(userIds.filter((_, i) => !currents[i]));
+    const seeds = new Map(newUsers.map((u) => [u.id, u]));
+    let k = 0;
+    const plans = groups.map((group, i) => {
+      const userId = userIds[i]!;
+      const current = currents[i] ?? null;
+      const events = behaviors.slice(k, (k += group.length));
+      let state = current
+        ? decodeProfileState(current.state)
+        : newProfile(userId, this.deps.texts.seed(seeds.get(userId)!, vectors), this.deps.config);
+      const steps = events.map((event) => {
+        if (!isInOrder(state, event)) throw new LateEventInGroup();
+        const step = this.apply(state, event, vectors);
+        state = step.state;
+        return step;
+      });
+      return this.plan(userId, current, steps, events);
+    });
+    await tx.saveProfiles(plans.map((p) => p.save));
+    const versions = plans.flatMap((p) => p.versions);
+    if (versions.length) await tx.insertProfileVersions(versions);
+    return plans.map((p) => p.written);
   }
 
   private async rebuildTx(tx: StoreTx, user: UserRow, vectors: TextVectors): Promise<Written> {
@@ -228,6 +277,16 @@ export class ProfileWriter {
     behaviors: BehaviorRow[],
     lateFrom?: Date,
   ): Promise<Written> {
+    const { save, versions, written } = this.plan(userId, current, steps, behaviors);
+    await tx.saveProfile(save.row, save.expectedVersion, save.expectedEventCount);
+    // A late event (or a rebuild) made the snapshots after it stale.
+    if (lateFrom) await tx.dropSnapshotsAfter(userId, lateFrom);
+    if (versions.length) await tx.insertProfileVersions(versions);
+    return written;
+  }
+
+  /** What storing the steps writes: the profile save (against the version read), the versions, the rows made. */
+  private plan(userId: string, current: ProfileRow | null, steps: Step[], behaviors: BehaviorRow[]) {
     const plan = planVersions(steps, current?.version ?? null, this.deps.config.snapshotEvery);
     const now = new Date();
     // Intermediate states are encoded only when they become versions.
@@ -235,12 +294,15 @@ export class ProfileWriter {
       const step = steps[p.step]!;
       return { ...p, state: step.state, row: this.profileRow(userId, p, step, now) };
     });
-    await tx.saveProfile(stored[stored.length - 1]!.row, current?.version ?? null, current?.eventCount ?? null);
-    // A late event (or a rebuild) made the snapshots after it stale.
-    if (lateFrom) await tx.dropSnapshotsAfter(userId, lateFrom);
+    const row = stored[stored.length - 1]!.row;
+    const save: ProfileSave = {
+      row,
+      expectedVersion: current?.version ?? null,
+      expectedEventCount: current?.eventCount ?? null,
+    };
     const versions = stored.filter((s) => s.versioned).map((s) => this.versionRow(s, steps[s.step]!));
-    if (versions.length) await tx.insertProfileVersions(versions);
-    return { behaviors, stored, shownBy: plan.shownBy };
+    const written: Written = { behaviors, stored, shownBy: plan.shownBy };
+    return { save, versions, written };
   }
 
   private profileRow(userId: string, plan: PlannedStep, step: Step, now: Date): ProfileRow {
