@@ -49,6 +49,8 @@ export interface AppConfig {
     consolidateIntervalMinutes: number;
     /** optimistic: version check on save, retry on conflict; lock: a per-user database lock for the transaction. */
     locking: 'optimistic' | 'lock';
+    /** Decoded profile states kept in memory by (user, version) so a write need not read and decode the state. */
+    stateCacheSize: number;
   };
   recommend: {
     indexKind: 'auto' | 'exact' | 'approximate';
@@ -125,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       labelVocabularyFile: env.INTEREST_LABELS_FILE || null,
       consolidateIntervalMinutes: num(env, 'CONSOLIDATE_INTERVAL_MINUTES', 0),
       locking: oneOf(env, 'PROFILE_LOCKING', ['optimistic', 'lock'] as const, 'lock'),
+      stateCacheSize: num(env, 'PROFILE_STATE_CACHE', 20_000),
     },
     recommend: {
       indexKind: oneOf(env, 'INDEX_KIND', ['auto', 'exact', 'approximate'] as const, 'auto'),

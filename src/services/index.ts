@@ -133,6 +133,7 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
     vocabulary: () => vocabulary,
     summaries,
     locking: config.profile.locking,
+    stateCacheSize: config.profile.stateCacheSize,
     log,
   });
 

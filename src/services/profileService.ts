@@ -15,7 +15,7 @@ import { profileUpdatePayload, type ProfileEvents } from './events.js';
 import { KeyedMutex } from './keyedMutex.js';
 import { ProfileReader } from './profiles/reads.js';
 import { TextContexts } from './profiles/texts.js';
-import { LateEventInGroup, ProfileWriter, type Committed } from './profiles/unitOfWork.js';
+import { ContendedBatch, LateEventInGroup, ProfileWriter, type Committed } from './profiles/unitOfWork.js';
 import { ProfileView, type LabelVocabulary } from './profileView.js';
 import type { RecommendationService } from './recommendationService.js';
 import type { SummaryRewriter } from './summaryRewriter.js';
@@ -39,6 +39,8 @@ interface Deps {
   summaries: SummaryRewriter | null;
   /** How writers of one profile in different processes are kept apart (bench/results/locking.json compares them). */
   locking: 'optimistic' | 'lock';
+  /** Decoded profile states kept in memory for batch writes (PROFILE_STATE_CACHE). */
+  stateCacheSize?: number;
   log: (msg: string) => void;
 }
 
@@ -63,8 +65,8 @@ export class ProfileService {
 
   constructor(private readonly deps: Deps) {
     const texts = new TextContexts({ encoder: deps.encoder, catalog: deps.catalog });
-    const { store, config, vocabulary, locking } = deps;
-    this.writer = new ProfileWriter({ store, texts, config, vocabulary, locking });
+    const { store, config, vocabulary, locking, stateCacheSize } = deps;
+    this.writer = new ProfileWriter({ store, texts, config, vocabulary, locking, stateCacheSize });
     this.reader = new ProfileReader({ store, texts, config, vocabulary });
   }
 
@@ -141,7 +143,8 @@ export class ProfileService {
     try {
       return await this.writer.appendBatch(groups);
     } catch (err) {
-      if (err instanceof LateEventInGroup || err instanceof DuplicateEventError) return null;
+      if (err instanceof LateEventInGroup || err instanceof DuplicateEventError || err instanceof ContendedBatch)
+        return null;
       throw err;
     }
   }

@@ -8,28 +8,35 @@ import { DuplicateEventError, VersionConflictError } from './errors.js';
 import type { Db } from './rows.js';
 import type { BehaviorRow, ProfileSave, ProfileVersionWrite } from './types.js';
 
-/** Keeps each statement under both databases' parameter limits (SQLite 32,766; PostgreSQL 65,535). */
-const MAX_PARAMS = 30_000;
-
 /** The key of the one advisory lock that orders appends to the log (outside hashtext's int4 range). */
 const LOG_LOCK_KEY = 7_411_000_000_001n;
 
-function chunks<T>(rows: T[], columns: number): T[][] {
-  const size = Math.max(1, Math.floor(MAX_PARAMS / columns));
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
-  return out;
-}
+/** A time as Prisma stores DateTime on SQLite (ISO 8601 with an explicit offset); PostgreSQL casts it. */
+const time = (d: Date | number) => new Date(d).toISOString().replace('Z', '+00:00');
+const hex = (b: Uint8Array | null) => (b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex') : null);
 
-const copy = (b: Uint8Array): Uint8Array<ArrayBuffer> =>
-  new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
-
+// Every multi-row statement takes its rows as ONE JSON parameter (an array of arrays), read with json_each
+// (SQLite) or jsonb_array_elements (PostgreSQL): the statement text is the same for every batch size and the
+// generic client handles one parameter instead of thousands. Bytes travel as hex.
 export function batchSql(db: Db, target: DatabaseTarget) {
   const pg = target.provider === 'postgresql';
   const table = (name: string) => Prisma.raw(pg ? `"${target.schema}"."${name}"` : `"${name}"`);
-  /** A parameter with the type PostgreSQL cannot infer inside VALUES; SQLite takes it as it is. */
-  const p = (value: unknown, type: string) => (pg ? Prisma.sql`${value}::${Prisma.raw(type)}` : Prisma.sql`${value}`);
-  const values = (rows: Prisma.Sql[]) => Prisma.join(rows, ', ');
+  const rows = pg ? Prisma.raw('jsonb_array_elements') : Prisma.raw('json_each');
+  const json = (data: unknown[][]) =>
+    pg ? Prisma.sql`${JSON.stringify(data)}::jsonb` : Prisma.sql`${JSON.stringify(data)}`;
+  /** Column i of the row `x`, typed: PostgreSQL casts the text, SQLite takes JSON's own types. */
+  const col = (i: number, type: 'text' | 'int' | 'float' | 'time' | 'bytes') => {
+    const at = pg ? `x->>${i}` : `x.value->>${i}`;
+    if (type === 'bytes') return Prisma.raw(pg ? `decode(${at}, 'hex')` : `unhex(${at})`);
+    if (!pg) return Prisma.raw(at);
+    const cast = { text: 'text', int: 'integer', float: 'double precision', time: 'timestamp(3)' }[type];
+    return Prisma.raw(`(${at})::${cast}`);
+  };
+  const cols = (...types: Array<Parameters<typeof col>[1]>) =>
+    Prisma.join(
+      types.map((t, i) => col(i, t)),
+      ', ',
+    );
 
   return {
     /**
@@ -50,25 +57,21 @@ export function batchSql(db: Db, target: DatabaseTarget) {
     },
 
     /** Appends events in one statement; returns them in the given order. DuplicateEventError when one is logged. */
-    async appendBehaviors(rows: readonly NewBehaviorEvent[]): Promise<BehaviorRow[]> {
-      if (!rows.length) return [];
+    async appendBehaviors(events: readonly NewBehaviorEvent[]): Promise<BehaviorRow[]> {
+      if (!events.length) return [];
       await this.lockLog();
       const receivedAt = new Date();
+      const data = events.map((e) => [e.eventId, e.userId, e.itemId, e.type, e.value, e.text, time(e.occurredAt)]);
+      const values = cols('text', 'text', 'text', 'text', 'float', 'text', 'time');
       type Returned = { id: number; userId: string; eventId: string };
-      const byKey = new Map<string, number>();
-      for (const part of chunks([...rows], 8)) {
-        const tuples = part.map(
-          (e) =>
-            Prisma.sql`(${p(e.eventId, 'text')}, ${p(e.userId, 'text')}, ${p(e.itemId, 'text')}, ${p(e.type, 'text')}, ${p(e.value, 'double precision')}, ${p(e.text, 'text')}, ${p(new Date(e.occurredAt), 'timestamp(3)')}, ${p(receivedAt, 'timestamp(3)')})`,
-        );
-        const returned = await db.$queryRaw<
-          Returned[]
-        >`INSERT INTO ${table('Behavior')} ("eventId", "userId", "itemId", "type", "value", "text", "occurredAt", "receivedAt") VALUES ${values(tuples)} ON CONFLICT ("userId", "eventId") DO NOTHING RETURNING "id", "userId", "eventId"`;
-        for (const r of returned) byKey.set(`${r.userId}\u0000${r.eventId}`, Number(r.id));
-      }
+      // "WHERE true": SQLite needs it to parse INSERT ... SELECT ... ON CONFLICT.
+      const returned = await db.$queryRaw<
+        Returned[]
+      >`INSERT INTO ${table('Behavior')} ("eventId", "userId", "itemId", "type", "value", "text", "occurredAt", "receivedAt") SELECT ${values}, ${pg ? Prisma.sql`${time(receivedAt)}::timestamp(3)` : time(receivedAt)} FROM ${rows}(${json(data)}) AS x WHERE true ON CONFLICT ("userId", "eventId") DO NOTHING RETURNING "id", "userId", "eventId"`;
+      const byKey = new Map(returned.map((r) => [`${r.userId}\u0000${r.eventId}`, Number(r.id)]));
       const out: BehaviorRow[] = [];
       const seen = new Set<string>();
-      for (const e of rows) {
+      for (const e of events) {
         const key = `${e.userId}\u0000${e.eventId}`;
         const seq = byKey.get(key);
         // Already in the log, or twice in these rows (the caller's throw rolls the transaction back).
@@ -84,50 +87,64 @@ export function batchSql(db: Db, target: DatabaseTarget) {
      * expected version and event count. VersionConflictError when any was saved by another writer meanwhile.
      */
     async saveProfiles(saves: readonly ProfileSave[]): Promise<void> {
+      const profile = table('Profile');
+      const fields = (r: ProfileSave['row']) => [
+        r.userId,
+        r.version,
+        r.eventCount,
+        hex(r.state),
+        r.summary,
+        r.drift,
+        r.driftShort,
+        JSON.stringify(r.changedFacets),
+        time(r.updatedAt),
+      ];
       const fresh = saves.filter((s) => s.expectedVersion === null);
-      const existing = saves.filter((s) => s.expectedVersion !== null);
-      for (const part of chunks(fresh, 9)) {
-        const tuples = part.map(
-          ({ row: r }) =>
-            Prisma.sql`(${r.userId}, ${r.version}, ${r.eventCount}, ${copy(r.state)}, ${r.summary}, ${r.drift}, ${r.driftShort}, ${JSON.stringify(r.changedFacets)}, ${r.updatedAt})`,
-        );
+      if (fresh.length) {
+        const values = cols('text', 'int', 'int', 'bytes', 'text', 'float', 'float', 'text', 'time');
         const n =
-          await db.$executeRaw`INSERT INTO ${table('Profile')} ("userId", "version", "eventCount", "state", "summary", "drift", "driftShort", "changedFacets", "updatedAt") VALUES ${values(tuples)} ON CONFLICT ("userId") DO NOTHING`;
-        if (n !== part.length) throw new VersionConflictError(part[0]!.row.userId, null);
+          await db.$executeRaw`INSERT INTO ${profile} ("userId", "version", "eventCount", "state", "summary", "drift", "driftShort", "changedFacets", "updatedAt") SELECT ${values} FROM ${rows}(${json(fresh.map((s) => fields(s.row)))}) AS x WHERE true ON CONFLICT ("userId") DO NOTHING`;
+        if (n !== fresh.length) throw new VersionConflictError(fresh[0]!.row.userId, null);
       }
-      for (const part of chunks(existing, 11)) {
-        const tuples = part.map(
-          ({ row: r, expectedVersion, expectedEventCount }) =>
-            Prisma.sql`(${p(r.userId, 'text')}, ${p(expectedVersion, 'integer')}, ${p(expectedEventCount, 'integer')}, ${p(r.version, 'integer')}, ${p(r.eventCount, 'integer')}, ${p(copy(r.state), 'bytea')}, ${p(r.summary, 'text')}, ${p(r.drift, 'double precision')}, ${p(r.driftShort, 'double precision')}, ${p(JSON.stringify(r.changedFacets), 'text')}, ${p(r.updatedAt, 'timestamp(3)')})`,
-        );
-        const profile = table('Profile');
+      const existing = saves.filter((s) => s.expectedVersion !== null);
+      if (existing.length) {
+        const data = existing.map((s) => [...fields(s.row), s.expectedVersion, s.expectedEventCount]);
+        const values = cols('text', 'int', 'int', 'bytes', 'text', 'float', 'float', 'text', 'time', 'int', 'int');
         const n =
-          await db.$executeRaw`WITH v ("userId", "expectedVersion", "expectedEventCount", "version", "eventCount", "state", "summary", "drift", "driftShort", "changedFacets", "updatedAt") AS (VALUES ${values(tuples)})
+          await db.$executeRaw`WITH v ("userId", "version", "eventCount", "state", "summary", "drift", "driftShort", "changedFacets", "updatedAt", "expectedVersion", "expectedEventCount") AS (SELECT ${values} FROM ${rows}(${json(data)}) AS x)
           UPDATE ${profile} SET "version" = v."version", "eventCount" = v."eventCount", "state" = v."state", "summary" = v."summary", "drift" = v."drift", "driftShort" = v."driftShort", "changedFacets" = v."changedFacets", "updatedAt" = v."updatedAt"
           FROM v WHERE ${profile}."userId" = v."userId" AND ${profile}."version" = v."expectedVersion" AND (v."expectedEventCount" IS NULL OR ${profile}."eventCount" = v."expectedEventCount")`;
-        if (n !== part.length) throw new VersionConflictError(part[0]!.row.userId, part[0]!.expectedVersion);
+        if (n !== existing.length)
+          throw new VersionConflictError(existing[0]!.row.userId, existing[0]!.expectedVersion);
       }
     },
 
-    /** Inserts profile versions in one statement per chunk. */
-    async insertProfileVersions(rows: readonly ProfileVersionWrite[]): Promise<void> {
-      const createdAt = new Date();
-      for (const part of chunks([...rows], 11)) {
-        const tuples = part.map(
-          (v) =>
-            Prisma.sql`(${v.userId}, ${v.version}, ${v.behaviorId}, ${v.drift}, ${v.driftShort}, ${JSON.stringify(v.changedFacets)}, ${v.eventCount}, ${v.snapshot ? copy(v.snapshot) : null}, ${createdAt}, ${v.asOf})`,
-        );
-        await db.$executeRaw`INSERT INTO ${table('ProfileVersion')} ("userId", "version", "behaviorId", "drift", "driftShort", "changedFacets", "eventCount", "snapshot", "createdAt", "asOf") VALUES ${values(tuples)}`;
-      }
+    /** Inserts profile versions in one statement. */
+    async insertProfileVersions(versions: readonly ProfileVersionWrite[]): Promise<void> {
+      if (!versions.length) return;
+      const createdAt = time(new Date());
+      const data = versions.map((v) => [
+        v.userId,
+        v.version,
+        v.behaviorId,
+        v.drift,
+        v.driftShort,
+        JSON.stringify(v.changedFacets),
+        v.eventCount,
+        hex(v.snapshot),
+        createdAt,
+        time(v.asOf),
+      ]);
+      const values = cols('text', 'int', 'int', 'float', 'float', 'text', 'int', 'bytes', 'time', 'time');
+      await db.$executeRaw`INSERT INTO ${table('ProfileVersion')} ("userId", "version", "behaviorId", "drift", "driftShort", "changedFacets", "eventCount", "snapshot", "createdAt", "asOf") SELECT ${values} FROM ${rows}(${json(data)}) AS x`;
     },
 
     /** Creates the users that do not exist yet (another process may create one at the same time: no error). */
     async ensureUsers(ids: readonly string[]): Promise<void> {
-      const now = new Date();
-      for (const part of chunks([...ids], 3)) {
-        const tuples = part.map((id) => Prisma.sql`(${id}, ${now}, ${now})`);
-        await db.$executeRaw`INSERT INTO ${table('User')} ("id", "createdAt", "updatedAt") VALUES ${values(tuples)} ON CONFLICT ("id") DO NOTHING`;
-      }
+      if (!ids.length) return;
+      const now = time(new Date());
+      const data = ids.map((id) => [id, now, now]);
+      await db.$executeRaw`INSERT INTO ${table('User')} ("id", "createdAt", "updatedAt") SELECT ${cols('text', 'time', 'time')} FROM ${rows}(${json(data)}) AS x WHERE true ON CONFLICT ("id") DO NOTHING`;
     },
   };
 }

@@ -42,6 +42,14 @@ export function txOps(db: Db, target: DatabaseTarget): StoreTx {
       const p = await db.profile.findUnique({ where: { userId } });
       return p ? toProfile(p) : null;
     },
+    async profileHeads(userIds) {
+      const rows = await db.profile.findMany({
+        where: { userId: { in: [...userIds] } },
+        select: { userId: true, version: true, eventCount: true, updatedAt: true },
+      });
+      const map = new Map(rows.map((r) => [r.userId, r]));
+      return userIds.map((id) => map.get(id) ?? null);
+    },
     async getProfiles(userIds) {
       const rows = await db.profile.findMany({ where: { userId: { in: [...userIds] } } });
       const map = new Map(rows.map((r) => [r.userId, toProfile(r)]));

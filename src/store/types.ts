@@ -3,6 +3,9 @@ import type { FacetChange } from '../domain/profile/index.js';
 import type { BehaviorEvent, NewBehaviorEvent } from '../domain/types.js';
 import type { Provider } from './databaseUrl.js';
 
+/** What identifies a stored profile state without reading it. */
+export type ProfileHead = Pick<ProfileRow, 'userId' | 'version' | 'eventCount' | 'updatedAt'>;
+
 /** A profile to save with the version (and event count) it must still be at; null: it must not exist yet. */
 export interface ProfileSave {
   row: ProfileRow;
@@ -93,6 +96,8 @@ export interface StoreTx {
   /** ensureUser for several ids in one statement; the users in the given order. */
   ensureUsers(ids: readonly string[]): Promise<UserRow[]>;
   getProfile(userId: string): Promise<ProfileRow | null>;
+  /** Version, event count and save time of several users' profiles (no state), in the given order. */
+  profileHeads(userIds: readonly string[]): Promise<Array<ProfileHead | null>>;
   /** Current profiles of several users in one query, in the given order (null where none). */
   getProfiles(userIds: readonly string[]): Promise<Array<ProfileRow | null>>;
   /**
@@ -129,6 +134,7 @@ export interface Store extends Omit<
   | 'lockUsers'
   | 'ensureUsers'
   | 'getProfiles'
+  | 'profileHeads'
   | 'saveProfiles'
   | 'insertBehavior'
   | 'insertBehaviors'

@@ -22,6 +22,7 @@ import { compareEvents, type BehaviorEvent, type NewBehaviorEvent } from '../../
 import { VersionConflictError } from '../../store/errors.js';
 import type {
   BehaviorRow,
+  ProfileHead,
   ProfileRow,
   ProfileSave,
   ProfileVersionWrite,
@@ -31,6 +32,7 @@ import type {
 } from '../../store/types.js';
 import { conflict } from '../errors.js';
 import { ProfileView, type LabelVocabulary } from '../profileView.js';
+import { StateCache } from './stateCache.js';
 import { MissingTextVectors, type TextContexts, type TextVectors } from './texts.js';
 
 export interface WriterDeps {
@@ -40,6 +42,8 @@ export interface WriterDeps {
   vocabulary: () => LabelVocabulary | null;
   /** How writers of one profile in different processes are kept apart (bench/results/locking.json compares them). */
   locking: 'optimistic' | 'lock';
+  /** Decoded states kept by (user, version) so batch writes skip reading and decoding them (0: off). */
+  stateCacheSize?: number;
 }
 
 /** What a committed unit of work wrote: what the recommender, the subscribers and the caller are given. */
@@ -59,6 +63,12 @@ export interface Committed {
 
 /** Thrown inside a grouped transaction, rolling it back, when one of the events is late for the profile. */
 export class LateEventInGroup extends Error {}
+
+/** A batch kept meeting other writers' saves: its events are written user by user instead (nothing written). */
+export class ContendedBatch extends Error {}
+
+/** Attempts of a whole batch before it falls back to user-by-user units of work (each with MAX_ATTEMPTS). */
+const BATCH_ATTEMPTS = 3;
 
 type StateChange = { drift: number | null; driftShort: number | null; changedFacets: FacetChange[] };
 
@@ -81,7 +91,11 @@ const MAX_ATTEMPTS = 20;
 const NO_CHANGE: StateChange = { drift: null, driftShort: null, changedFacets: [] };
 
 export class ProfileWriter {
-  constructor(private readonly deps: WriterDeps) {}
+  private readonly states: StateCache;
+
+  constructor(private readonly deps: WriterDeps) {
+    this.states = new StateCache(deps.stateCacheSize ?? 0);
+  }
 
   // ---- the units of work: encode what they need, then run the transaction until it commits -------------------
 
@@ -111,7 +125,7 @@ export class ProfileWriter {
   async appendBatch(groups: NewBehaviorEvent[][]): Promise<Committed[]> {
     const vectors = await this.deps.texts.encode(groups.flatMap((g) => g.map((e) => e.text)));
     const run = () => this.deps.store.transaction((tx) => this.appendBatchTx(tx, groups, vectors));
-    const written = await this.retrying(`${groups[0]![0]!.userId} (batch)`, vectors, run);
+    const written = await this.retrying(`${groups[0]![0]!.userId} (batch)`, vectors, run, BATCH_ATTEMPTS);
     return written.map((w, i) => this.committed(groups[i]![0]!.userId, w));
   }
 
@@ -134,13 +148,20 @@ export class ProfileWriter {
    * Runs a transaction again when another writer saved the profile first (after a short random pause), or when it
    * met texts that were not encoded (encoding them first; the encoder's cache keeps repeats cheap).
    */
-  private async retrying<T>(userId: string, vectors: TextVectors, transaction: () => Promise<T>): Promise<T> {
+  private async retrying<T>(
+    userId: string,
+    vectors: TextVectors,
+    transaction: () => Promise<T>,
+    maxAttempts = MAX_ATTEMPTS,
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await transaction();
       } catch (err) {
         const retryable = err instanceof VersionConflictError || err instanceof MissingTextVectors;
         if (!retryable) throw err;
+        if (attempt >= maxAttempts && maxAttempts < MAX_ATTEMPTS && err instanceof VersionConflictError)
+          throw new ContendedBatch();
         if (attempt >= MAX_ATTEMPTS) throw conflict(`profile ${userId} is being updated concurrently; retry`);
         if (err instanceof MissingTextVectors) await this.deps.texts.encode(err.texts, vectors);
         else await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
@@ -189,17 +210,21 @@ export class ProfileWriter {
   private async appendBatchTx(tx: StoreTx, groups: NewBehaviorEvent[][], vectors: TextVectors): Promise<Written[]> {
     const userIds = groups.map((g) => g[0]!.userId);
     if (this.deps.locking === 'lock') await tx.lockUsers(userIds);
-    const currents = await tx.getProfiles(userIds);
+    // Only the heads are read; states come from the cache, and from the database where it has none.
+    const heads = await tx.profileHeads(userIds);
+    const misses = heads.flatMap((h) => (h && !this.states.get(h) ? [h.userId] : []));
+    const rows = new Map((misses.length ? await tx.getProfiles(misses) : []).map((r) => [r!.userId, r!]));
+    const stateOf = (h: ProfileHead) => this.states.get(h) ?? decodeProfileState(rows.get(h.userId)!.state);
     const behaviors = await tx.insertBehaviors(groups.flat());
-    const newUsers = await tx.ensureUsers(userIds.filter((_, i) => !currents[i]));
+    const newUsers = await tx.ensureUsers(userIds.filter((_, i) => !heads[i]));
     const seeds = new Map(newUsers.map((u) => [u.id, u]));
     let k = 0;
     const plans = groups.map((group, i) => {
       const userId = userIds[i]!;
-      const current = currents[i] ?? null;
+      const current = heads[i] ?? null;
       const events = behaviors.slice(k, (k += group.length));
       let state = current
-        ? decodeProfileState(current.state)
+        ? stateOf(current)
         : newProfile(userId, this.deps.texts.seed(seeds.get(userId)!, vectors), this.deps.config);
       const steps = events.map((event) => {
         if (!isInOrder(state, event)) throw new LateEventInGroup();
@@ -286,7 +311,7 @@ export class ProfileWriter {
   }
 
   /** What storing the steps writes: the profile save (against the version read), the versions, the rows made. */
-  private plan(userId: string, current: ProfileRow | null, steps: Step[], behaviors: BehaviorRow[]) {
+  private plan(userId: string, current: ProfileHead | null, steps: Step[], behaviors: BehaviorRow[]) {
     const plan = planVersions(steps, current?.version ?? null, this.deps.config.snapshotEvery);
     const now = new Date();
     // Intermediate states are encoded only when they become versions.
@@ -353,6 +378,7 @@ export class ProfileWriter {
       view: new ProfileView(s.row, s.state, this.deps.config, vocabulary, Date.now()),
     }));
     const last = written.stored[written.stored.length - 1]!;
+    this.states.set(last.row, last.state);
     return {
       userId,
       behaviors: written.behaviors,
