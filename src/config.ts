@@ -27,6 +27,8 @@ export interface AppConfig {
   host: string;
   databaseUrl: string;
   redisUrl: string | null;
+  /** How often (ms) each process polls the shared logs when Redis does not wake it (LOG_POLL_MS; 0: never). */
+  logPollMs: number;
   /** Authentication, per-operation limits and rate limits (src/auth/config.ts). */
   security: SecurityConfig;
   encoder: LoadEncoderOptions & {
@@ -98,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
     redisUrl: env.REDIS_URL || null,
+    logPollMs: num(env, 'LOG_POLL_MS', 1000),
     security: securityConfigFromEnv(env, (s) => createHash('sha256').update(s).digest('hex')),
     encoder: {
       // ENCODER_MODEL_DIR, ENCODER_DEVICE, ENCODER_THREADS, ENCODER_POOLING, ENCODER_MAX_LENGTH

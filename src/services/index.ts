@@ -15,6 +15,7 @@ import {
 } from '../store/index.js';
 import { createVectorIndex } from '../vectorindex/index.js';
 import { CatalogService } from './catalogService.js';
+import { LogFollower, type LogPosition } from './logFollower.js';
 import { ModelInfoService } from './modelInfoService.js';
 import { createProfileEvents, type ProfileEvents } from './events.js';
 import { PrivacyService } from './privacyService.js';
@@ -30,6 +31,8 @@ export interface ReadyReport {
   encoder: { kind: string; id: string; dim: number; summary: string };
   items: number;
   staleItems: number;
+  /** How far this replica's recommender and catalogue are behind the shared logs (sequence numbers). */
+  log: LogPosition | null;
 }
 
 export interface Services {
@@ -51,6 +54,8 @@ export interface Services {
   summaries: SummaryRewriter | null;
   log: (msg: string) => void;
   readiness(): Promise<ReadyReport>;
+  /** Follows the shared logs by sequence for the recommender and the catalogue. */
+  follower: LogFollower;
   /** Resolves when background start-up work (re-embedding) is done; for jobs and tests. */
   backgroundWork: Promise<void>;
   close(): Promise<void>;
@@ -122,7 +127,13 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
         log,
       })
     : null;
+  // The follower is created below; the write path reaches it through this indirection.
+  let followerRef: LogFollower | null = null;
   const profiles = new ProfileService({
+    follower: {
+      committed: () => followerRef?.committed() ?? Promise.resolve(),
+      setUserAttributes: (userId, attributes) => followerRef?.setUserAttributes(userId, attributes),
+    },
     store,
     encoder,
     catalog,
@@ -137,9 +148,22 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
     log,
   });
 
-  const { items, stale } = await catalog.loadAll();
-  const eventCount = await recommendations.loadFromLog();
-  log(`loaded ${items} items and ${eventCount} events from ${target.provider}`);
+  const follower = new LogFollower({
+    store,
+    recommendations,
+    catalog,
+    redisUrl: config.redisUrl,
+    pollMs: config.logPollMs,
+    log,
+  });
+  followerRef = follower;
+  catalog.onChange = () => follower.committed();
+  let loadedItems = { items: 0, stale: 0 };
+  const lastSeq = await follower.start(async () => {
+    loadedItems = await catalog.loadAll();
+  });
+  const { items, stale } = loadedItems;
+  log(`loaded ${items} items and the event log up to ${lastSeq} from ${target.provider}`);
 
   let backgroundWork: Promise<void> = Promise.resolve();
   if (stale > 0 && config.encoder.reembedOnStart) {
@@ -182,7 +206,8 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
     summaries,
     log,
     backgroundWork,
-    privacy: new PrivacyService({ store, profiles, recommendations, limits: config.limits, log }),
+    privacy: new PrivacyService({ store, profiles, recommendations, follower, limits: config.limits, log }),
+    follower,
     async readiness() {
       let reachable = true;
       let pending: string[] = [];
@@ -198,10 +223,12 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
         encoder: { kind: description.kind, id: description.id, dim: description.dim, summary: description.summary },
         items: model.itemCount,
         staleItems: catalog.staleItems,
+        log: reachable ? await follower.position().catch(() => null) : null,
       };
     },
     async close() {
       if (consolidateTimer) clearInterval(consolidateTimer);
+      await follower.close();
       await backgroundWork;
       await summaries?.idle();
       await events.close();

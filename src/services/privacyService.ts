@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Limits } from '../config.js';
 import type { BehaviorRow, ProfileRow, ProfileVersionRow, Store, UserDeletion, UserRow } from '../store/types.js';
 import type { ProfileService } from './profileService.js';
+import type { LogFollower } from './logFollower.js';
 import type { RecommendationService } from './recommendationService.js';
 import { checkId } from './validation.js';
 
@@ -18,6 +19,8 @@ interface Deps {
   store: Store;
   profiles: ProfileService;
   recommendations: RecommendationService;
+  /** The model's log follower: an erasure rebuilds the model from the remaining log through it. */
+  follower: LogFollower;
   limits: Limits;
   log: (msg: string) => void;
 }
@@ -42,7 +45,7 @@ export class PrivacyService {
     const counts = await this.deps.profiles.runExclusive(id, () => this.deps.store.deleteUserData(id));
     const deleted = counts.users + counts.behaviors + counts.profiles + counts.profileVersions > 0;
     if (counts.behaviors > 0) {
-      const run = this.rebuilding.then(() => this.deps.recommendations.rebuildFromLog());
+      const run = this.rebuilding.then(() => this.deps.follower.rebuild());
       this.rebuilding = run.catch(() => undefined);
       await run;
     }

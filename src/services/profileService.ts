@@ -27,7 +27,15 @@ export interface RecordResult {
   duplicate: boolean;
 }
 
+/** What the write path tells the log follower (src/services/logFollower.ts). */
+export interface FollowerHooks {
+  /** After commit: the recommender catches up with the log (this process's events included) and replicas wake. */
+  committed(): Promise<void>;
+  setUserAttributes(userId: string, attributes: Record<string, unknown>): void;
+}
+
 interface Deps {
+  follower: FollowerHooks;
   store: Store;
   encoder: EncoderService;
   catalog: CatalogService;
@@ -110,10 +118,7 @@ export class ProfileService {
         const batch =
           group.length > 1 ? await this.appendBatch([...byUser.values()].map((ps) => ps.map((p) => p.event))) : null;
         if (batch) {
-          this.feed(
-            batch,
-            group.map((p) => p.event),
-          );
+          await this.deps.follower.committed();
           batch.forEach((c) => this.announce(c));
           [...byUser.values()].forEach((ps, u) =>
             ps.forEach((p, k) =>
@@ -126,7 +131,7 @@ export class ProfileService {
           try {
             const { result, committed } = await this.appendOrDuplicate(p.event);
             if (committed) {
-              this.feed([committed]);
+              await this.deps.follower.committed();
               this.announce(committed);
             }
             p.resolve(result);
@@ -139,9 +144,12 @@ export class ProfileService {
   }
 
   /** Several users' events in one transaction, or null (nothing written) when they must go one by one. */
-  private async appendBatch(groups: NewBehaviorEvent[][]): Promise<Committed[] | null> {
+  private async appendBatch(
+    groups: NewBehaviorEvent[][],
+    inputOrder?: NewBehaviorEvent[],
+  ): Promise<Committed[] | null> {
     try {
-      return await this.writer.appendBatch(groups);
+      return await this.writer.appendBatch(groups, inputOrder);
     } catch (err) {
       if (err instanceof LateEventInGroup || err instanceof DuplicateEventError || err instanceof ContendedBatch)
         return null;
@@ -164,9 +172,9 @@ export class ProfileService {
       const users = [...byUser.values()];
       // Each user's events in event-time order (ties in input order), so a batch never makes its own events late.
       const inEventTime = users.map((ix) => ix.map((i) => events[i]!).sort((a, b) => a.occurredAt - b.occurredAt));
-      const batch = await this.appendBatch(inEventTime);
+      const batch = await this.appendBatch(inEventTime, events);
       if (batch) {
-        this.feed(batch, events);
+        await this.deps.follower.committed();
         batch.forEach((c) => this.announce(c));
         const results = new Array<RecordResult>(events.length);
         users.forEach((indexes, u) => {
@@ -181,7 +189,7 @@ export class ProfileService {
       }
       const writes = await Promise.all(users.map((indexes) => this.writeUserEvents(indexes.map((i) => events[i]!))));
       const committed = writes.flatMap((w) => w.committed);
-      this.feed(committed, events);
+      if (committed.length) await this.deps.follower.committed();
       committed.forEach((c) => this.announce(c));
       const failed = writes.find((w) => 'error' in w);
       if (failed) throw failed.error;
@@ -202,6 +210,7 @@ export class ProfileService {
       const before = (await this.deps.store.usersByIds([valid.id]))[0];
       const user = await this.deps.store.upsertUser(valid);
       this.deps.recommendations.setUserAttributes(user.id, user.attributes);
+      this.deps.follower.setUserAttributes(user.id, user.attributes);
       const seedChanged =
         !before ||
         before.onboardingText !== user.onboardingText ||
@@ -305,22 +314,7 @@ export class ProfileService {
     return committed.view;
   }
 
-  /**
-   * After commit: the in-memory recommender learns the new events. Its counts depend on the order events reach
-   * it, and a batch's users commit in a different order on every run: so a batch is fed in event-time order,
-   * ties in input order.
-   */
-  private feed(committed: Committed[], inputOrder: NewBehaviorEvent[] = []): void {
-    const keyOf = (e: { userId: string; eventId: string }) => `${e.userId}\u0000${e.eventId}`;
-    const position = new Map<string, number>();
-    inputOrder.forEach((e, i) => position.has(keyOf(e)) || position.set(keyOf(e), i));
-    const pos = (b: BehaviorRow) => position.get(keyOf(b)) ?? 0;
-    const written = committed.flatMap((c) => c.behaviors.map((behavior) => ({ behavior, attributes: c.attributes })));
-    written.sort((a, b) => a.behavior.occurredAt - b.behavior.occurredAt || pos(a.behavior) - pos(b.behavior));
-    for (const w of written) this.deps.recommendations.observe(w.behavior, w.attributes);
-  }
-
-  /** After feeding: publishes each new version in order and queues its summary for the LLM rewrite. */
+  /** After the recommender caught up: publishes each new version in order and queues its summary for the LLM rewrite. */
   private announce(committed: Committed): void {
     for (const { row, view, versioned } of committed.saved) {
       if (!versioned) continue;

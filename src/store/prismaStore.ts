@@ -7,6 +7,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqliteClient, type Prisma } from '../generated/sqlite/client.js';
 import { PrismaClient as PgClient } from '../generated/postgresql/client.js';
 import type { DatabaseTarget } from './databaseUrl.js';
+import { logOps } from './logOps.js';
 import { privacyOps } from './privacyOps.js';
 import {
   byIds,
@@ -19,12 +20,16 @@ import {
   vectorToBytes,
   type BehaviorModel,
   type Client,
+  type Db,
   type ItemModel,
 } from './rows.js';
 import { txOps } from './txOps.js';
 import type { Store, StoreStats } from './types.js';
 
 export { bytesToVector, vectorToBytes } from './rows.js';
+
+/** The advisory lock that orders catalogue change-log appends on PostgreSQL. */
+const CATALOG_LOCK_KEY = 7_411_000_000_002n;
 
 export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
   const stats: StoreStats = { queries: 0 };
@@ -47,9 +52,13 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
   }) as unknown as Client;
 
   const ops = txOps(prisma, target);
+  // PostgreSQL: catalogue changes commit in id order (as log appends do), so replicas following by id skip none.
+  const catalogLock = (db: Db = prisma) =>
+    target.provider === 'postgresql' ? [db.$queryRaw`SELECT pg_advisory_xact_lock(${CATALOG_LOCK_KEY})::text`] : [];
   const store: Store = {
     ...ops,
     ...privacyOps(prisma, toVersion),
+    ...logOps(prisma),
     provider: target.provider,
     stats,
     async ping() {
@@ -93,8 +102,9 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     },
 
     async upsertItems(items) {
-      await prisma.$transaction(
-        items.map((it) => {
+      await prisma.$transaction([
+        ...catalogLock(),
+        ...items.map((it) => {
           const data = {
             title: it.title,
             description: it.description,
@@ -108,14 +118,18 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
           };
           return prisma.item.upsert({ where: { id: it.id }, create: { id: it.id, ...data }, update: data });
         }),
-      );
+        // The change log every replica's catalogue follows.
+        prisma.catalogChange.createMany({ data: items.map((it) => ({ itemId: it.id })) }),
+      ]);
     },
     async deleteItems(ids) {
       return prisma.$transaction(async (tx) => {
+        await Promise.all(catalogLock(tx));
         const existing = (await tx.item.findMany({ where: { id: { in: [...ids] } }, select: { id: true } })).map(
           (r) => r.id,
         );
         await tx.item.deleteMany({ where: { id: { in: existing } } });
+        await tx.catalogChange.createMany({ data: existing.map((itemId) => ({ itemId, deleted: true })) });
         return existing;
       });
     },

@@ -74,6 +74,19 @@ export interface Page<T> {
   hasNextPage: boolean;
 }
 
+/** One entry of the catalogue's change log: an item upserted or deleted. */
+export interface CatalogChangeRow {
+  id: number;
+  itemId: string;
+  deleted: boolean;
+}
+
+/** The newest sequence numbers of the behaviour log and of the catalogue's change log (0 when empty). */
+export interface LogHeads {
+  behaviors: number;
+  catalog: number;
+}
+
 /** Rows erased by Store.deleteUserData, per table. */
 export interface UserDeletion {
   users: number;
@@ -176,7 +189,12 @@ export interface Store extends Omit<
   countBehaviors(userId: string): Promise<number>;
   /** How often each behaviour type was recorded about one item, and by how many distinct users (no user ids). */
   itemBehaviorCounts(itemId: string): Promise<{ byType: Array<{ type: string; count: number }>; users: number }>;
-  /** Streams the whole log in (occurredAt, id) order; rebuilds the in-memory recommendation model at start. */
+  /** Log entries after `afterSeq`, in sequence order (the order every replica's recommender is fed in). */
+  behaviorsAfter(afterSeq: number, limit: number): Promise<BehaviorRow[]>;
+  /** Catalogue changes after `afterSeq`, in sequence order (upsertItems and deleteItems append them). */
+  catalogChangesAfter(afterSeq: number, limit: number): Promise<CatalogChangeRow[]>;
+  logHeads(): Promise<LogHeads>;
+  /** Streams the whole log in sequence (id) order; rebuilds the in-memory recommendation model at start. */
   iterateBehaviors(pageSize?: number): AsyncGenerator<BehaviorRow[]>;
 
   profilesByUserIds(ids: readonly string[]): Promise<Array<ProfileRow | null>>;

@@ -122,9 +122,10 @@ export class ProfileWriter {
    * profile read, one insert per table and one profile save for the whole batch. Throws (having written nothing)
    * LateEventInGroup or DuplicateEventError when its events must be written user by user.
    */
-  async appendBatch(groups: NewBehaviorEvent[][]): Promise<Committed[]> {
+  async appendBatch(groups: NewBehaviorEvent[][], inputOrder?: NewBehaviorEvent[]): Promise<Committed[]> {
     const vectors = await this.deps.texts.encode(groups.flatMap((g) => g.map((e) => e.text)));
-    const run = () => this.deps.store.transaction((tx) => this.appendBatchTx(tx, groups, vectors));
+    const rank = new Map((inputOrder ?? groups.flat()).map((e, i) => [e, i]));
+    const run = () => this.deps.store.transaction((tx) => this.appendBatchTx(tx, groups, rank, vectors));
     const written = await this.retrying(`${groups[0]![0]!.userId} (batch)`, vectors, run, BATCH_ATTEMPTS);
     return written.map((w, i) => this.committed(groups[i]![0]!.userId, w));
   }
@@ -207,7 +208,12 @@ export class ProfileWriter {
     return this.save(tx, userId, current, steps, behaviors);
   }
 
-  private async appendBatchTx(tx: StoreTx, groups: NewBehaviorEvent[][], vectors: TextVectors): Promise<Written[]> {
+  private async appendBatchTx(
+    tx: StoreTx,
+    groups: NewBehaviorEvent[][],
+    rank: Map<NewBehaviorEvent, number>,
+    vectors: TextVectors,
+  ): Promise<Written[]> {
     const userIds = groups.map((g) => g[0]!.userId);
     if (this.deps.locking === 'lock') await tx.lockUsers(userIds);
     // Only the heads are read; states come from the cache, and from the database where it has none.
@@ -215,7 +221,14 @@ export class ProfileWriter {
     const misses = heads.flatMap((h) => (h && !this.states.get(h) ? [h.userId] : []));
     const rows = new Map((misses.length ? await tx.getProfiles(misses) : []).map((r) => [r!.userId, r!]));
     const stateOf = (h: ProfileHead) => this.states.get(h) ?? decodeProfileState(rows.get(h.userId)!.state);
-    const behaviors = await tx.insertBehaviors(groups.flat());
+    // The log takes the batch in event-time order (ties in input order): the order every replica's recommender
+    // reads it in. Each user's events keep their order (they come in event-time order or go one by one).
+    const flat = groups.flat();
+    const tie = (i: number) => rank.get(flat[i]!) ?? i;
+    const order = flat.map((_, i) => i).sort((a, b) => flat[a]!.occurredAt - flat[b]!.occurredAt || tie(a) - tie(b));
+    const appended = await tx.insertBehaviors(order.map((i) => flat[i]!));
+    const behaviors = new Array<BehaviorRow>(flat.length);
+    order.forEach((i, k) => (behaviors[i] = appended[k]!));
     const newUsers = await tx.ensureUsers(userIds.filter((_, i) => !heads[i]));
     const seeds = new Map(newUsers.map((u) => [u.id, u]));
     let k = 0;
