@@ -16,6 +16,7 @@ import {
 import { createVectorIndex } from '../vectorindex/index.js';
 import { CatalogService } from './catalogService.js';
 import { LogFollower, type LogPosition } from './logFollower.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { ModelInfoService } from './modelInfoService.js';
 import { createProfileEvents, type ProfileEvents } from './events.js';
 import { PrivacyService } from './privacyService.js';
@@ -54,6 +55,8 @@ export interface Services {
   summaries: SummaryRewriter | null;
   log: (msg: string) => void;
   readiness(): Promise<ReadyReport>;
+  /** Prometheus metrics of this process (/metrics). */
+  metrics: Metrics;
   /** Follows the shared logs by sequence for the recommender and the catalogue. */
   follower: LogFollower;
   /** Resolves when background start-up work (re-embedding) is done; for jobs and tests. */
@@ -127,9 +130,11 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
         log,
       })
     : null;
+  const metrics = createMetrics();
   // The follower is created below; the write path reaches it through this indirection.
   let followerRef: LogFollower | null = null;
   const profiles = new ProfileService({
+    metrics,
     follower: {
       committed: () => followerRef?.committed() ?? Promise.resolve(),
       setUserAttributes: (userId, attributes) => followerRef?.setUserAttributes(userId, attributes),
@@ -157,6 +162,7 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
     log,
   });
   followerRef = follower;
+  metrics.follow(follower);
   catalog.onChange = () => follower.committed();
   let loadedItems = { items: 0, stale: 0 };
   const lastSeq = await follower.start(async () => {
@@ -208,6 +214,7 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
     backgroundWork,
     privacy: new PrivacyService({ store, profiles, recommendations, follower, limits: config.limits, log }),
     follower,
+    metrics,
     async readiness() {
       let reachable = true;
       let pending: string[] = [];

@@ -10,6 +10,7 @@ import type { NewBehaviorEvent } from '../domain/types.js';
 import { DuplicateEventError } from '../store/errors.js';
 import type { BehaviorRow, Store, UserRow } from '../store/types.js';
 import type { CatalogService } from './catalogService.js';
+import type { Metrics } from './metrics.js';
 import { conflict, notFound } from './errors.js';
 import { profileUpdatePayload, type ProfileEvents } from './events.js';
 import { KeyedMutex } from './keyedMutex.js';
@@ -36,6 +37,7 @@ export interface FollowerHooks {
 
 interface Deps {
   follower: FollowerHooks;
+  metrics?: Pick<Metrics, 'eventsIngested' | 'writeBatchEvents'>;
   store: Store;
   encoder: EncoderService;
   catalog: CatalogService;
@@ -118,6 +120,7 @@ export class ProfileService {
         const batch =
           group.length > 1 ? await this.appendBatch([...byUser.values()].map((ps) => ps.map((p) => p.event))) : null;
         if (batch) {
+          this.counted('group', group.length);
           await this.deps.follower.committed();
           batch.forEach((c) => this.announce(c));
           [...byUser.values()].forEach((ps, u) =>
@@ -131,6 +134,7 @@ export class ProfileService {
           try {
             const { result, committed } = await this.appendOrDuplicate(p.event);
             if (committed) {
+              this.counted('single', committed.behaviors.length);
               await this.deps.follower.committed();
               this.announce(committed);
             }
@@ -174,6 +178,7 @@ export class ProfileService {
       const inEventTime = users.map((ix) => ix.map((i) => events[i]!).sort((a, b) => a.occurredAt - b.occurredAt));
       const batch = await this.appendBatch(inEventTime, events);
       if (batch) {
+        this.counted('batch', events.length);
         await this.deps.follower.committed();
         batch.forEach((c) => this.announce(c));
         const results = new Array<RecordResult>(events.length);
@@ -189,6 +194,10 @@ export class ProfileService {
       }
       const writes = await Promise.all(users.map((indexes) => this.writeUserEvents(indexes.map((i) => events[i]!))));
       const committed = writes.flatMap((w) => w.committed);
+      this.counted(
+        'per-user',
+        committed.reduce((n, c) => n + c.behaviors.length, 0),
+      );
       if (committed.length) await this.deps.follower.committed();
       committed.forEach((c) => this.announce(c));
       const failed = writes.find((w) => 'error' in w);
@@ -197,6 +206,12 @@ export class ProfileService {
       users.forEach((indexes, u) => indexes.forEach((i, k) => (results[i] = writes[u]!.results[k]!)));
       return results;
     });
+  }
+
+  private counted(path: string, events: number): void {
+    if (!events || !this.deps.metrics) return;
+    this.deps.metrics.eventsIngested.inc({ path }, events);
+    this.deps.metrics.writeBatchEvents.observe(events);
   }
 
   /** Runs `fn` while no write to this user's profile runs in this process (erasure uses it). */
