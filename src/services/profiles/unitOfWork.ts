@@ -1,6 +1,7 @@
 // The write path's unit of work: one transaction that appends the events, applies them through the pure domain,
 // saves the profile with an optimistic version check and writes the new versions. The texts it needs are encoded
-// before it (TextContexts); feeding the recommender and publishing happen after it, in ProfileService.
+// before it (TextContexts); the recommender catching up with the log and publishing happen after it, in
+// ProfileService. appendBatch writes several users' events in one transaction with one statement per table.
 import {
   applyBehavior,
   decodeProfileState,
@@ -12,10 +13,7 @@ import {
   planVersions,
   replayProfile,
   summarizeProfile,
-  type FacetChange,
-  type PlanStep,
   type PlannedStep,
-  type ProfileConfig,
   type ProfileState,
 } from '../../domain/profile/index.js';
 import { compareEvents, type BehaviorEvent, type NewBehaviorEvent } from '../../domain/types.js';
@@ -26,66 +24,25 @@ import type {
   ProfileRow,
   ProfileSave,
   ProfileVersionWrite,
-  Store,
   StoreTx,
   UserRow,
 } from '../../store/types.js';
 import { conflict } from '../errors.js';
-import { ProfileView, type LabelVocabulary } from '../profileView.js';
+import { ProfileView } from '../profileView.js';
 import { StateCache } from './stateCache.js';
-import { MissingTextVectors, type TextContexts, type TextVectors } from './texts.js';
+import {
+  BATCH_ATTEMPTS,
+  ContendedBatch,
+  LateEventInGroup,
+  type Committed,
+  type StateChange,
+  type Step,
+  type WriterDeps,
+  type Written,
+} from './writeTypes.js';
+import { MissingTextVectors, type TextVectors } from './texts.js';
 
-export interface WriterDeps {
-  store: Store;
-  texts: TextContexts;
-  config: ProfileConfig;
-  vocabulary: () => LabelVocabulary | null;
-  /** How writers of one profile in different processes are kept apart (bench/results/locking.json compares them). */
-  locking: 'optimistic' | 'lock';
-  /** Decoded states kept by (user, version) so batch writes skip reading and decoding them (0: off). */
-  stateCacheSize?: number;
-}
-
-/** What a committed unit of work wrote: what the recommender, the subscribers and the caller are given. */
-export interface Committed {
-  userId: string;
-  /** The appended events, in log order. */
-  behaviors: BehaviorRow[];
-  /** The stored states in order: the versioned ones are new ProfileVersions; the last is the current profile. */
-  saved: Array<{ row: ProfileRow; view: ProfileView; versioned: boolean }>;
-  /** The current profile after the unit of work. */
-  view: ProfileView;
-  /** For each applied step (each event of a group), the newest version at or before it. */
-  stepViews: ProfileView[];
-  /** The final state's attributes: the recommender is fed them with the events. */
-  attributes: Record<string, unknown>;
-}
-
-/** Thrown inside a grouped transaction, rolling it back, when one of the events is late for the profile. */
-export class LateEventInGroup extends Error {}
-
-/** A batch kept meeting other writers' saves: its events are written user by user instead (nothing written). */
-export class ContendedBatch extends Error {}
-
-/** Attempts of a whole batch before it falls back to user-by-user units of work (each with MAX_ATTEMPTS). */
-const BATCH_ATTEMPTS = 3;
-
-type StateChange = { drift: number | null; driftShort: number | null; changedFacets: FacetChange[] };
-
-/** One change to the profile inside a unit of work: the new state and what to record about it. */
-interface Step extends PlanStep {
-  state: ProfileState;
-  change: StateChange;
-  behaviorId: number | null;
-  asOf: Date;
-}
-
-/** What the transaction wrote, before views are made of it. */
-interface Written {
-  behaviors: BehaviorRow[];
-  stored: Array<PlannedStep & { row: ProfileRow; state: ProfileState }>;
-  shownBy: number[];
-}
+export { ContendedBatch, LateEventInGroup, type Committed, type WriterDeps } from './writeTypes.js';
 
 const MAX_ATTEMPTS = 20;
 const NO_CHANGE: StateChange = { drift: null, driftShort: null, changedFacets: [] };
