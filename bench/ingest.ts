@@ -30,6 +30,7 @@ const { values } = parseArgs({
     batch: { type: 'string' },
     rows: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    'node-args': { type: 'string' },
   },
 });
 const batchSize = Number(values.batch ?? 500);
@@ -92,7 +93,9 @@ async function runServer(provider: ProviderName, dataset: LoadedDataset, stream:
     PROFILE_VERSIONING: 'realtime',
     LOG_LEVEL: 'silent',
   };
-  const server = await startChildServer(env, { execArgv: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [] });
+  const nodeArgs = values['node-args'] ? values['node-args'].split(' ') : [];
+  const execArgv = [...nodeArgs, ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])];
+  const server = await startChildServer(env, { execArgv });
   try {
     for (let i = 0; i < dataset.items.length; i += 500) {
       const res = await server.gql(`mutation($items: [ItemInput!]!) { upsertItems(items: $items) { count } }`, {
