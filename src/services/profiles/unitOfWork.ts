@@ -175,9 +175,11 @@ export class ProfileWriter {
     if (this.deps.locking === 'lock') await tx.lockUsers(userIds);
     // Only the heads are read; states come from the cache, and from the database where it has none.
     const heads = await tx.profileHeads(userIds);
-    const misses = heads.flatMap((h) => (h && !this.states.get(h) ? [h.userId] : []));
+    // Taken now: other batches' writes may evict entries from the cache while this transaction waits.
+    const cached = heads.map((h) => (h ? this.states.get(h) : null));
+    const misses = heads.flatMap((h, i) => (h && !cached[i] ? [h.userId] : []));
     const rows = new Map((misses.length ? await tx.getProfiles(misses) : []).map((r) => [r!.userId, r!]));
-    const stateOf = (h: ProfileHead) => this.states.get(h) ?? decodeProfileState(rows.get(h.userId)!.state);
+    const stateOf = (h: ProfileHead, i: number) => cached[i] ?? decodeProfileState(rows.get(h.userId)!.state);
     // The log takes the batch in event-time order (ties in input order): the order every replica's recommender
     // reads it in. Each user's events keep their order (they come in event-time order or go one by one).
     const flat = groups.flat();
@@ -194,7 +196,7 @@ export class ProfileWriter {
       const current = heads[i] ?? null;
       const events = behaviors.slice(k, (k += group.length));
       let state = current
-        ? stateOf(current)
+        ? stateOf(current, i)
         : newProfile(userId, this.deps.texts.seed(seeds.get(userId)!, vectors), this.deps.config);
       const steps = events.map((event) => {
         if (!isInOrder(state, event)) throw new LateEventInGroup();
