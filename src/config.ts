@@ -28,6 +28,8 @@ export interface AppConfig {
   host: string;
   databaseUrl: string;
   redisUrl: string | null;
+  /** How often (ms) each process polls the shared logs when Redis does not wake it (LOG_POLL_MS; 0: never). */
+  logPollMs: number;
   /** Authentication, per-operation limits and rate limits (src/auth/config.ts). */
   security: SecurityConfig;
   encoder: LoadEncoderOptions & {
@@ -50,6 +52,8 @@ export interface AppConfig {
     consolidateIntervalMinutes: number;
     /** optimistic: version check on save, retry on conflict; lock: a per-user database lock for the transaction. */
     locking: 'optimistic' | 'lock';
+    /** Decoded profile states kept in memory by (user, version) so a write need not read and decode the state. */
+    stateCacheSize: number;
   };
   recommend: {
     indexKind: 'auto' | 'exact' | 'approximate';
@@ -101,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
     redisUrl: env.REDIS_URL || null,
+    logPollMs: num(env, 'LOG_POLL_MS', 1000),
     security: securityConfigFromEnv(env, (s) => createHash('sha256').update(s).digest('hex')),
     encoder: {
       // ENCODER_MODEL_DIR, ENCODER_DEVICE, ENCODER_THREADS, ENCODER_POOLING, ENCODER_MAX_LENGTH
@@ -130,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       labelVocabularyFile: env.INTEREST_LABELS_FILE || null,
       consolidateIntervalMinutes: num(env, 'CONSOLIDATE_INTERVAL_MINUTES', 0),
       locking: oneOf(env, 'PROFILE_LOCKING', ['optimistic', 'lock'] as const, 'lock'),
+      stateCacheSize: num(env, 'PROFILE_STATE_CACHE', 20_000),
     },
     recommend: {
       indexKind: oneOf(env, 'INDEX_KIND', ['auto', 'exact', 'approximate'] as const, 'auto'),

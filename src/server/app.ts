@@ -89,6 +89,16 @@ export function formatError(log: (m: string) => void, production = false) {
   };
 }
 
+/** Operation names are chosen by clients: the first 200 distinct ones become labels, later ones 'other'. */
+const seenOperations = new Set<string>();
+function operationLabel(name: string | null | undefined): string {
+  if (!name) return 'anonymous';
+  if (seenOperations.has(name)) return name;
+  if (seenOperations.size >= 200 || !/^[A-Za-z_]\w{0,63}$/.test(name)) return 'other';
+  seenOperations.add(name);
+  return name;
+}
+
 export async function startServer(config: AppConfig, log: (m: string) => void = console.log): Promise<RunningServer> {
   const services = await createServices(config, log);
   const schema = await buildTastegraphSchema(services.events.pubSub);
@@ -125,6 +135,21 @@ export async function startServer(config: AppConfig, log: (m: string) => void = 
       // still wrap every field resolver, a measurable cost on the recommendations path.
       ApolloServerPluginCacheControlDisabled(),
       {
+        async requestDidStart() {
+          const started = performance.now();
+          return {
+            async willSendResponse({ operationName, operation, errors }) {
+              const labels = {
+                operation: operationLabel(operationName),
+                type: operation?.operation ?? 'unknown',
+                outcome: errors?.length ? 'error' : 'ok',
+              };
+              services.metrics.operationSeconds.observe(labels, (performance.now() - started) / 1000);
+            },
+          };
+        },
+      },
+      {
         async serverWillStart() {
           return {
             async drainServer() {
@@ -142,6 +167,10 @@ export async function startServer(config: AppConfig, log: (m: string) => void = 
     const report = await services.readiness();
     const auth = { mode: security.auth.mode, reason: security.auth.reason, rateLimits: gate.rateLimiter.backend };
     res.status(report.ready ? 200 : 503).json({ status: report.ready ? 'ready' : 'not ready', ...report, auth });
+  });
+  app.get('/metrics', async (_req, res) => {
+    const { registry } = services.metrics;
+    res.set('content-type', registry.contentType).send(await registry.metrics());
   });
   mountGraphiQL(app);
   if (!mountAdmin(app)) log('admin console not built: /admin explains; run npm run admin:build');

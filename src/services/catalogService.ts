@@ -5,7 +5,7 @@ import type { EventContext, ItemFeatures } from '../domain/types.js';
 import type { EncoderService } from '../inference/encoderService.js';
 import { itemText } from '../inference/itemText.js';
 import type { Limits } from '../config.js';
-import type { ItemRow, ItemWrite, Store } from '../store/types.js';
+import type { CatalogChangeRow, ItemRow, ItemWrite, Store } from '../store/types.js';
 import type { CountedPage } from './userService.js';
 import { checkBatch, checkId, validateItem, type ItemInputData } from './validation.js';
 
@@ -37,6 +37,8 @@ export interface ReembedProgress {
 export class CatalogService {
   /** Items whose stored vector came from another encoder; re-embedding clears this. */
   private staleCount = 0;
+  /** After a catalogue write commits: the log follower catches up and wakes the other replicas. */
+  onChange: () => Promise<void> = () => Promise.resolve();
 
   constructor(private readonly deps: Deps) {}
 
@@ -80,8 +82,21 @@ export class CatalogService {
     const writes: ItemWrite[] = valid.map((v, i) => ({ ...v, embedding: vectors[i]!, encoderId: encoder.encoder.id }));
     await this.deps.store.upsertItems(writes);
     this.deps.model.upsertItems(writes.map((w) => ({ ...itemFeatures(w), vector: w.embedding })));
+    await this.onChange();
     const rows = await this.deps.store.itemsByIds(writes.map((w) => w.id));
     return rows.filter((r): r is ItemRow => r !== null);
+  }
+
+  /** Applies entries of the catalogue's change log (LogFollower): the last change of each item wins. */
+  async applyChanges(changes: readonly CatalogChangeRow[]): Promise<void> {
+    const last = new Map<string, boolean>();
+    for (const c of changes) {
+      last.delete(c.itemId);
+      last.set(c.itemId, c.deleted);
+    }
+    const upserted = [...last].filter(([, deleted]) => !deleted).map(([id]) => id);
+    for (const [id, deleted] of last) if (deleted && this.deps.model.getItem(id)) this.deps.model.removeItem(id);
+    for (let i = 0; i < upserted.length; i += 1000) await this.loadItems(upserted.slice(i, i + 1000));
   }
 
   /** Deletes items from the catalogue and the index at once; events about them stay in the log. */
@@ -90,6 +105,7 @@ export class CatalogService {
     ids.forEach((id, i) => checkId(`ids[${i}]`, id, this.deps.limits));
     const deleted = await this.deps.store.deleteItems(ids);
     for (const id of deleted) this.deps.model.removeItem(id);
+    await this.onChange();
     return deleted;
   }
 

@@ -15,6 +15,8 @@ import {
 } from '../store/index.js';
 import { createVectorIndex } from '../vectorindex/index.js';
 import { CatalogService } from './catalogService.js';
+import { LogFollower, type LogPosition } from './logFollower.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { ModelInfoService } from './modelInfoService.js';
 import { createProfileEvents, type ProfileEvents } from './events.js';
 import { PrivacyService } from './privacyService.js';
@@ -33,6 +35,8 @@ export interface ReadyReport {
   encoder: { kind: string; id: string; dim: number; summary: string };
   items: number;
   staleItems: number;
+  /** How far this replica's recommender and catalogue are behind the shared logs (sequence numbers). */
+  log: LogPosition | null;
 }
 
 export interface Services {
@@ -56,6 +60,10 @@ export interface Services {
   textFeatures: TextFeatureExtractor | null;
   log: (msg: string) => void;
   readiness(): Promise<ReadyReport>;
+  /** Prometheus metrics of this process (/metrics). */
+  metrics: Metrics;
+  /** Follows the shared logs by sequence for the recommender and the catalogue. */
+  follower: LogFollower;
   /** Resolves when background start-up work (re-embedding) is done; for jobs and tests. */
   backgroundWork: Promise<void>;
   close(): Promise<void>;
@@ -147,7 +155,15 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
   log(
     `opinion from text: ${opinion.method}${config.opinion.aspectsFile ? `, aspects from ${config.opinion.aspectsFile}` : ''}`,
   );
+  const metrics = createMetrics();
+  // The follower is created below; the write path reaches it through this indirection.
+  let followerRef: LogFollower | null = null;
   const profiles = new ProfileService({
+    metrics,
+    follower: {
+      committed: () => followerRef?.committed() ?? Promise.resolve(),
+      setUserAttributes: (userId, attributes) => followerRef?.setUserAttributes(userId, attributes),
+    },
     store,
     encoder,
     opinion,
@@ -160,12 +176,27 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
     vocabulary: () => vocabulary,
     summaries,
     locking: config.profile.locking,
+    stateCacheSize: config.profile.stateCacheSize,
     log,
   });
 
-  const { items, stale } = await catalog.loadAll();
-  const eventCount = await recommendations.loadFromLog();
-  log(`loaded ${items} items and ${eventCount} events from ${target.provider}`);
+  const follower = new LogFollower({
+    store,
+    recommendations,
+    catalog,
+    redisUrl: config.redisUrl,
+    pollMs: config.logPollMs,
+    log,
+  });
+  followerRef = follower;
+  metrics.follow(follower);
+  catalog.onChange = () => follower.committed();
+  let loadedItems = { items: 0, stale: 0 };
+  const lastSeq = await follower.start(async () => {
+    loadedItems = await catalog.loadAll();
+  });
+  const { items, stale } = loadedItems;
+  log(`loaded ${items} items and the event log up to ${lastSeq} from ${target.provider}`);
 
   let backgroundWork: Promise<void> = Promise.resolve();
   if (stale > 0 && config.encoder.reembedOnStart) {
@@ -209,7 +240,9 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
     textFeatures,
     log,
     backgroundWork,
-    privacy: new PrivacyService({ store, profiles, recommendations, limits: config.limits, log }),
+    privacy: new PrivacyService({ store, profiles, recommendations, follower, limits: config.limits, log }),
+    follower,
+    metrics,
     async readiness() {
       let reachable = true;
       let pending: string[] = [];
@@ -225,10 +258,12 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
         encoder: { kind: description.kind, id: description.id, dim: description.dim, summary: description.summary },
         items: model.itemCount,
         staleItems: catalog.staleItems,
+        log: reachable ? await follower.position().catch(() => null) : null,
       };
     },
     async close() {
       if (consolidateTimer) clearInterval(consolidateTimer);
+      await follower.close();
       await backgroundWork;
       await summaries?.idle();
       await textFeatures?.idle();

@@ -14,6 +14,7 @@ import type {
   UserRow,
 } from '../store/types.js';
 import type { ProfileService } from './profileService.js';
+import type { LogFollower } from './logFollower.js';
 import type { RecommendationService } from './recommendationService.js';
 import { checkId } from './validation.js';
 
@@ -27,6 +28,8 @@ interface Deps {
   store: Store;
   profiles: ProfileService;
   recommendations: RecommendationService;
+  /** The model's log follower: an erasure rebuilds the model from the remaining log through it. */
+  follower: LogFollower;
   limits: Limits;
   log: (msg: string) => void;
 }
@@ -58,7 +61,7 @@ export class PrivacyService {
       });
     }
     if (counts.behaviors > 0) {
-      const run = this.rebuilding.then(() => this.deps.recommendations.rebuildFromLog());
+      const run = this.rebuilding.then(() => this.deps.follower.rebuild());
       this.rebuilding = run.catch(() => undefined);
       await run;
     }

@@ -10,6 +10,7 @@ import type { FacetWeight, NewBehaviorEvent } from '../domain/types.js';
 import { DuplicateEventError } from '../store/errors.js';
 import type { BehaviorRow, RelationRow, Store, UserRow } from '../store/types.js';
 import type { CatalogService } from './catalogService.js';
+import type { Metrics } from './metrics.js';
 import { conflict, notFound } from './errors.js';
 import { profileUpdatePayload, type ProfileEvents } from './events.js';
 import { KeyedMutex } from './keyedMutex.js';
@@ -19,7 +20,7 @@ import type { OpinionReader } from '../inference/opinion/reader.js';
 import type { TextFeatureExtractor } from './textFeatures.js';
 import { validateRelation, type RelationInputData } from './profiles/relations.js';
 import { TextContexts } from './profiles/texts.js';
-import { LateEventInGroup, ProfileWriter, type Committed } from './profiles/unitOfWork.js';
+import { ContendedBatch, LateEventInGroup, ProfileWriter, type Committed } from './profiles/unitOfWork.js';
 import { ProfileView, type LabelVocabulary } from './profileView.js';
 import type { RecommendationService } from './recommendationService.js';
 import type { SummaryRewriter } from './summaryRewriter.js';
@@ -37,7 +38,16 @@ export interface RecordResult {
   duplicate: boolean;
 }
 
+/** What the write path tells the log follower (src/services/logFollower.ts). */
+export interface FollowerHooks {
+  /** After commit: the recommender catches up with the log (this process's events included) and replicas wake. */
+  committed(): Promise<void>;
+  setUserAttributes(userId: string, attributes: Record<string, unknown>): void;
+}
+
 interface Deps {
+  follower: FollowerHooks;
+  metrics?: Pick<Metrics, 'eventsIngested' | 'writeBatchEvents'>;
   store: Store;
   encoder: EncoderService;
   catalog: CatalogService;
@@ -53,25 +63,35 @@ interface Deps {
   textFeatures?: TextFeatureExtractor | null;
   /** How writers of one profile in different processes are kept apart (bench/results/locking.json compares them). */
   locking: 'optimistic' | 'lock';
+  /** Decoded profile states kept in memory for batch writes (PROFILE_STATE_CACHE). */
+  stateCacheSize?: number;
   log: (msg: string) => void;
 }
 
 /** One event's outcome: written (with what the unit of work committed) or answered as a duplicate. */
 type Recorded = { result: RecordResult; committed: Committed | null };
 
+/** A recordBehavior call waiting for its group commit. */
+type PendingRecord = { event: NewBehaviorEvent; resolve: (r: RecordResult) => void; reject: (err: unknown) => void };
+
+/** The most single events one group commit writes. */
+const MAX_GROUP = 1000;
+
 /** One user's part of a batch: results in input order, what was committed, and the error that stopped it. */
 type UserWrites = { results: RecordResult[]; committed: Committed[]; error?: unknown };
 
 export class ProfileService {
   private readonly mutex = new KeyedMutex();
+  private pending: PendingRecord[] = [];
+  private flushing = false;
   private readonly writer: ProfileWriter;
   private readonly reader: ProfileReader;
 
   constructor(private readonly deps: Deps) {
     const { encoder, catalog, opinion, textFeatures } = deps;
     const texts = new TextContexts({ encoder, catalog, opinion, features: textFeatures });
-    const { store, config, vocabulary, locking } = deps;
-    this.writer = new ProfileWriter({ store, texts, config, vocabulary, locking });
+    const { store, config, vocabulary, locking, stateCacheSize } = deps;
+    this.writer = new ProfileWriter({ store, texts, config, vocabulary, locking, stateCacheSize });
     this.reader = new ProfileReader({ store, texts, config, vocabulary });
   }
 
@@ -81,17 +101,79 @@ export class ProfileService {
 
   // ---- writes -------------------------------------------------------------------------------------------------
 
+  /**
+   * Records one event. Calls arriving while a write is in flight are coalesced into one group commit (one
+   * transaction for all of them, see commitGroup); a call alone is written by itself.
+   */
   async recordBehavior(input: BehaviorInputData): Promise<RecordResult> {
     const event = validateBehavior(input, this.deps.limits, Date.now());
     await this.requireItems([event], () => 'input.itemId');
-    return this.mutex.run(event.userId, async () => {
-      const { result, committed } = await this.appendOrDuplicate(event);
-      if (committed) {
-        this.feed([committed]);
-        this.announce(committed);
+    return new Promise<RecordResult>((resolve, reject) => {
+      this.pending.push({ event, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flushPending());
       }
-      return result;
     });
+  }
+
+  /** Writes the queued single events, one group at a time, until none are left. */
+  private async flushPending(): Promise<void> {
+    while (this.pending.length) await this.commitGroup(this.pending.splice(0, MAX_GROUP));
+    this.flushing = false;
+  }
+
+  /**
+   * One group commit: the queued events of all their users in one transaction, each user's in arrival order.
+   * When one is a retry or late (or the group is one event) they are written one by one, as before grouping.
+   */
+  private async commitGroup(group: PendingRecord[]): Promise<void> {
+    const byUser = new Map<string, PendingRecord[]>();
+    for (const p of group) byUser.set(p.event.userId, [...(byUser.get(p.event.userId) ?? []), p]);
+    await this.mutex
+      .runAll(byUser.keys(), async () => {
+        const batch =
+          group.length > 1 ? await this.appendBatch([...byUser.values()].map((ps) => ps.map((p) => p.event))) : null;
+        if (batch) {
+          this.counted('group', group.length);
+          await this.deps.follower.committed();
+          batch.forEach((c) => this.announce(c));
+          [...byUser.values()].forEach((ps, u) =>
+            ps.forEach((p, k) =>
+              p.resolve({ behavior: batch[u]!.behaviors[k]!, profile: batch[u]!.stepViews[k]!, duplicate: false }),
+            ),
+          );
+          return;
+        }
+        for (const p of group) {
+          try {
+            const { result, committed } = await this.appendOrDuplicate(p.event);
+            if (committed) {
+              this.counted('single', committed.behaviors.length);
+              await this.deps.follower.committed();
+              this.announce(committed);
+            }
+            p.resolve(result);
+          } catch (err) {
+            p.reject(err);
+          }
+        }
+      })
+      .catch((err: unknown) => group.forEach((p) => p.reject(err)));
+  }
+
+  /** Several users' events in one transaction, or null (nothing written) when they must go one by one. */
+  private async appendBatch(
+    groups: NewBehaviorEvent[][],
+    inputOrder?: NewBehaviorEvent[],
+  ): Promise<Committed[] | null> {
+    try {
+      return await this.writer.appendBatch(groups, inputOrder);
+    } catch (err) {
+      if (err instanceof LateEventInGroup || err instanceof DuplicateEventError || err instanceof ContendedBatch)
+        return null;
+      throw err;
+    }
   }
 
   /**
@@ -107,9 +189,31 @@ export class ProfileService {
     events.forEach((e, i) => byUser.set(e.userId, [...(byUser.get(e.userId) ?? []), i]));
     return this.mutex.runAll(byUser.keys(), async () => {
       const users = [...byUser.values()];
+      // Each user's events in event-time order (ties in input order), so a batch never makes its own events late.
+      const inEventTime = users.map((ix) => ix.map((i) => events[i]!).sort((a, b) => a.occurredAt - b.occurredAt));
+      const batch = await this.appendBatch(inEventTime, events);
+      if (batch) {
+        this.counted('batch', events.length);
+        await this.deps.follower.committed();
+        batch.forEach((c) => this.announce(c));
+        const results = new Array<RecordResult>(events.length);
+        users.forEach((indexes, u) => {
+          const c = batch[u]!;
+          const byEventId = new Map(c.behaviors.map((behavior, k) => [behavior.eventId, { behavior, k }]));
+          for (const i of indexes) {
+            const { behavior, k } = byEventId.get(events[i]!.eventId)!;
+            results[i] = { behavior, profile: c.stepViews[k]!, duplicate: false };
+          }
+        });
+        return results;
+      }
       const writes = await Promise.all(users.map((indexes) => this.writeUserEvents(indexes.map((i) => events[i]!))));
       const committed = writes.flatMap((w) => w.committed);
-      this.feed(committed, events);
+      this.counted(
+        'per-user',
+        committed.reduce((n, c) => n + c.behaviors.length, 0),
+      );
+      if (committed.length) await this.deps.follower.committed();
       committed.forEach((c) => this.announce(c));
       const failed = writes.find((w) => 'error' in w);
       if (failed) throw failed.error;
@@ -144,6 +248,12 @@ export class ProfileService {
     });
   }
 
+  private counted(path: string, events: number): void {
+    if (!events || !this.deps.metrics) return;
+    this.deps.metrics.eventsIngested.inc({ path }, events);
+    this.deps.metrics.writeBatchEvents.observe(events);
+  }
+
   /** Runs `fn` while no write to this user's profile runs in this process (erasure uses it). */
   runExclusive<T>(userId: string, fn: () => Promise<T>): Promise<T> {
     return this.mutex.run(userId, fn);
@@ -155,6 +265,7 @@ export class ProfileService {
       const before = (await this.deps.store.usersByIds([valid.id]))[0];
       const user = await this.deps.store.upsertUser(valid);
       this.deps.recommendations.setUserAttributes(user.id, user.attributes);
+      this.deps.follower.setUserAttributes(user.id, user.attributes);
       const seedChanged =
         !before ||
         before.onboardingText !== user.onboardingText ||
@@ -258,22 +369,7 @@ export class ProfileService {
     return committed.view;
   }
 
-  /**
-   * After commit: the in-memory recommender learns the new events. Its counts depend on the order events reach
-   * it, and a batch's users commit in a different order on every run: so a batch is fed in event-time order,
-   * ties in input order.
-   */
-  private feed(committed: Committed[], inputOrder: NewBehaviorEvent[] = []): void {
-    const keyOf = (e: { userId: string; eventId: string }) => `${e.userId}\u0000${e.eventId}`;
-    const position = new Map<string, number>();
-    inputOrder.forEach((e, i) => position.has(keyOf(e)) || position.set(keyOf(e), i));
-    const pos = (b: BehaviorRow) => position.get(keyOf(b)) ?? 0;
-    const written = committed.flatMap((c) => c.behaviors.map((behavior) => ({ behavior, attributes: c.attributes })));
-    written.sort((a, b) => a.behavior.occurredAt - b.behavior.occurredAt || pos(a.behavior) - pos(b.behavior));
-    for (const w of written) this.deps.recommendations.observe(w.behavior, w.attributes);
-  }
-
-  /** After feeding: publishes each new version in order and queues its summary for the LLM rewrite. */
+  /** After the recommender caught up: publishes each new version in order and queues its summary for the LLM rewrite. */
   private announce(committed: Committed): void {
     for (const { row, view, versioned } of committed.saved) {
       if (!versioned) continue;

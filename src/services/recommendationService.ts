@@ -1,5 +1,5 @@
-// Serves User.recommendations and similarItems from the one in-memory RecommenderModel, which is fed every
-// recorded behaviour and rebuilt from the event log at start.
+// Serves User.recommendations and similarItems from the one in-memory RecommenderModel, which follows the shared
+// event log in sequence order (LogFollower) from start to shutdown.
 import { noveltyFacet } from '../domain/profile/index.js';
 import type { RecommenderModel } from '../domain/recommend/index.js';
 import type { BehaviorEvent, FacetWeight, ProfileSignals, RecommendationFilter, Reason } from '../domain/types.js';
@@ -33,32 +33,19 @@ export class RecommendationService {
     this.deps.model.setUserAttributes(userId, attributes);
   }
 
-  /** Replays the whole event log into the model (start-up); returns the number of events. */
-  async loadFromLog(onProgress: (events: number) => void = () => {}): Promise<number> {
-    const attributes = await this.userAttributes();
-    let n = 0;
-    for await (const rows of this.deps.store.iterateBehaviors()) {
-      for (const b of rows) this.deps.model.observe(b, { userAttributes: attributes.get(b.userId) });
-      n += rows.length;
-      onProgress(n);
-    }
-    return n;
-  }
-
   /**
    * Forgets all behaviour state and replays the remaining log (after an erasure), so the live model equals one
-   * rebuilt at start from the same log. Costs one full log read.
+   * rebuilt at start from the same log. Costs one full log read. Returns the last sequence read.
    */
-  async rebuildFromLog(): Promise<number> {
-    const attributes = await this.userAttributes();
+  async rebuildFromLog(attributes: Map<string, Record<string, unknown>>): Promise<number> {
     const events: BehaviorEvent[] = [];
     for await (const rows of this.deps.store.iterateBehaviors()) events.push(...rows);
-    this.deps.model.rebuild(events, (userId) => attributes.get(userId));
-    return events.length;
+    this.deps.model.rebuild(events, (userId) => attributes.get(userId) ?? {});
+    return events.length ? events[events.length - 1]!.seq : 0;
   }
 
   /** Every user's non-empty attributes (segment popularity), read page by page. */
-  private async userAttributes(): Promise<Map<string, Record<string, unknown>>> {
+  async userAttributes(): Promise<Map<string, Record<string, unknown>>> {
     const attributes = new Map<string, Record<string, unknown>>();
     for (let after: string | null = null; ;) {
       const page = await this.deps.store.listUsers(1000, after);

@@ -8,7 +8,12 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { DatabaseTarget, Provider } from './databaseUrl.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The folder holding prisma/: two levels up from src/store, three from dist/src/store (the compiled start). */
+const repoRoot = (() => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 4; up++, dir = path.dirname(dir)) if (existsSync(path.join(dir, 'prisma'))) return dir;
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+})();
 
 export interface Migration {
   name: string;

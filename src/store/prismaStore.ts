@@ -4,220 +4,34 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient as SqliteClient, Prisma } from '../generated/sqlite/client.js';
+import { PrismaClient as SqliteClient, type Prisma } from '../generated/sqlite/client.js';
 import { PrismaClient as PgClient } from '../generated/postgresql/client.js';
-import type { FacetChange } from '../domain/profile/index.js';
-import type { BehaviorType, NewBehaviorEvent } from '../domain/types.js';
 import type { DatabaseTarget } from './databaseUrl.js';
-import { DuplicateEventError, VersionConflictError } from './errors.js';
-import { tunedConfigOps } from './tunedConfigOps.js';
+import { logOps } from './logOps.js';
 import { privacyOps } from './privacyOps.js';
-import { relationOps, relationTxOps } from './relationOps.js';
-import type {
-  BehaviorRow,
-  ItemRow,
-  Page,
-  ProfileRow,
-  ProfileVersionRow,
-  ProfileVersionWrite,
-  Store,
-  StoreStats,
-  StoreTx,
-  UserRow,
-} from './types.js';
+import { relationOps } from './relationOps.js';
+import { tunedConfigOps } from './tunedConfigOps.js';
+import {
+  byIds,
+  page,
+  toBehavior,
+  toItem,
+  toProfile,
+  toUser,
+  toVersion,
+  vectorToBytes,
+  type BehaviorModel,
+  type Client,
+  type Db,
+  type ItemModel,
+} from './rows.js';
+import { txOps } from './txOps.js';
+import type { Store, StoreStats } from './types.js';
 
-type Client = SqliteClient;
-type TxClient = Prisma.TransactionClient;
-type Db = Client | TxClient;
+export { bytesToVector, vectorToBytes } from './rows.js';
 
-type UserModel = Prisma.UserModel;
-type ItemModel = Prisma.ItemModel;
-type BehaviorModel = Prisma.BehaviorModel;
-type ProfileModel = Prisma.ProfileModel;
-type ProfileVersionModel = Prisma.ProfileVersionModel;
-
-export function vectorToBytes(v: Float32Array): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) as ArrayBuffer);
-}
-
-export function bytesToVector(b: Uint8Array): Float32Array {
-  // Copy first: the driver's buffer may be shared or unaligned.
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
-}
-
-function bytes(b: Uint8Array): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
-}
-
-function parseJsonObject(text: string | null): Record<string, unknown> {
-  if (!text) return {};
-  const v = JSON.parse(text) as unknown;
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
-
-const toUser = (u: UserModel): UserRow => ({
-  id: u.id,
-  attributes: parseJsonObject(u.attributes),
-  onboardingText: u.onboardingText,
-  createdAt: u.createdAt,
-  updatedAt: u.updatedAt,
-});
-
-const toItem = (i: ItemModel): ItemRow => ({
-  id: i.id,
-  title: i.title,
-  description: i.description,
-  category: i.category,
-  tags: JSON.parse(i.tags) as string[],
-  brand: i.brand,
-  price: i.price,
-  attributes: parseJsonObject(i.attributes),
-  embedding: i.embedding ? bytesToVector(i.embedding) : null,
-  encoderId: i.encoderId,
-  createdAt: i.createdAt,
-  updatedAt: i.updatedAt,
-});
-
-const toBehavior = (b: BehaviorModel): BehaviorRow => ({
-  seq: b.id,
-  eventId: b.eventId,
-  userId: b.userId,
-  itemId: b.itemId,
-  type: b.type as BehaviorType,
-  value: b.value,
-  text: b.text,
-  occurredAt: b.occurredAt.getTime(),
-  receivedAt: b.receivedAt.getTime(),
-});
-const behaviorData = (e: NewBehaviorEvent) => ({ ...e, occurredAt: new Date(e.occurredAt) });
-
-const toProfile = (p: ProfileModel): ProfileRow => ({
-  ...p,
-  state: bytes(p.state),
-  changedFacets: JSON.parse(p.changedFacets) as FacetChange[],
-});
-
-const toVersion = (v: ProfileVersionModel): ProfileVersionRow => ({
-  ...v,
-  changedFacets: JSON.parse(v.changedFacets) as FacetChange[],
-  snapshot: v.snapshot ? bytes(v.snapshot) : null,
-});
-
-function byIds<T extends { id: string }>(ids: readonly string[], rows: T[]): Array<T | null> {
-  const map = new Map(rows.map((r) => [r.id, r]));
-  return ids.map((id) => map.get(id) ?? null);
-}
-
-function page<T>(rows: T[], first: number): Page<T> {
-  return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Error && (err as { code?: string }).code === 'P2002';
-}
-
-function txOps(db: Db, target: DatabaseTarget): StoreTx {
-  const { provider } = target;
-  // Raw SQL names the schema itself on PostgreSQL (the adapter's schema option applies to Prisma's own queries).
-  const userTable = Prisma.raw(provider === 'postgresql' ? `"${target.schema}"."User"` : '"User"');
-  return {
-    async lockUser(userId) {
-      // Released at commit or rollback; hashtext maps the id onto the advisory lock key space.
-      if (provider === 'postgresql')
-        await db.$queryRawUnsafe('SELECT pg_advisory_xact_lock(hashtext($1))::text', userId);
-    },
-    async getUser(id) {
-      const u = await db.user.findUnique({ where: { id } });
-      return u ? toUser(u) : null;
-    },
-    async ensureUser(id) {
-      // INSERT ... ON CONFLICT DO NOTHING: two processes creating the same user at once must not fail the
-      // transaction (an upsert's insert would hit the unique key in one of them).
-      const now = new Date();
-      await db.$executeRaw`INSERT INTO ${userTable} ("id", "createdAt", "updatedAt") VALUES (${id}, ${now}, ${now}) ON CONFLICT ("id") DO NOTHING`;
-      return toUser((await db.user.findUnique({ where: { id } }))!);
-    },
-    async getProfile(userId) {
-      const p = await db.profile.findUnique({ where: { userId } });
-      return p ? toProfile(p) : null;
-    },
-    async insertBehavior(row: NewBehaviorEvent) {
-      try {
-        return toBehavior(await db.behavior.create({ data: behaviorData(row) }));
-      } catch (err) {
-        // (userId, eventId) is the behaviour table's only unique key besides the generated id.
-        if (isUniqueViolation(err)) throw new DuplicateEventError(row.userId, [row.eventId]);
-        throw err;
-      }
-    },
-    async saveProfile(row: ProfileRow, expectedVersion, expectedEventCount) {
-      const data = { ...row, state: bytes(row.state), changedFacets: JSON.stringify(row.changedFacets) };
-      if (expectedVersion === null) {
-        try {
-          await db.profile.create({ data });
-          return;
-        } catch (err) {
-          if (isUniqueViolation(err)) throw new VersionConflictError(row.userId, null);
-          throw err;
-        }
-      }
-      const r = await db.profile.updateMany({
-        where: { userId: row.userId, version: expectedVersion, eventCount: expectedEventCount ?? undefined },
-        data,
-      });
-      if (r.count !== 1) throw new VersionConflictError(row.userId, expectedVersion);
-    },
-    async insertBehaviors(rows: NewBehaviorEvent[]) {
-      let created: BehaviorModel[];
-      try {
-        created = await db.behavior.createManyAndReturn({ data: rows.map(behaviorData) });
-      } catch (err) {
-        if (isUniqueViolation(err))
-          throw new DuplicateEventError(
-            rows[0]?.userId ?? '',
-            rows.map((r) => r.eventId),
-          );
-        throw err;
-      }
-      const byEventId = new Map(created.map((b) => [b.eventId, toBehavior(b)]));
-      return rows.map((r) => byEventId.get(r.eventId)!).sort((a, b) => a.seq - b.seq);
-    },
-    async insertProfileVersions(rows: ProfileVersionWrite[]) {
-      await db.profileVersion.createMany({
-        data: rows.map((row) => ({
-          ...row,
-          changedFacets: JSON.stringify(row.changedFacets),
-          snapshot: row.snapshot ? bytes(row.snapshot) : null,
-        })),
-      });
-    },
-    async userBehaviors(userId) {
-      const rows = await db.behavior.findMany({ where: { userId }, orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] });
-      return rows.map(toBehavior);
-    },
-    async snapshotBefore(userId, at) {
-      const v = await db.profileVersion.findFirst({
-        where: { userId, asOf: { lte: at }, snapshot: { not: null } },
-        orderBy: { version: 'desc' },
-      });
-      return v ? toVersion(v) : null;
-    },
-    async behaviorsFrom(userId, from) {
-      const rows = await db.behavior.findMany({
-        where: { userId, occurredAt: { gte: from } },
-        orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
-      });
-      return rows.map(toBehavior);
-    },
-    async dropSnapshotsAfter(userId, at) {
-      await db.profileVersion.updateMany({
-        where: { userId, asOf: { gt: at }, snapshot: { not: null } },
-        data: { snapshot: null },
-      });
-    },
-    ...relationTxOps(db),
-  };
-}
+/** The advisory lock that orders catalogue change-log appends on PostgreSQL. */
+const CATALOG_LOCK_KEY = 7_411_000_000_002n;
 
 export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
   const stats: StoreStats = { queries: 0 };
@@ -240,11 +54,15 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
   }) as unknown as Client;
 
   const ops = txOps(prisma, target);
+  // PostgreSQL: catalogue changes commit in id order (as log appends do), so replicas following by id skip none.
+  const catalogLock = (db: Db = prisma) =>
+    target.provider === 'postgresql' ? [db.$queryRaw`SELECT pg_advisory_xact_lock(${CATALOG_LOCK_KEY})::text`] : [];
   const store: Store = {
     ...ops,
     ...privacyOps(prisma, toVersion),
     ...relationOps(prisma),
     ...tunedConfigOps(prisma),
+    ...logOps(prisma),
     provider: target.provider,
     stats,
     async ping() {
@@ -288,8 +106,9 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     },
 
     async upsertItems(items) {
-      await prisma.$transaction(
-        items.map((it) => {
+      await prisma.$transaction([
+        ...catalogLock(),
+        ...items.map((it) => {
           const data = {
             title: it.title,
             description: it.description,
@@ -303,14 +122,18 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
           };
           return prisma.item.upsert({ where: { id: it.id }, create: { id: it.id, ...data }, update: data });
         }),
-      );
+        // The change log every replica's catalogue follows.
+        prisma.catalogChange.createMany({ data: items.map((it) => ({ itemId: it.id })) }),
+      ]);
     },
     async deleteItems(ids) {
       return prisma.$transaction(async (tx) => {
+        await Promise.all(catalogLock(tx));
         const existing = (await tx.item.findMany({ where: { id: { in: [...ids] } }, select: { id: true } })).map(
           (r) => r.id,
         );
         await tx.item.deleteMany({ where: { id: { in: existing } } });
+        await tx.catalogChange.createMany({ data: existing.map((itemId) => ({ itemId, deleted: true })) });
         return existing;
       });
     },

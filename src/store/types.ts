@@ -3,6 +3,16 @@ import type { FacetChange, NewRelationEvent, RelationEvent } from '../domain/pro
 import type { BehaviorEvent, NewBehaviorEvent } from '../domain/types.js';
 import type { Provider } from './databaseUrl.js';
 
+/** What identifies a stored profile state without reading it. */
+export type ProfileHead = Pick<ProfileRow, 'userId' | 'version' | 'eventCount' | 'updatedAt'>;
+
+/** A profile to save with the version (and event count) it must still be at; null: it must not exist yet. */
+export interface ProfileSave {
+  row: ProfileRow;
+  expectedVersion: number | null;
+  expectedEventCount: number | null;
+}
+
 export interface UserRow {
   id: string;
   attributes: Record<string, unknown>;
@@ -67,6 +77,19 @@ export interface Page<T> {
   hasNextPage: boolean;
 }
 
+/** One entry of the catalogue's change log: an item upserted or deleted. */
+export interface CatalogChangeRow {
+  id: number;
+  itemId: string;
+  deleted: boolean;
+}
+
+/** The newest sequence numbers of the behaviour log and of the catalogue's change log (0 when empty). */
+export interface LogHeads {
+  behaviors: number;
+  catalog: number;
+}
+
 /** Rows erased by Store.deleteUserData, per table. */
 export interface UserDeletion {
   users: number;
@@ -86,18 +109,31 @@ export interface StoreTx {
    * already serialised), for PROFILE_LOCKING=lock.
    */
   lockUser(userId: string): Promise<void>;
+  /** lockUser for several users at once, taken in one fixed order (no two batches wait on each other in a cycle). */
+  lockUsers(userIds: readonly string[]): Promise<void>;
   getUser(id: string): Promise<UserRow | null>;
   ensureUser(id: string): Promise<UserRow>;
+  /** ensureUser for several ids in one statement; the users in the given order. */
+  ensureUsers(ids: readonly string[]): Promise<UserRow[]>;
   getProfile(userId: string): Promise<ProfileRow | null>;
-  /** Appends one event; throws DuplicateEventError when its (userId, eventId) is already in the log. */
+  /** Version, event count and save time of several users' profiles (no state), in the given order. */
+  profileHeads(userIds: readonly string[]): Promise<Array<ProfileHead | null>>;
+  /** Current profiles of several users in one query, in the given order (null where none). */
+  getProfiles(userIds: readonly string[]): Promise<Array<ProfileRow | null>>;
+  /**
+   * Appends one event; throws DuplicateEventError when its (userId, eventId) is already in the log. Appends are
+   * ordered until commit (PostgreSQL: a log advisory lock), so log ids become visible in id order.
+   */
   insertBehavior(row: NewBehaviorEvent): Promise<BehaviorRow>;
-  /** Appends several events; returns them in the given order with their ids. DuplicateEventError as above. */
+  /** Appends several events (of any users) in one statement; returns them in the given order with their ids. */
   insertBehaviors(rows: NewBehaviorEvent[]): Promise<BehaviorRow[]>;
   /**
    * Writes the profile if its stored version is still `expectedVersion` (null: it must not exist yet).
    * Throws VersionConflictError when another writer got there first, so the caller redoes its unit of work.
    */
   saveProfile(row: ProfileRow, expectedVersion: number | null, expectedEventCount: number | null): Promise<void>;
+  /** saveProfile for several profiles in at most two statements; VersionConflictError if any is stale. */
+  saveProfiles(saves: readonly ProfileSave[]): Promise<void>;
   insertProfileVersions(rows: ProfileVersionWrite[]): Promise<void>;
   userBehaviors(userId: string): Promise<BehaviorRow[]>;
   /** Newest version row carrying a full snapshot whose asOf is at or before `at` (ms). */
@@ -128,6 +164,11 @@ export interface TunedConfigurationRow {
 export interface Store extends Omit<
   StoreTx,
   | 'lockUser'
+  | 'lockUsers'
+  | 'ensureUsers'
+  | 'getProfiles'
+  | 'profileHeads'
+  | 'saveProfiles'
   | 'insertBehavior'
   | 'insertBehaviors'
   | 'saveProfile'
@@ -169,7 +210,12 @@ export interface Store extends Omit<
   countBehaviors(userId: string): Promise<number>;
   /** How often each behaviour type was recorded about one item, and by how many distinct users (no user ids). */
   itemBehaviorCounts(itemId: string): Promise<{ byType: Array<{ type: string; count: number }>; users: number }>;
-  /** Streams the whole log in (occurredAt, id) order; rebuilds the in-memory recommendation model at start. */
+  /** Log entries after `afterSeq`, in sequence order (the order every replica's recommender is fed in). */
+  behaviorsAfter(afterSeq: number, limit: number): Promise<BehaviorRow[]>;
+  /** Catalogue changes after `afterSeq`, in sequence order (upsertItems and deleteItems append them). */
+  catalogChangesAfter(afterSeq: number, limit: number): Promise<CatalogChangeRow[]>;
+  logHeads(): Promise<LogHeads>;
+  /** Streams the whole log in sequence (id) order; rebuilds the in-memory recommendation model at start. */
   iterateBehaviors(pageSize?: number): AsyncGenerator<BehaviorRow[]>;
 
   profilesByUserIds(ids: readonly string[]): Promise<Array<ProfileRow | null>>;

@@ -173,13 +173,18 @@ export function collect<T>(
 /** Starts `src/cli/serve.ts` as a second process (its own pools, locks and in-memory model); resolves its URL. */
 export interface ChildServer {
   url: string;
+  /** The child's process id (benchmarks read its CPU time from /proc). */
+  pid: number;
   gql: TestServer['gql'];
   /** Sends SIGTERM; resolves once the process has exited (its database connections are closed). */
   stop(): Promise<void>;
 }
 
-export async function startChildServer(env: Record<string, string>): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/serve.ts'], {
+export async function startChildServer(
+  env: Record<string, string>,
+  opts: { execArgv?: string[] } = {},
+): Promise<ChildServer> {
+  const child = spawn(process.execPath, [...(opts.execArgv ?? []), '--import', 'tsx', 'src/cli/serve.ts'], {
     cwd: path.resolve(import.meta.dirname, '../..'),
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -204,6 +209,7 @@ export async function startChildServer(env: Record<string, string>): Promise<Chi
   );
   return {
     url,
+    pid: child.pid!,
     gql: (query, variables) => postGraphql(url, query, variables),
     stop: () => {
       child.kill('SIGTERM');

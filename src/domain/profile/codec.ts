@@ -12,7 +12,7 @@
 //   kind 0: dense float32 (4 bytes/dim)      kind 1: dense float16 (used only when every value is exactly representable)
 //   kind 2: sparse float32 (u32 nnz, u16|u32 indices, f32 values)   kind 3: sparse float16
 // The encoder picks the smallest exact kind, so decode(encode(s)) is bit-exact (Float32Array bits, -0 included).
-import { f16BitsToNumber, f32ToF16Bits, isF16Exact } from './half.js';
+import { f16BitsToNumber, f32ToF16Bits } from './half.js';
 import { withStateDefaults, type ProfileState } from './state.js';
 
 const MAGIC = [0x54, 0x47, 0x50, 0x53]; // "TGPS"
@@ -32,10 +32,14 @@ const T_VECTOR = 0x0c;
 const T_UNDEF = 0x0d;
 
 class Writer {
-  buf = new Uint8Array(1024);
-  view = new DataView(this.buf.buffer);
+  buf: Uint8Array;
+  view: DataView;
   len = 0;
-  private ensure(n: number): void {
+  constructor(initial = 1024) {
+    this.buf = new Uint8Array(initial);
+    this.view = new DataView(this.buf.buffer);
+  }
+  ensure(n: number): void {
     if (this.len + n <= this.buf.length) return;
     let cap = this.buf.length * 2;
     while (cap < this.len + n) cap *= 2;
@@ -81,6 +85,30 @@ class Writer {
     this.ensure(b.length);
     this.buf.set(b, this.len);
     this.len += b.length;
+  }
+  /** A string's UTF-8 bytes, prefixed by their length as a varint (ASCII without a TextEncoder call). */
+  utf8(s: string, enc: { encode(s: string): Uint8Array }): void {
+    let ascii = true;
+    for (let i = 0; i < s.length; i++) {
+      if (s.charCodeAt(i) >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (!ascii) {
+      const b = enc.encode(s);
+      this.varint(b.length);
+      this.bytes(b);
+      return;
+    }
+    this.varint(s.length);
+    this.ensure(s.length);
+    for (let i = 0; i < s.length; i++) this.buf[this.len++] = s.charCodeAt(i);
+  }
+  /** Resets for reuse (the encoder's scratch writers: encoding is synchronous). */
+  reset(): this {
+    this.len = 0;
+    return this;
   }
   result(): Uint8Array {
     return this.buf.slice(0, this.len);
@@ -141,34 +169,60 @@ class Reader {
   }
 }
 
-function nnzOf(v: Float32Array): number {
-  let n = 0;
-  for (let i = 0; i < v.length; i++) if (!Object.is(v[i], 0)) n++;
-  return n;
-}
+/** Scratch for one vector's float16 bits (grown on demand; encoding is synchronous). */
+let halfBits = new Uint16Array(1024);
+
+/** Whether x is +0 (the one value a sparse block leaves out; -0 is kept, so bits round-trip). */
+const isPlusZero = (x: number) => x === 0 && 1 / x > 0;
 
 function writeVector(w: Writer, v: Float32Array): void {
   const dim = v.length;
-  const f16 = isF16Exact(v);
+  if (halfBits.length < dim) halfBits = new Uint16Array(dim);
+  // float16 bits of every value, and whether every value is exactly one (one pass instead of two).
+  let f16 = true;
+  let nnz = 0;
+  for (let i = 0; i < dim; i++) {
+    const x = v[i]!;
+    const h = f32ToF16Bits(x);
+    halfBits[i] = h;
+    if (f16 && !Object.is(f16BitsToNumber(h), x)) f16 = false;
+    if (!isPlusZero(x)) nnz++;
+  }
   const vb = f16 ? 2 : 4;
-  const nnz = nnzOf(v);
   const wide = dim > 65536;
   const sparse = 4 + nnz * ((wide ? 4 : 2) + vb) < dim * vb;
   const kind = (sparse ? 2 : 0) + (f16 ? 1 : 0);
   w.u8(kind);
   w.u32(dim);
-  const put = f16 ? (x: number) => w.u16(f32ToF16Bits(x)) : (x: number) => w.f32(x);
-  if (!sparse) {
-    for (let i = 0; i < dim; i++) put(v[i]!);
-    return;
+  const count = sparse ? nnz : dim;
+  if (sparse) w.u32(nnz);
+  w.ensure(count * ((sparse ? (wide ? 4 : 2) : 0) + vb));
+  const { buf, view } = w;
+  let at = w.len;
+  if (sparse) {
+    for (let i = 0; i < dim; i++) {
+      if (isPlusZero(v[i]!)) continue;
+      if (wide) {
+        view.setUint32(at, i, true);
+        at += 4;
+      } else {
+        buf[at++] = i & 0xff;
+        buf[at++] = i >>> 8;
+      }
+    }
   }
-  w.u32(nnz);
   for (let i = 0; i < dim; i++) {
-    if (Object.is(v[i], 0)) continue;
-    if (wide) w.u32(i);
-    else w.u16(i);
+    if (sparse && isPlusZero(v[i]!)) continue;
+    if (f16) {
+      const h = halfBits[i]!;
+      buf[at++] = h & 0xff;
+      buf[at++] = h >>> 8;
+    } else {
+      view.setFloat32(at, v[i]!, true);
+      at += 4;
+    }
   }
-  for (let i = 0; i < dim; i++) if (!Object.is(v[i], 0)) put(v[i]!);
+  w.len = at;
 }
 
 function readVector(r: Reader): Float32Array {
@@ -180,6 +234,13 @@ function readVector(r: Reader): Float32Array {
   const get = f16 ? () => f16BitsToNumber(r.u16()) : () => r.f32();
   r.need(Math.min(dim, kind >= 2 ? 0 : dim) * (f16 ? 2 : 4));
   const v = new Float32Array(dim);
+  if (kind === 1) {
+    // Dense float16, the common block: read straight from the buffer (bounds checked above).
+    const { buf } = r;
+    for (let i = 0, at = r.pos; i < dim; i++, at += 2) v[i] = f16BitsToNumber(buf[at]! | (buf[at + 1]! << 8));
+    r.pos += dim * 2;
+    return v;
+  }
   if (kind < 2) {
     for (let i = 0; i < dim; i++) v[i] = get();
     return v;
@@ -198,11 +259,14 @@ function readVector(r: Reader): Float32Array {
 }
 
 /** Encodes a state (see the layout above). Deterministic: equal states give equal bytes. */
+const treeScratch = new Writer(16 * 1024);
+const outScratch = new Writer(16 * 1024);
+const utf8Encoder = new TextEncoder();
+
 export function encodeProfileState(state: ProfileState): Uint8Array {
-  const tree = new Writer();
+  const tree = treeScratch.reset();
   const strings = new Map<string, number>();
   const vectors: Float32Array[] = [];
-  const enc = new TextEncoder();
   const str = (s: string) => {
     const ref = strings.get(s);
     if (ref !== undefined) {
@@ -211,10 +275,8 @@ export function encodeProfileState(state: ProfileState): Uint8Array {
       return;
     }
     strings.set(s, strings.size);
-    const b = enc.encode(s);
     tree.u8(T_STR_NEW);
-    tree.varint(b.length);
-    tree.bytes(b);
+    tree.utf8(s, utf8Encoder);
   };
   const value = (v: unknown): void => {
     if (v === null) tree.u8(T_NULL);
@@ -251,7 +313,7 @@ export function encodeProfileState(state: ProfileState): Uint8Array {
     }
   };
   value(state);
-  const out = new Writer();
+  const out = outScratch.reset();
   for (const b of MAGIC) out.u8(b);
   out.u8(PROFILE_CODEC_FORMAT);
   out.u8(0);
@@ -259,6 +321,18 @@ export function encodeProfileState(state: ProfileState): Uint8Array {
   out.bytes(tree.buf.subarray(0, tree.len));
   for (const v of vectors) writeVector(out, v);
   return out.result();
+}
+
+/** The string of n bytes at `at` when all are ASCII (no TextDecoder call); null otherwise. */
+function asciiAt(bytes: Uint8Array, at: number, n: number): string | null {
+  if (n > 256) return null;
+  let s = '';
+  for (let i = at; i < at + n; i++) {
+    const c = bytes[i]!;
+    if (c >= 0x80) return null;
+    s += String.fromCharCode(c);
+  }
+  return s;
 }
 
 /** Decodes bytes produced by encodeProfileState. Throws on a foreign, unsupported or corrupt buffer. */
@@ -286,7 +360,7 @@ export function decodeProfileState(bytes: Uint8Array): ProfileState {
     if (tag !== T_STR_NEW) throw new Error(`profile codec: expected a string, got tag ${tag}`);
     const n = r.varint();
     r.need(n);
-    const s = dec.decode(bytes.subarray(r.pos, r.pos + n));
+    const s = asciiAt(bytes, r.pos, n) ?? dec.decode(bytes.subarray(r.pos, r.pos + n));
     r.pos += n;
     strings.push(s);
     return s;

@@ -1,6 +1,7 @@
 // The write path's unit of work: one transaction that appends the events, applies them through the pure domain,
 // saves the profile with an optimistic version check and writes the new versions. The texts it needs are encoded
-// before it (TextContexts); feeding the recommender and publishing happen after it, in ProfileService.
+// before it (TextContexts); the recommender catching up with the log and publishing happen after it, in
+// ProfileService. appendBatch writes several users' events in one transaction with one statement per table.
 import {
   applyBehavior,
   decodeProfileState,
@@ -12,10 +13,7 @@ import {
   planVersions,
   replayProfile,
   summarizeProfile,
-  type FacetChange,
-  type PlanStep,
   type PlannedStep,
-  type ProfileConfig,
   type NewRelationEvent,
   type ProfileState,
 } from '../../domain/profile/index.js';
@@ -23,67 +21,41 @@ import { compareEvents, type BehaviorEvent, type NewBehaviorEvent } from '../../
 import { VersionConflictError } from '../../store/errors.js';
 import type {
   BehaviorRow,
+  ProfileHead,
   ProfileRow,
+  ProfileSave,
   ProfileVersionWrite,
   RelationRow,
-  Store,
   StoreTx,
   UserRow,
 } from '../../store/types.js';
 import { conflict } from '../errors.js';
-import { ProfileView, type LabelVocabulary } from '../profileView.js';
+import { ProfileView } from '../profileView.js';
 import { keepSocial, socialChange, withRelation, withRelations } from './relations.js';
-import { MissingTextVectors, type TextContexts, type TextVectors } from './texts.js';
+import { StateCache } from './stateCache.js';
+import {
+  BATCH_ATTEMPTS,
+  ContendedBatch,
+  LateEventInGroup,
+  type Committed,
+  type StateChange,
+  type Step,
+  type WriterDeps,
+  type Written,
+} from './writeTypes.js';
+import { MissingTextVectors, type TextVectors } from './texts.js';
 
-export interface WriterDeps {
-  store: Store;
-  texts: TextContexts;
-  config: ProfileConfig;
-  vocabulary: () => LabelVocabulary | null;
-  /** How writers of one profile in different processes are kept apart (bench/results/locking.json compares them). */
-  locking: 'optimistic' | 'lock';
-}
-
-/** What a committed unit of work wrote: what the recommender, the subscribers and the caller are given. */
-export interface Committed {
-  userId: string;
-  /** The appended events, in log order. */
-  behaviors: BehaviorRow[];
-  /** The stored states in order: the versioned ones are new ProfileVersions; the last is the current profile. */
-  saved: Array<{ row: ProfileRow; view: ProfileView; versioned: boolean }>;
-  /** The current profile after the unit of work. */
-  view: ProfileView;
-  /** For each applied step (each event of a group), the newest version at or before it. */
-  stepViews: ProfileView[];
-  /** The final state's attributes: the recommender is fed them with the events. */
-  attributes: Record<string, unknown>;
-}
-
-/** Thrown inside a grouped transaction, rolling it back, when one of the events is late for the profile. */
-export class LateEventInGroup extends Error {}
-
-type StateChange = { drift: number | null; driftShort: number | null; changedFacets: FacetChange[] };
-
-/** One change to the profile inside a unit of work: the new state and what to record about it. */
-interface Step extends PlanStep {
-  state: ProfileState;
-  change: StateChange;
-  behaviorId: number | null;
-  asOf: Date;
-}
-
-/** What the transaction wrote, before views are made of it. */
-interface Written {
-  behaviors: BehaviorRow[];
-  stored: Array<PlannedStep & { row: ProfileRow; state: ProfileState }>;
-  shownBy: number[];
-}
+export { ContendedBatch, LateEventInGroup, type Committed, type WriterDeps } from './writeTypes.js';
 
 const MAX_ATTEMPTS = 20;
 const NO_CHANGE: StateChange = { drift: null, driftShort: null, changedFacets: [] };
 
 export class ProfileWriter {
-  constructor(private readonly deps: WriterDeps) {}
+  private readonly states: StateCache;
+
+  constructor(private readonly deps: WriterDeps) {
+    this.states = new StateCache(deps.stateCacheSize ?? 0);
+  }
 
   // ---- the units of work: encode what they need, then run the transaction until it commits -------------------
 
@@ -103,6 +75,19 @@ export class ProfileWriter {
     const vectors = await this.deps.texts.encode(evs.map((e) => e.text));
     const run = () => this.deps.store.transaction((tx) => this.appendEventsTx(tx, userId, evs, vectors));
     return this.committed(userId, await this.retrying(userId, vectors, run));
+  }
+
+  /**
+   * Appends the events of several users in one transaction (each user's events applied in the given order): one
+   * profile read, one insert per table and one profile save for the whole batch. Throws (having written nothing)
+   * LateEventInGroup or DuplicateEventError when its events must be written user by user.
+   */
+  async appendBatch(groups: NewBehaviorEvent[][], inputOrder?: NewBehaviorEvent[]): Promise<Committed[]> {
+    const vectors = await this.deps.texts.encode(groups.flatMap((g) => g.map((e) => e.text)));
+    const rank = new Map((inputOrder ?? groups.flat()).map((e, i) => [e, i]));
+    const run = () => this.deps.store.transaction((tx) => this.appendBatchTx(tx, groups, rank, vectors));
+    const written = await this.retrying(`${groups[0]![0]!.userId} (batch)`, vectors, run, BATCH_ATTEMPTS);
+    return written.map((w, i) => this.committed(groups[i]![0]!.userId, w));
   }
 
   /** Recomputes the profile from the log alone and stores it as a new version. */
@@ -147,13 +132,20 @@ export class ProfileWriter {
    * Runs a transaction again when another writer saved the profile first (after a short random pause), or when it
    * met texts that were not encoded (encoding them first; the encoder's cache keeps repeats cheap).
    */
-  private async retrying(userId: string, vectors: TextVectors, transaction: () => Promise<Written>): Promise<Written> {
+  private async retrying<T>(
+    userId: string,
+    vectors: TextVectors,
+    transaction: () => Promise<T>,
+    maxAttempts = MAX_ATTEMPTS,
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await transaction();
       } catch (err) {
         const retryable = err instanceof VersionConflictError || err instanceof MissingTextVectors;
         if (!retryable) throw err;
+        if (attempt >= maxAttempts && maxAttempts < MAX_ATTEMPTS && err instanceof VersionConflictError)
+          throw new ContendedBatch();
         if (attempt >= MAX_ATTEMPTS) throw conflict(`profile ${userId} is being updated concurrently; retry`);
         if (err instanceof MissingTextVectors) await this.deps.texts.encode(err.texts, vectors);
         else await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
@@ -197,6 +189,53 @@ export class ProfileWriter {
       return step;
     });
     return this.save(tx, userId, current, steps, behaviors);
+  }
+
+  private async appendBatchTx(
+    tx: StoreTx,
+    groups: NewBehaviorEvent[][],
+    rank: Map<NewBehaviorEvent, number>,
+    vectors: TextVectors,
+  ): Promise<Written[]> {
+    const userIds = groups.map((g) => g[0]!.userId);
+    if (this.deps.locking === 'lock') await tx.lockUsers(userIds);
+    // Only the heads are read; states come from the cache, and from the database where it has none.
+    const heads = await tx.profileHeads(userIds);
+    // Taken now: other batches' writes may evict entries from the cache while this transaction waits.
+    const cached = heads.map((h) => (h ? this.states.get(h) : null));
+    const misses = heads.flatMap((h, i) => (h && !cached[i] ? [h.userId] : []));
+    const rows = new Map((misses.length ? await tx.getProfiles(misses) : []).map((r) => [r!.userId, r!]));
+    const stateOf = (h: ProfileHead, i: number) => cached[i] ?? decodeProfileState(rows.get(h.userId)!.state);
+    // The log takes the batch in event-time order (ties in input order): the order every replica's recommender
+    // reads it in. Each user's events keep their order (they come in event-time order or go one by one).
+    const flat = groups.flat();
+    const tie = (i: number) => rank.get(flat[i]!) ?? i;
+    const order = flat.map((_, i) => i).sort((a, b) => flat[a]!.occurredAt - flat[b]!.occurredAt || tie(a) - tie(b));
+    const appended = await tx.insertBehaviors(order.map((i) => flat[i]!));
+    const behaviors = new Array<BehaviorRow>(flat.length);
+    order.forEach((i, k) => (behaviors[i] = appended[k]!));
+    const newUsers = await tx.ensureUsers(userIds.filter((_, i) => !heads[i]));
+    const seeds = new Map(newUsers.map((u) => [u.id, u]));
+    let k = 0;
+    const plans = groups.map((group, i) => {
+      const userId = userIds[i]!;
+      const current = heads[i] ?? null;
+      const events = behaviors.slice(k, (k += group.length));
+      let state = current
+        ? stateOf(current, i)
+        : newProfile(userId, this.deps.texts.seed(seeds.get(userId)!, vectors), this.deps.config);
+      const steps = events.map((event) => {
+        if (!isInOrder(state, event)) throw new LateEventInGroup();
+        const step = this.apply(state, event, vectors);
+        state = step.state;
+        return step;
+      });
+      return this.plan(userId, current, steps, events);
+    });
+    await tx.saveProfiles(plans.map((p) => p.save));
+    const versions = plans.flatMap((p) => p.versions);
+    if (versions.length) await tx.insertProfileVersions(versions);
+    return plans.map((p) => p.written);
   }
 
   private async rebuildTx(tx: StoreTx, user: UserRow, vectors: TextVectors): Promise<Written> {
@@ -262,6 +301,16 @@ export class ProfileWriter {
     behaviors: BehaviorRow[],
     lateFrom?: Date,
   ): Promise<Written> {
+    const { save, versions, written } = this.plan(userId, current, steps, behaviors);
+    await tx.saveProfile(save.row, save.expectedVersion, save.expectedEventCount);
+    // A late event (or a rebuild) made the snapshots after it stale.
+    if (lateFrom) await tx.dropSnapshotsAfter(userId, lateFrom);
+    if (versions.length) await tx.insertProfileVersions(versions);
+    return written;
+  }
+
+  /** What storing the steps writes: the profile save (against the version read), the versions, the rows made. */
+  private plan(userId: string, current: ProfileHead | null, steps: Step[], behaviors: BehaviorRow[]) {
     const plan = planVersions(steps, current?.version ?? null, this.deps.config.snapshotEvery);
     const now = new Date();
     // Intermediate states are encoded only when they become versions.
@@ -269,12 +318,15 @@ export class ProfileWriter {
       const step = steps[p.step]!;
       return { ...p, state: step.state, row: this.profileRow(userId, p, step, now) };
     });
-    await tx.saveProfile(stored[stored.length - 1]!.row, current?.version ?? null, current?.eventCount ?? null);
-    // A late event (or a rebuild) made the snapshots after it stale.
-    if (lateFrom) await tx.dropSnapshotsAfter(userId, lateFrom);
+    const row = stored[stored.length - 1]!.row;
+    const save: ProfileSave = {
+      row,
+      expectedVersion: current?.version ?? null,
+      expectedEventCount: current?.eventCount ?? null,
+    };
     const versions = stored.filter((s) => s.versioned).map((s) => this.versionRow(s, steps[s.step]!));
-    if (versions.length) await tx.insertProfileVersions(versions);
-    return { behaviors, stored, shownBy: plan.shownBy };
+    const written: Written = { behaviors, stored, shownBy: plan.shownBy };
+    return { save, versions, written };
   }
 
   private profileRow(userId: string, plan: PlannedStep, step: Step, now: Date): ProfileRow {
@@ -325,6 +377,7 @@ export class ProfileWriter {
       view: new ProfileView(s.row, s.state, this.deps.config, vocabulary, Date.now()),
     }));
     const last = written.stored[written.stored.length - 1]!;
+    this.states.set(last.row, last.state);
     return {
       userId,
       behaviors: written.behaviors,

@@ -1,0 +1,144 @@
+// Every server process's recommender and catalogue follow the shared logs in the database by sequence: the
+// behaviour log (Behavior.id) and the catalogue's change log (CatalogChange.id). Nothing is fed from a process's
+// own writes directly, so every replica sees the same events in the same order as a model rebuilt from the log
+// at start, and is identical to it by construction. Redis only wakes followers (the new heads are published after
+// each commit); a poll catches up where Redis is absent or a message is lost.
+import { Redis } from 'ioredis';
+import type { LogHeads, Store } from '../store/types.js';
+import type { CatalogService } from './catalogService.js';
+import type { RecommendationService } from './recommendationService.js';
+
+const CHANNEL = 'tastegraph:log-heads';
+const PAGE = 5000;
+
+interface Deps {
+  store: Store;
+  recommendations: RecommendationService;
+  catalog: CatalogService;
+  redisUrl: string | null;
+  /** Poll interval in ms when nothing wakes the follower (LOG_POLL_MS); 0: no polling. */
+  pollMs: number;
+  log: (msg: string) => void;
+}
+
+export interface LogPosition {
+  /** Sequence of the last log entry the recommender has seen, and the newest one known in the database. */
+  behaviors: { position: number; head: number; lag: number };
+  catalog: { position: number; head: number; lag: number };
+}
+
+export class LogFollower {
+  private behaviors = 0;
+  private catalogSeq = 0;
+  private heads: LogHeads = { behaviors: 0, catalog: 0 };
+  private attributes = new Map<string, Record<string, unknown>>();
+  /** Catch-ups run one at a time, in order. */
+  private queue: Promise<void> = Promise.resolve();
+  private waiting: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private publisher: Redis | null = null;
+  private subscriber: Redis | null = null;
+  private closed = false;
+
+  constructor(private readonly deps: Deps) {}
+
+  /**
+   * Start-up: the catalogue's change log position is taken before the catalogue is loaded (changes made during the
+   * load are applied again: upserts are idempotent), then the whole behaviour log is replayed in sequence order.
+   */
+  async start(loadCatalogue: () => Promise<void>): Promise<number> {
+    this.catalogSeq = (await this.deps.store.logHeads()).catalog;
+    await loadCatalogue();
+    this.attributes = await this.deps.recommendations.userAttributes();
+    await this.catchUp();
+    const { redisUrl, pollMs } = this.deps;
+    if (redisUrl) {
+      this.publisher = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+      this.subscriber = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+      this.subscriber.on('message', () => void this.catchUp().catch(() => {}));
+      await this.subscriber.subscribe(CHANNEL);
+    }
+    if (pollMs > 0) {
+      this.timer = setInterval(() => void this.catchUp().catch(() => {}), pollMs);
+      this.timer.unref();
+    }
+    return this.behaviors;
+  }
+
+  /** Reads and applies every catalogue change and log entry after this process's positions. */
+  catchUp(): Promise<void> {
+    // A catch-up already queued (not started) covers this call too.
+    if (this.waiting) return this.waiting;
+    const run = this.queue.then(() => {
+      this.waiting = null;
+      return this.follow();
+    });
+    this.waiting = run;
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  /** After a commit in this process: catch up (so the writer's own events are in the model when it answers), then
+   * wake the other replicas. */
+  async committed(): Promise<void> {
+    await this.catchUp();
+    if (this.publisher && !this.closed)
+      await this.publisher.publish(CHANNEL, JSON.stringify(this.heads)).catch(() => 0);
+  }
+
+  /** The user's attributes as segment statistics see them (upsertUser changes them). */
+  setUserAttributes(userId: string, attributes: Record<string, unknown>): void {
+    this.attributes.set(userId, attributes);
+  }
+
+  /** Forgets the model's behaviour state and replays the log (after an erasure); positions move to the head. */
+  async rebuild(): Promise<number> {
+    const run = this.queue.then(async () => {
+      this.attributes = await this.deps.recommendations.userAttributes();
+      this.behaviors = await this.deps.recommendations.rebuildFromLog(this.attributes);
+      return this.behaviors;
+    });
+    this.queue = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  }
+
+  async position(): Promise<LogPosition> {
+    this.heads = await this.deps.store.logHeads();
+    const lag = (head: number, at: number) => ({ position: at, head, lag: Math.max(0, head - at) });
+    return { behaviors: lag(this.heads.behaviors, this.behaviors), catalog: lag(this.heads.catalog, this.catalogSeq) };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.queue;
+    await Promise.all([this.publisher?.quit(), this.subscriber?.quit()].map((p) => p?.catch(() => {})));
+  }
+
+  private async follow(): Promise<void> {
+    const { store, catalog, recommendations } = this.deps;
+    // The catalogue first: an event's item was upserted before the event could be recorded.
+    for (;;) {
+      const changes = await store.catalogChangesAfter(this.catalogSeq, PAGE);
+      if (!changes.length) break;
+      await catalog.applyChanges(changes);
+      this.catalogSeq = changes[changes.length - 1]!.id;
+      this.heads.catalog = Math.max(this.heads.catalog, this.catalogSeq);
+    }
+    for (;;) {
+      const rows = await store.behaviorsAfter(this.behaviors, PAGE);
+      if (!rows.length) break;
+      const unknown = [...new Set(rows.map((r) => r.userId).filter((id) => !this.attributes.has(id)))];
+      if (unknown.length) {
+        const users = await store.usersByIds(unknown);
+        unknown.forEach((id, i) => this.attributes.set(id, users[i]?.attributes ?? {}));
+      }
+      for (const b of rows) recommendations.observe(b, this.attributes.get(b.userId) ?? {});
+      this.behaviors = rows[rows.length - 1]!.seq;
+      this.heads.behaviors = Math.max(this.heads.behaviors, this.behaviors);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+// Prometheus metrics of one server process (/metrics, prom-client): GraphQL latency per operation, events
+// ingested, how far the recommender is behind the shared log, write batch sizes, the process's own runtime.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { LogFollower } from './logFollower.js';
+
+export interface Metrics {
+  registry: Registry;
+  operationSeconds: Histogram<'operation' | 'type' | 'outcome'>;
+  eventsIngested: Counter<'path'>;
+  writeBatchEvents: Histogram;
+  /** Registers the log lag gauge once the follower exists. */
+  follow(follower: LogFollower): void;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'tastegraph_' });
+  const operationSeconds = new Histogram({
+    name: 'tastegraph_graphql_operation_seconds',
+    help: 'GraphQL operation latency by operation name and type',
+    labelNames: ['operation', 'type', 'outcome'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const eventsIngested = new Counter({
+    name: 'tastegraph_events_ingested_total',
+    help: 'Behaviour events this process committed to the log',
+    labelNames: ['path'] as const,
+    registers: [registry],
+  });
+  const writeBatchEvents = new Histogram({
+    name: 'tastegraph_write_batch_events',
+    help: 'Events per write transaction (recordBehaviors calls and group commits of recordBehavior)',
+    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
+    registers: [registry],
+  });
+  return {
+    registry,
+    operationSeconds,
+    eventsIngested,
+    writeBatchEvents,
+    follow(follower) {
+      new Gauge({
+        name: 'tastegraph_log_lag',
+        help: "Sequence numbers this process's recommender (behaviors) or catalogue (catalog) is behind the log head",
+        labelNames: ['log'] as const,
+        registers: [registry],
+        async collect() {
+          const p = await follower.position().catch(() => null);
+          if (!p) return;
+          this.set({ log: 'behaviors' }, p.behaviors.lag);
+          this.set({ log: 'catalog' }, p.catalog.lag);
+        },
+      });
+    },
+  };
+}

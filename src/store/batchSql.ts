@@ -1,0 +1,150 @@
+// Multi-row writes of the write path in raw SQL through Prisma ($queryRaw/$executeRaw): one statement per table
+// per batch instead of one generic-client operation per row (the client's per-operation cost dominated ingest).
+// Same SQL on SQLite and PostgreSQL, apart from the casts PostgreSQL needs on parameters inside VALUES lists.
+import { Prisma } from '../generated/sqlite/client.js';
+import type { NewBehaviorEvent } from '../domain/types.js';
+import type { DatabaseTarget } from './databaseUrl.js';
+import { DuplicateEventError, VersionConflictError } from './errors.js';
+import type { Db } from './rows.js';
+import type { BehaviorRow, ProfileSave, ProfileVersionWrite } from './types.js';
+
+/** The key of the one advisory lock that orders appends to the log (outside hashtext's int4 range). */
+const LOG_LOCK_KEY = 7_411_000_000_001n;
+
+/** A time as Prisma stores DateTime on SQLite (ISO 8601 with an explicit offset); PostgreSQL casts it. */
+const time = (d: Date | number) => new Date(d).toISOString().replace('Z', '+00:00');
+const hex = (b: Uint8Array | null) => (b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex') : null);
+
+// Every multi-row statement takes its rows as ONE JSON parameter (an array of arrays), read with json_each
+// (SQLite) or jsonb_array_elements (PostgreSQL): the statement text is the same for every batch size and the
+// generic client handles one parameter instead of thousands. Bytes travel as hex.
+export function batchSql(db: Db, target: DatabaseTarget) {
+  const pg = target.provider === 'postgresql';
+  const table = (name: string) => Prisma.raw(pg ? `"${target.schema}"."${name}"` : `"${name}"`);
+  const rows = pg ? Prisma.raw('jsonb_array_elements') : Prisma.raw('json_each');
+  const json = (data: unknown[][]) =>
+    pg ? Prisma.sql`${JSON.stringify(data)}::jsonb` : Prisma.sql`${JSON.stringify(data)}`;
+  /** Column i of the row `x`, typed: PostgreSQL casts the text, SQLite takes JSON's own types. */
+  const col = (i: number, type: 'text' | 'int' | 'float' | 'time' | 'bytes') => {
+    const at = pg ? `x->>${i}` : `x.value->>${i}`;
+    if (type === 'bytes') return Prisma.raw(pg ? `decode(${at}, 'hex')` : `unhex(${at})`);
+    if (!pg) return Prisma.raw(at);
+    const cast = { text: 'text', int: 'integer', float: 'double precision', time: 'timestamp(3)' }[type];
+    return Prisma.raw(`(${at})::${cast}`);
+  };
+  const cols = (...types: Array<Parameters<typeof col>[1]>) =>
+    Prisma.join(
+      types.map((t, i) => col(i, t)),
+      ', ',
+    );
+
+  return {
+    /**
+     * PostgreSQL: every user's advisory lock (the key lockUser takes), in key order so that two batches never wait
+     * on each other in a cycle. SQLite serialises write transactions already.
+     */
+    async lockUsers(userIds: readonly string[]): Promise<void> {
+      if (!pg || !userIds.length) return;
+      await db.$queryRaw`SELECT pg_advisory_xact_lock(k)::text FROM (SELECT DISTINCT hashtext(u) AS k FROM unnest(${[...userIds]}::text[]) AS u ORDER BY k) AS keys`;
+    },
+
+    /**
+     * PostgreSQL: log appends are serialised until commit, so log ids become visible in id order and a replica that
+     * follows the log by id never skips a row committed late. SQLite's single writer gives the same order already.
+     */
+    async lockLog(): Promise<void> {
+      if (pg) await db.$queryRaw`SELECT pg_advisory_xact_lock(${LOG_LOCK_KEY})::text`;
+    },
+
+    /** Appends events in one statement; returns them in the given order. DuplicateEventError when one is logged. */
+    async appendBehaviors(events: readonly NewBehaviorEvent[]): Promise<BehaviorRow[]> {
+      if (!events.length) return [];
+      await this.lockLog();
+      const receivedAt = new Date();
+      const data = events.map((e) => [e.eventId, e.userId, e.itemId, e.type, e.value, e.text, time(e.occurredAt)]);
+      const values = cols('text', 'text', 'text', 'text', 'float', 'text', 'time');
+      type Returned = { id: number; userId: string; eventId: string };
+      // "WHERE true": SQLite needs it to parse INSERT ... SELECT ... ON CONFLICT.
+      const returned = await db.$queryRaw<
+        Returned[]
+      >`INSERT INTO ${table('Behavior')} ("eventId", "userId", "itemId", "type", "value", "text", "occurredAt", "receivedAt") SELECT ${values}, ${pg ? Prisma.sql`${time(receivedAt)}::timestamp(3)` : time(receivedAt)} FROM ${rows}(${json(data)}) AS x WHERE true ON CONFLICT ("userId", "eventId") DO NOTHING RETURNING "id", "userId", "eventId"`;
+      const byKey = new Map(returned.map((r) => [`${r.userId}\u0000${r.eventId}`, Number(r.id)]));
+      const out: BehaviorRow[] = [];
+      const seen = new Set<string>();
+      for (const e of events) {
+        const key = `${e.userId}\u0000${e.eventId}`;
+        const seq = byKey.get(key);
+        // Already in the log, or twice in these rows (the caller's throw rolls the transaction back).
+        if (seq === undefined || seen.has(key)) throw new DuplicateEventError(e.userId, [e.eventId]);
+        seen.add(key);
+        out.push({ ...e, seq, receivedAt: receivedAt.getTime() });
+      }
+      return out;
+    },
+
+    /**
+     * Saves profiles in at most two statements: new ones inserted, existing ones updated where still at the
+     * expected version and event count. VersionConflictError when any was saved by another writer meanwhile.
+     */
+    async saveProfiles(saves: readonly ProfileSave[]): Promise<void> {
+      const profile = table('Profile');
+      const fields = (r: ProfileSave['row']) => [
+        r.userId,
+        r.version,
+        r.eventCount,
+        hex(r.state),
+        r.summary,
+        r.drift,
+        r.driftShort,
+        JSON.stringify(r.changedFacets),
+        time(r.updatedAt),
+      ];
+      const fresh = saves.filter((s) => s.expectedVersion === null);
+      if (fresh.length) {
+        const values = cols('text', 'int', 'int', 'bytes', 'text', 'float', 'float', 'text', 'time');
+        const n =
+          await db.$executeRaw`INSERT INTO ${profile} ("userId", "version", "eventCount", "state", "summary", "drift", "driftShort", "changedFacets", "updatedAt") SELECT ${values} FROM ${rows}(${json(fresh.map((s) => fields(s.row)))}) AS x WHERE true ON CONFLICT ("userId") DO NOTHING`;
+        if (n !== fresh.length) throw new VersionConflictError(fresh[0]!.row.userId, null);
+      }
+      const existing = saves.filter((s) => s.expectedVersion !== null);
+      if (existing.length) {
+        const data = existing.map((s) => [...fields(s.row), s.expectedVersion, s.expectedEventCount]);
+        const values = cols('text', 'int', 'int', 'bytes', 'text', 'float', 'float', 'text', 'time', 'int', 'int');
+        const n =
+          await db.$executeRaw`WITH v ("userId", "version", "eventCount", "state", "summary", "drift", "driftShort", "changedFacets", "updatedAt", "expectedVersion", "expectedEventCount") AS (SELECT ${values} FROM ${rows}(${json(data)}) AS x)
+          UPDATE ${profile} SET "version" = v."version", "eventCount" = v."eventCount", "state" = v."state", "summary" = v."summary", "drift" = v."drift", "driftShort" = v."driftShort", "changedFacets" = v."changedFacets", "updatedAt" = v."updatedAt"
+          FROM v WHERE ${profile}."userId" = v."userId" AND ${profile}."version" = v."expectedVersion" AND (v."expectedEventCount" IS NULL OR ${profile}."eventCount" = v."expectedEventCount")`;
+        if (n !== existing.length)
+          throw new VersionConflictError(existing[0]!.row.userId, existing[0]!.expectedVersion);
+      }
+    },
+
+    /** Inserts profile versions in one statement. */
+    async insertProfileVersions(versions: readonly ProfileVersionWrite[]): Promise<void> {
+      if (!versions.length) return;
+      const createdAt = time(new Date());
+      const data = versions.map((v) => [
+        v.userId,
+        v.version,
+        v.behaviorId,
+        v.drift,
+        v.driftShort,
+        JSON.stringify(v.changedFacets),
+        v.eventCount,
+        hex(v.snapshot),
+        createdAt,
+        time(v.asOf),
+      ]);
+      const values = cols('text', 'int', 'int', 'float', 'float', 'text', 'int', 'bytes', 'time', 'time');
+      await db.$executeRaw`INSERT INTO ${table('ProfileVersion')} ("userId", "version", "behaviorId", "drift", "driftShort", "changedFacets", "eventCount", "snapshot", "createdAt", "asOf") SELECT ${values} FROM ${rows}(${json(data)}) AS x`;
+    },
+
+    /** Creates the users that do not exist yet (another process may create one at the same time: no error). */
+    async ensureUsers(ids: readonly string[]): Promise<void> {
+      if (!ids.length) return;
+      const now = time(new Date());
+      const data = ids.map((id) => [id, now, now]);
+      await db.$executeRaw`INSERT INTO ${table('User')} ("id", "createdAt", "updatedAt") SELECT ${cols('text', 'time', 'time')} FROM ${rows}(${json(data)}) AS x WHERE true ON CONFLICT ("id") DO NOTHING`;
+    },
+  };
+}
