@@ -2,7 +2,9 @@
 // behaviour log (Behavior.id) and the catalogue's change log (CatalogChange.id). Nothing is fed from a process's
 // own writes directly, so every replica sees the same events in the same order as a model rebuilt from the log
 // at start, and is identical to it by construction. Redis only wakes followers (the new heads are published after
-// each commit); a poll catches up where Redis is absent or a message is lost.
+// each commit); a poll catches up where Redis is absent or a message is lost. An erasure deletes log entries, which
+// no follower can unlearn by sequence: it appends an Erasure row in its transaction, and a follower that sees an
+// Erasure.id beyond its own rebuilds its model from the remaining log, so every replica forgets the erased user.
 import { Redis } from 'ioredis';
 import type { LogHeads, Store } from '../store/types.js';
 import type { CatalogService } from './catalogService.js';
@@ -30,7 +32,9 @@ export interface LogPosition {
 export class LogFollower {
   private behaviors = 0;
   private catalogSeq = 0;
-  private heads: LogHeads = { behaviors: 0, catalog: 0 };
+  /** The newest erasure the model reflects. */
+  private erasureSeq = 0;
+  private heads: LogHeads = { behaviors: 0, catalog: 0, erasures: 0 };
   private attributes = new Map<string, Record<string, unknown>>();
   /** Catch-ups run one at a time, in order. */
   private queue: Promise<void> = Promise.resolve();
@@ -47,7 +51,10 @@ export class LogFollower {
    * load are applied again: upserts are idempotent), then the whole behaviour log is replayed in sequence order.
    */
   async start(loadCatalogue: () => Promise<void>): Promise<number> {
-    this.catalogSeq = (await this.deps.store.logHeads()).catalog;
+    const heads = await this.deps.store.logHeads();
+    this.catalogSeq = heads.catalog;
+    // The replay below reads the log after these erasures; a later one is seen by follow().
+    this.erasureSeq = heads.erasures;
     await loadCatalogue();
     this.attributes = await this.deps.recommendations.userAttributes();
     await this.catchUp();
@@ -93,11 +100,7 @@ export class LogFollower {
 
   /** Forgets the model's behaviour state and replays the log (after an erasure); positions move to the head. */
   async rebuild(): Promise<number> {
-    const run = this.queue.then(async () => {
-      this.attributes = await this.deps.recommendations.userAttributes();
-      this.behaviors = await this.deps.recommendations.rebuildFromLog(this.attributes);
-      return this.behaviors;
-    });
+    const run = this.queue.then(() => this.replay());
     this.queue = run.then(
       () => {},
       () => {},
@@ -118,6 +121,16 @@ export class LogFollower {
     await Promise.all([this.publisher?.quit(), this.subscriber?.quit()].map((p) => p?.catch(() => {})));
   }
 
+  private async replay(): Promise<number> {
+    // Read before the log: an erasure committed during the replay is replayed again by the next follow().
+    const erasures = await this.deps.store.erasureHead();
+    this.attributes = await this.deps.recommendations.userAttributes();
+    this.behaviors = await this.deps.recommendations.rebuildFromLog(this.attributes);
+    this.erasureSeq = Math.max(this.erasureSeq, erasures);
+    this.heads.erasures = Math.max(this.heads.erasures, this.erasureSeq);
+    return this.behaviors;
+  }
+
   private async follow(): Promise<void> {
     const { store, catalog, recommendations } = this.deps;
     // The catalogue first: an event's item was upserted before the event could be recorded.
@@ -128,6 +141,8 @@ export class LogFollower {
       this.catalogSeq = changes[changes.length - 1]!.id;
       this.heads.catalog = Math.max(this.heads.catalog, this.catalogSeq);
     }
+    // Another process erased a user: what the model learnt from their deleted entries goes with a rebuild.
+    if ((await store.erasureHead()) > this.erasureSeq) await this.replay();
     for (;;) {
       const rows = await store.behaviorsAfter(this.behaviors, PAGE);
       if (!rows.length) break;

@@ -64,6 +64,8 @@ export class PrivacyService {
       const run = this.rebuilding.then(() => this.deps.follower.rebuild());
       this.rebuilding = run.catch(() => undefined);
       await run;
+      // The erasure committed an Erasure row: wake the other replicas so they rebuild from the log at once.
+      await this.deps.follower.committed();
     }
     this.deps.log(
       `erased user ${userLogId(id)}: ${counts.behaviors} behaviours, ${counts.profileVersions} profile versions, ` +

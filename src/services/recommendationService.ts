@@ -35,13 +35,18 @@ export class RecommendationService {
 
   /**
    * Forgets all behaviour state and replays the remaining log (after an erasure), so the live model equals one
-   * rebuilt at start from the same log. Costs one full log read. Returns the last sequence read.
+   * rebuilt at start from the same log. Costs one full log read. Returns the last sequence read. Events are observed
+   * in sequence order, as the log follower feeds them at start (model.rebuild would sort them by time, which
+   * differs where events arrive out of order).
    */
   async rebuildFromLog(attributes: Map<string, Record<string, unknown>>): Promise<number> {
-    const events: BehaviorEvent[] = [];
-    for await (const rows of this.deps.store.iterateBehaviors()) events.push(...rows);
-    this.deps.model.rebuild(events, (userId) => attributes.get(userId) ?? {});
-    return events.length ? events[events.length - 1]!.seq : 0;
+    this.deps.model.rebuild([]);
+    let last = 0;
+    for await (const rows of this.deps.store.iterateBehaviors()) {
+      for (const e of rows) this.observe(e, attributes.get(e.userId) ?? {});
+      if (rows.length) last = rows[rows.length - 1]!.seq;
+    }
+    return last;
   }
 
   /** Every user's non-empty attributes (segment popularity), read page by page. */

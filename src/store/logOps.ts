@@ -1,5 +1,5 @@
 // Reads for the processes that follow the shared logs by sequence (src/services/logFollower.ts): the behaviour
-// log (Behavior.id) and the catalogue's change log (CatalogChange.id), and the heads of both.
+// log (Behavior.id) and the catalogue's change log (CatalogChange.id), the heads of both, and the newest erasure.
 import { toBehavior, type Client } from './rows.js';
 import type { BehaviorRow, CatalogChangeRow, LogHeads } from './types.js';
 
@@ -22,11 +22,15 @@ export function logOps(prisma: Client) {
       });
     },
     async logHeads(): Promise<LogHeads> {
-      const [b, c] = await Promise.all([
+      const [b, c, e] = await Promise.all([
         prisma.behavior.aggregate({ _max: { id: true } }),
         prisma.catalogChange.aggregate({ _max: { id: true } }),
+        prisma.erasure.aggregate({ _max: { id: true } }),
       ]);
-      return { behaviors: b._max.id ?? 0, catalog: c._max.id ?? 0 };
+      return { behaviors: b._max.id ?? 0, catalog: c._max.id ?? 0, erasures: e._max.id ?? 0 };
+    },
+    async erasureHead(): Promise<number> {
+      return (await prisma.erasure.aggregate({ _max: { id: true } }))._max.id ?? 0;
     },
   };
 }

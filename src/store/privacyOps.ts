@@ -18,6 +18,8 @@ export function privacyOps(prisma: Client, toVersion: (v: VersionModel) => Profi
           const profiles = (await tx.profile.deleteMany({ where: { userId } })).count;
           const users = (await tx.user.deleteMany({ where: { id: userId } })).count;
           const { count: relations, affectedUsers } = await relationOps(prisma).deleteRelationsTx(tx, userId);
+          // Committed with the deletion: every replica's log follower sees it and rebuilds its model.
+          if (behaviors > 0) await tx.erasure.create({ data: {} });
           return { users, behaviors, profiles, profileVersions, relations, affectedUsers };
         },
         { maxWait: 10_000, timeout: 60_000 },

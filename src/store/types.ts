@@ -88,6 +88,8 @@ export interface CatalogChangeRow {
 export interface LogHeads {
   behaviors: number;
   catalog: number;
+  /** The newest Erasure.id (0: none): a follower behind it rebuilds its model from the remaining log. */
+  erasures: number;
 }
 
 /** Rows erased by Store.deleteUserData, per table. */
@@ -215,6 +217,8 @@ export interface Store extends Omit<
   /** Catalogue changes after `afterSeq`, in sequence order (upsertItems and deleteItems append them). */
   catalogChangesAfter(afterSeq: number, limit: number): Promise<CatalogChangeRow[]>;
   logHeads(): Promise<LogHeads>;
+  /** The newest Erasure.id (0: none); deleteUserData appends one when it removes behaviours. */
+  erasureHead(): Promise<number>;
   /** Streams the whole log in sequence (id) order; rebuilds the in-memory recommendation model at start. */
   iterateBehaviors(pageSize?: number): AsyncGenerator<BehaviorRow[]>;
 
@@ -226,7 +230,8 @@ export interface Store extends Omit<
   profileVersionAt(userId: string, asOf: Date): Promise<ProfileVersionRow | null>;
   /** Users with a profile, in id order, for the consolidation job (resumable by `after`). */
   listProfileUserIds(first: number, after: string | null): Promise<string[]>;
-  /** Erases the user, every behaviour, the profile and every profile version, in one transaction. */
+  /** Erases the user, every behaviour, the profile and every profile version, in one transaction; records an
+   * Erasure (no personal data) in it when behaviours went, so every replica rebuilds its model. */
   deleteUserData(userId: string): Promise<UserDeletion>;
   findRelation(userId: string, eventId: string): Promise<RelationRow | null>;
   /** Relations other users recorded about `userId`, in log order (export). */

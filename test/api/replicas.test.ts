@@ -1,6 +1,7 @@
 // Two server processes on one PostgreSQL database and one Redis: events and item upserts/deletes sent to both;
 // once quiet, both recommenders equal a model rebuilt from the log (a third process started afterwards replays
-// it at start), compared through similarItems, recommendations and the model's memory statistics.
+// it at start), compared through similarItems, recommendations and the model's memory statistics. An erasure
+// through one replica reaches the other: both then equal a model rebuilt from the remaining log.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   freshDatabase,
@@ -141,6 +142,36 @@ describe.skipIf(!ready)('two replicas on PostgreSQL + Redis follow the shared lo
       expectSame(await answers(b.gql, users.slice(0, 4)), expected);
       const memory = (expected[0]!.shape as { modelInfo: { memory: { users: number } } }).modelInfo.memory;
       expect(memory.users).toBe(12);
+    } finally {
+      await rebuilt.stop();
+    }
+  }, 120_000);
+
+  it('an erasure through one replica rebuilds the other from the remaining log (after the test above)', async () => {
+    const users = Array.from({ length: 4 }, (_, u) => `u${u + 1}`);
+    const before = await answers(b.gql, users);
+    const res = await a.gql(`mutation { deleteUser(id: "u0") { deleted behaviors } }`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({ deleteUser: { deleted: true, behaviors: 8 } });
+
+    const rebuilt = await startChildServer({ DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
+    try {
+      const expected = await answers(rebuilt.gql, users);
+      const memory = (expected[0]!.shape as { modelInfo: { memory: { users: number } } }).modelInfo.memory;
+      expect(memory.users).toBe(11);
+      // Before the erasure, b still answered with u0's statistics in its model.
+      expect(before.map((x) => x.shape)).not.toEqual(expected.map((e) => e.shape));
+      expectSame(await answers(a.gql, users), expected);
+      // Redis wakes b (polling is off at 60 s): it rebuilds within a few seconds.
+      const at = Date.now();
+      for (;;) {
+        const got = await answers(b.gql, users.slice(0, 1));
+        const shape = got[0]!.shape as { modelInfo: { memory: { users: number } } };
+        if (shape.modelInfo.memory.users === 11) break;
+        if (Date.now() - at > 5000) throw new Error('the other replica did not rebuild within 5 s');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expectSame(await answers(b.gql, users), expected);
     } finally {
       await rebuilt.stop();
     }
