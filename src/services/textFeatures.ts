@@ -11,6 +11,8 @@
 // labelled with the model, falling back to the deterministic reading (lexicon / encoder) for texts not yet extracted
 // and on any failure.
 import { LRUCache } from 'lru-cache';
+import { KeyedQueue } from './keyedQueue.js';
+import { chatCompletion, type LlmEndpoint } from './llm.js';
 import { aspectFacets } from '../domain/profile/index.js';
 import type { ProfileState } from '../domain/profile/index.js';
 import type { FacetWeight } from '../domain/types.js';
@@ -21,11 +23,7 @@ export interface TextFeatures {
   opinion: number;
 }
 
-export interface TextFeatureExtractorOptions {
-  baseUrl: string;
-  model: string;
-  apiKey: string | null;
-  timeoutMs: number;
+export interface TextFeatureExtractorOptions extends LlmEndpoint {
   log: (msg: string) => void;
   concurrency?: number;
   /** Cached feature sets (default 20,000). */
@@ -47,14 +45,14 @@ export class TextFeatureExtractor {
   readonly model: string;
   private readonly cache: LRUCache<string, TextFeatures>;
   private readonly failedAt = new Map<string, number>();
-  private readonly pending = new Map<string, string>(); // key -> text
-  private running = 0;
-  private idleWaiters: Array<() => void> = [];
+  /** key -> text */
+  private readonly queue: KeyedQueue<string>;
   readonly stats = { requests: 0, failures: 0, dropped: 0 };
 
   constructor(private readonly opts: TextFeatureExtractorOptions) {
     this.model = opts.model;
     this.cache = new LRUCache({ max: opts.cacheSize ?? 20_000 });
+    this.queue = new KeyedQueue(opts.concurrency ?? 2, (key, text) => this.extractInto(key, text));
   }
 
   /** Features cached for a text key, or null (not extracted yet, failed, or evicted). */
@@ -64,71 +62,44 @@ export class TextFeatureExtractor {
 
   /** Queues a text for extraction unless it is cached, queued, or failed recently. Never waits. */
   enqueue(key: string, text: string): void {
-    if (!text.trim() || this.cache.has(key) || this.pending.has(key)) return;
+    if (!text.trim() || this.cache.has(key) || this.queue.has(key)) return;
     const failed = this.failedAt.get(key);
     if (failed !== undefined && Date.now() - failed < (this.opts.retryAfterMs ?? 600_000)) return;
-    if (this.pending.size >= (this.opts.maxPending ?? 1_000)) {
+    if (this.queue.size >= (this.opts.maxPending ?? 1_000)) {
       this.stats.dropped++;
       return;
     }
-    this.pending.set(key, text);
-    this.pump();
+    this.queue.enqueue(key, text);
   }
 
   /** Resolves when nothing is queued or running (tests, shutdown). */
   idle(): Promise<void> {
-    if (!this.running && !this.pending.size) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.queue.idle();
   }
 
-  private pump(): void {
-    while (this.running < (this.opts.concurrency ?? 2) && this.pending.size) {
-      const [key, text] = this.pending.entries().next().value as [string, string];
-      this.pending.delete(key);
-      this.running++;
-      void this.extract(text)
-        .then((f) => {
-          this.cache.set(key, f);
-          this.failedAt.delete(key);
-        })
-        .catch((err: unknown) => {
-          this.stats.failures++;
-          if (this.failedAt.size > 10_000) this.failedAt.clear();
-          this.failedAt.set(key, Date.now());
-          this.opts.log(`text feature extraction failed, deterministic features kept: ${(err as Error).message}`);
-        })
-        .finally(() => {
-          this.running--;
-          this.pump();
-          if (!this.running && !this.pending.size) this.idleWaiters.splice(0).forEach((w) => w());
-        });
+  private async extractInto(key: string, text: string): Promise<void> {
+    try {
+      this.cache.set(key, await this.extract(text));
+      this.failedAt.delete(key);
+    } catch (err) {
+      this.stats.failures++;
+      if (this.failedAt.size > 10_000) this.failedAt.clear();
+      this.failedAt.set(key, Date.now());
+      this.opts.log(`text feature extraction failed, deterministic features kept: ${(err as Error).message}`);
     }
   }
 
   private async extract(text: string): Promise<TextFeatures> {
     this.stats.requests++;
-    const res = await fetch(`${this.opts.baseUrl.replace(/\/$/, '')}/chat/completions`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(this.opts.apiKey ? { authorization: `Bearer ${this.opts.apiKey}` } : {}),
-      },
-      body: JSON.stringify({
-        model: this.opts.model,
-        temperature: 0,
-        max_tokens: 300,
-        response_format: { type: 'json_object' },
-        messages: [
-          { role: 'system', content: SYSTEM_PROMPT },
-          { role: 'user', content: text.slice(0, MAX_TEXT_CHARS) },
-        ],
-      }),
-      signal: AbortSignal.timeout(this.opts.timeoutMs),
+    const content = await chatCompletion(this.opts, {
+      temperature: 0,
+      maxTokens: 300,
+      json: true,
+      messages: [
+        { role: 'system', content: SYSTEM_PROMPT },
+        { role: 'user', content: text.slice(0, MAX_TEXT_CHARS) },
+      ],
     });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    const body = (await res.json()) as { choices?: Array<{ message?: { content?: unknown } }> };
-    const content = body.choices?.[0]?.message?.content;
-    if (typeof content !== 'string') throw new Error('no choices[0].message.content in the answer');
     return parseFeatures(content);
   }
 }
