@@ -1,54 +1,15 @@
 // The sequence-aware and learned baselines on tiny data whose answers can be worked out by hand.
 import { describe, expect, it } from 'vitest';
 import { EaseBaseline, fitEase } from '../../eval/ease.js';
-import {
-  ORDER_ONLY_EPOCH_MS,
-  ORDER_ONLY_SPACING_MS,
-  type EvalUser,
-  type LoadedDataset,
-} from '../../eval/datasets/types.js';
 import { evaluateMethod, type PhaseData } from '../../eval/method.js';
 import { LeakGuard, planSplit } from '../../eval/protocol.js';
 import { Sknn, Transition } from '../../eval/seqBaselines.js';
-
-function user(id: string, items: number[]): EvalUser {
-  return {
-    id,
-    items: Int32Array.from(items),
-    times: Float64Array.from(items.map((_, k) => ORDER_ONLY_EPOCH_MS + k * ORDER_ONLY_SPACING_MS)),
-    ratings: null,
-    types: null,
-    texts: null,
-  };
-}
-
-function toy(users: EvalUser[], nItems: number): LoadedDataset {
-  return {
-    name: 'toy',
-    items: Array.from({ length: nItems }, (_, i) => ({
-      id: `i${i}`,
-      title: `Item ${i}`,
-      description: null,
-      category: null,
-      tags: [],
-      brand: null,
-      price: null,
-    })),
-    users,
-    timing: 'order-only',
-    syntheticSpacingMs: ORDER_ONLY_SPACING_MS,
-    defaultType: 'VIEW',
-    repeatsAreTargets: false,
-    files: [],
-    notes: [],
-    stats: {},
-  };
-}
+import { toyDataset, user } from './fixtures.js';
 
 // Test phase: every user's positions 0..3 are training, position 4 the target.
 // Transitions: u0 0>1 1>2 2>3; u1 0>1 1>5 5>6; u2 1>5 5>8 8>9; u3 6>7 7>8 8>1.
 // Popularity over training positions: 1:4, 0/5/6/8:2, 2/3/7/9:1, 4:0.
-const ds = toy(
+const ds = toyDataset(
   [user('u0', [0, 1, 2, 3, 4]), user('u1', [0, 1, 5, 6, 7]), user('u2', [1, 5, 8, 9, 2]), user('u3', [6, 7, 8, 1, 2])],
   10,
 );
@@ -109,7 +70,7 @@ describe('V-SKNN baseline', () => {
 describe('EASE baseline', () => {
   it('matches the closed form on two items: B_01 = c / (n_0 + lambda)', () => {
     // training sets (test phase): u0 {0, 1}, u1 {0}, u2 {1}: n_0 = n_1 = 2, c = 1
-    const d = toy([user('a', [0, 1, 0, 1, 0]), user('b', [0, 0, 0, 0, 1]), user('c', [1, 1, 1, 1, 0])], 2);
+    const d = toyDataset([user('a', [0, 1, 0, 1, 0]), user('b', [0, 0, 0, 0, 1]), user('c', [1, 1, 1, 1, 0])], 2);
     const b = fitEase(d, planSplit(d), 'test', 1);
     expect(b[0]).toBe(0);
     expect(b[3]).toBe(0);

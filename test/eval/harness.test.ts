@@ -7,54 +7,16 @@ import { ItemKnn, MostPopular } from '../../eval/baselines.js';
 import { loadDataset } from '../../eval/datasets/index.js';
 import { DatasetMissingError } from '../../eval/datasets/io.js';
 import { normalizeTitle } from '../../eval/datasets/movielensText.js';
-import {
-  ORDER_ONLY_EPOCH_MS,
-  ORDER_ONLY_SPACING_MS,
-  type EvalUser,
-  type LoadedDataset,
-} from '../../eval/datasets/types.js';
+import { ORDER_ONLY_SPACING_MS } from '../../eval/datasets/types.js';
 import { loadGeneric, parseCsv } from '../../eval/datasets/generic.js';
 import { evaluateMethod, trainingEvents, type PhaseData } from '../../eval/method.js';
 import { hitAt, intraListDiversity, MetricAccumulator, ndcgAt, reciprocalRank, topK } from '../../eval/metrics.js';
 import { historyEnd, LeakError, LeakGuard, planSplit, targetOf } from '../../eval/protocol.js';
+import { toyDataset, user } from './fixtures.js';
 
 const DATA = resolve(import.meta.dirname, '../../../shared/data');
 const ML100K = join(DATA, 'ml-100k');
 const hasMl100k = existsSync(join(ML100K, 'u.data'));
-
-function user(id: string, items: number[]): EvalUser {
-  return {
-    id,
-    items: Int32Array.from(items),
-    times: Float64Array.from(items.map((_, k) => ORDER_ONLY_EPOCH_MS + k * ORDER_ONLY_SPACING_MS)),
-    ratings: null,
-    types: null,
-    texts: null,
-  };
-}
-
-function toyDataset(users: EvalUser[], nItems: number): LoadedDataset {
-  return {
-    name: 'toy',
-    items: Array.from({ length: nItems }, (_, i) => ({
-      id: `i${i}`,
-      title: `Item ${i}`,
-      description: null,
-      category: null,
-      tags: [],
-      brand: null,
-      price: null,
-    })),
-    users,
-    timing: 'order-only',
-    syntheticSpacingMs: ORDER_ONLY_SPACING_MS,
-    defaultType: 'VIEW',
-    repeatsAreTargets: false,
-    files: [],
-    notes: [],
-    stats: {},
-  };
-}
 
 describe('metrics computed by hand', () => {
   it('HR, NDCG and MRR for one relevant item', () => {

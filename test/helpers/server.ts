@@ -10,6 +10,8 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startServer, type RunningServer } from '../../src/server/app.js';
 import { loadConfig } from '../../src/config.js';
+import { migrate, openStore, parseDatabaseUrl, type Store } from '../../src/store/index.js';
+import { afterAll, beforeAll } from 'vitest';
 
 export type ProviderName = 'sqlite' | 'postgresql';
 
@@ -216,4 +218,24 @@ export async function startChildServer(
       return exited;
     },
   };
+}
+
+/**
+ * A migrated store on a fresh database for the suite it is called in (store-level tests, no server): opened before
+ * the suite's tests, closed and dropped after them. Read `.store` inside tests.
+ */
+export function useMigratedStore(provider: ProviderName): { store: Store } {
+  const handle = {} as { store: Store };
+  let db: TestDatabase | undefined;
+  beforeAll(async () => {
+    db = freshDatabase(provider);
+    const target = parseDatabaseUrl(db.url);
+    await migrate(target, () => {});
+    handle.store = await openStore(target);
+  });
+  afterAll(async () => {
+    await handle.store?.close();
+    await db?.drop();
+  });
+  return handle;
 }
