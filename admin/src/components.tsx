@@ -109,3 +109,29 @@ export function Stat({ label, value }: { label: string; value: ReactNode }) {
     </div>
   );
 }
+
+/** First-page / next-page buttons for a cursor-paged list. */
+export function Pager({
+  after,
+  pageInfo,
+  onPage,
+}: {
+  after: string | null;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  onPage: (cursor: string | null) => void;
+}) {
+  return (
+    <div className="pager">
+      {after && (
+        <button type="button" className="secondary" onClick={() => onPage(null)}>
+          First page
+        </button>
+      )}
+      {pageInfo.hasNextPage && (
+        <button type="button" onClick={() => onPage(pageInfo.endCursor)}>
+          Next page
+        </button>
+      )}
+    </div>
+  );
+}

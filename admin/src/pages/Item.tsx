@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useQuery } from '../api.js';
-import { Card, ErrorBox, RecommendationList, Stat, type RecommendationData } from '../components.js';
+import { Card, ErrorBox, Pager, RecommendationList, Stat, type RecommendationData } from '../components.js';
 import { dateTime } from '../format.js';
 import { itemPath, Link } from '../router.js';
 import { OpenById } from './Users.js';
@@ -64,18 +64,7 @@ export function ItemsPage() {
               </tbody>
             </table>
           </div>
-          <div className="pager">
-            {after && (
-              <button type="button" className="secondary" onClick={() => setAfter(null)}>
-                First page
-              </button>
-            )}
-            {data.items.pageInfo.hasNextPage && (
-              <button type="button" onClick={() => setAfter(data.items.pageInfo.endCursor)}>
-                Next page
-              </button>
-            )}
-          </div>
+          <Pager after={after} pageInfo={data.items.pageInfo} onPage={setAfter} />
         </Card>
       )}
     </>

@@ -1,7 +1,7 @@
 // The users list, and the open-by-id form that the items list shares.
 import { useState, type FormEvent } from 'react';
 import { useQuery } from '../api.js';
-import { Card, ErrorBox } from '../components.js';
+import { Card, ErrorBox, Pager } from '../components.js';
 import { Link, navigate, userPath } from '../router.js';
 
 const USERS = `query Users($after: String) { users(first: 50, after: $after) { totalCount pageInfo { endCursor hasNextPage }
@@ -68,18 +68,7 @@ export function UsersPage() {
               </tbody>
             </table>
           </div>
-          <div className="pager">
-            {after && (
-              <button type="button" className="secondary" onClick={() => setAfter(null)}>
-                First page
-              </button>
-            )}
-            {data.users.pageInfo.hasNextPage && (
-              <button type="button" onClick={() => setAfter(data.users.pageInfo.endCursor)}>
-                Next page
-              </button>
-            )}
-          </div>
+          <Pager after={after} pageInfo={data.users.pageInfo} onPage={setAfter} />
         </Card>
       )}
     </>
