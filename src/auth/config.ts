@@ -51,6 +51,12 @@ export interface RateLimitConfig {
 
 export interface SecurityConfig {
   production: boolean;
+  /**
+   * Which proxies in front of the server are trusted to report the caller's address in X-Forwarded-For: null
+   * trusts none (the socket's peer is the caller), a number trusts that many hops, a list trusts those addresses
+   * or subnets (`loopback`, `uniquelocal`, CIDRs), as Express's "trust proxy" reads them.
+   */
+  trustProxy: number | string[] | null;
   auth: AuthConfig;
   limits: OperationLimits;
   rateLimit: RateLimitConfig;
@@ -103,6 +109,19 @@ function readKeyFile(file: string): string {
   return readFileSync(file, 'utf8');
 }
 
+/** TRUST_PROXY: unset or `false` trusts no proxy; a hop count; or comma-separated addresses, subnets or names. */
+function parseTrustProxy(raw: string | undefined): number | string[] | null {
+  const text = raw?.trim();
+  if (!text || text === 'false' || text === '0') return null;
+  if (/^\d+$/.test(text)) return Number(text);
+  if (text === 'true')
+    throw new Error('TRUST_PROXY=true would let any caller choose its own address: give a hop count or subnets');
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 export function securityConfigFromEnv(env: NodeJS.ProcessEnv, hash: (s: string) => string): SecurityConfig {
   const production = env.NODE_ENV === 'production';
   const apiKeys = parseApiKeys(env, hash);
@@ -133,6 +152,7 @@ export function securityConfigFromEnv(env: NodeJS.ProcessEnv, hash: (s: string) 
   }
   return {
     production,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     auth: {
       mode,
       reason,

@@ -1,6 +1,7 @@
 // The gate in front of GraphQL on both transports: authenticate, count against the rate limit, refuse oversized,
 // batched, mistyped or too costly operations with one coded error, and only then hand over to Apollo or graphql-ws.
 import type { IncomingMessage } from 'node:http';
+import proxyAddr from 'proxy-addr';
 import express, { type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
 import { GraphQLError, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import type { SubscribePayload } from 'graphql-ws';
@@ -17,8 +18,17 @@ export interface Gate {
   config: SecurityConfig;
 }
 
-function clientAddress(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
+type AddressOf = (req: IncomingMessage) => string;
+
+/**
+ * The caller's address for anonymous rate limits. Behind a load balancer every socket comes from the balancer, so
+ * all anonymous callers would share one budget; TRUST_PROXY names the proxies whose X-Forwarded-For is believed.
+ */
+export function clientAddressReader(trustProxy: SecurityConfig['trustProxy']): AddressOf {
+  if (trustProxy === null) return (req) => req.socket.remoteAddress ?? 'unknown';
+  const trust =
+    typeof trustProxy === 'number' ? (_addr: string, hop: number) => hop < trustProxy : proxyAddr.compile(trustProxy);
+  return (req) => (req.socket.remoteAddress ? proxyAddr(req, trust) : 'unknown');
 }
 
 /** Answers with one coded error, the way a GraphQL client expects it. */
@@ -33,6 +43,7 @@ const asGraphQLError = (err: unknown): GraphQLError | null => (err instanceof Gr
 
 /** Express handlers for /graphql, in order; the principal ends up in res.locals.principal. */
 export function httpGate(gate: Gate): Array<RequestHandler | ErrorRequestHandler> {
+  const clientAddress = clientAddressReader(gate.config.trustProxy);
   const json = express.json({ limit: gate.config.limits.maxBodyBytes });
   const bodyErrors: ErrorRequestHandler = (err: { type?: string; status?: number }, _req, res, next) => {
     if (err?.type === 'entity.too.large')
@@ -106,6 +117,7 @@ export type WsExtra = {
 
 /** graphql-ws hooks: authenticate once per connection, then every subscribe is limited and checked like HTTP. */
 export function wsGate(gate: Gate, schema: GraphQLSchema, contextFor: (principal: Principal) => unknown) {
+  const clientAddress = clientAddressReader(gate.config.trustProxy);
   return {
     async onConnect(ctx: {
       connectionParams?: Readonly<Record<string, unknown>>;

@@ -110,3 +110,36 @@ describe('rate limits', () => {
     }
   });
 });
+
+describe('caller addresses behind a proxy', () => {
+  const anonymousBudget = async (trustProxy: string | null) => {
+    const server = await startTestServer('sqlite', {
+      RATE_LIMIT_ANONYMOUS: '2',
+      ...(trustProxy ? { TRUST_PROXY: trustProxy } : {}),
+      // Auth on, so callers without credentials are anonymous rather than admins.
+      API_KEYS: `${randomBytes(12).toString('hex')}:service`,
+    });
+    try {
+      const from = (address: string) => ({ 'x-forwarded-for': address });
+      const statuses: number[] = [];
+      for (const address of ['203.0.113.1', '203.0.113.1', '203.0.113.2', '203.0.113.2', '203.0.113.1'])
+        statuses.push((await send(server.url, { query: '{ encoder { id } }' }, from(address))).status);
+      return statuses;
+    } finally {
+      await server.stop();
+    }
+  };
+
+  it('counts each forwarded address on its own when TRUST_PROXY trusts the hop in front', async () => {
+    expect(await anonymousBudget('1')).toEqual([200, 200, 200, 200, 429]);
+    expect(await anonymousBudget('loopback')).toEqual([200, 200, 200, 200, 429]);
+  });
+
+  it('ignores X-Forwarded-For by default, so a caller cannot pick a fresh address per request', async () => {
+    expect(await anonymousBudget(null)).toEqual([200, 200, 429, 429, 429]);
+  });
+
+  it('refuses TRUST_PROXY=true, which would believe any client', async () => {
+    await expect(startTestServer('sqlite', { TRUST_PROXY: 'true' })).rejects.toThrow(/hop count or subnets/);
+  });
+});
