@@ -7,12 +7,13 @@
 // --write-rate 500 --write-batch 10 (events per recordBehaviors call; 1 = single recordBehavior calls)
 // --cpu-prof DIR (the server's CPU profile of the idle and loaded phases).
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { mulberry32 } from '../src/domain/recommend/random.js';
 import { startChildServer, type ChildServer } from '../test/helpers/server.js';
-import { machine, percentile, round, writeResult } from './common.js';
+import { machine, percentile, REPO_ROOT, round, writeResult } from './common.js';
 import { seeded } from './recommendData.js';
 
 const { values } = parseArgs({
@@ -148,7 +149,19 @@ async function measure(dbUrl: string, users: string[], itemIds: string[], size: 
   }
 }
 
-const results: unknown[] = [];
+// Rows of catalogue sizes not measured in this run are kept from the last file when it had the same event count
+// (--sizes 10000 then --sizes 100000 fill one file); each row says when it ran.
+const previous = (() => {
+  try {
+    return JSON.parse(readFileSync(path.join(REPO_ROOT, 'bench', 'results', 'recommend.json'), 'utf8')) as {
+      ranAt: string;
+      results: Array<{ items: number; events: number; ranAt?: string }>;
+    };
+  } catch {
+    return null;
+  }
+})();
+const results: Array<{ items: number }> = [];
 for (const size of [...sizes].sort((a, b) => b - a)) {
   const { db, users, itemIds, events, seed } = await seeded(size, eventCount, largest);
   try {
@@ -167,6 +180,11 @@ for (const size of [...sizes].sort((a, b) => b - a)) {
     await db.drop();
   }
 }
+
+for (const old of previous?.results ?? []) {
+  if (old.events === eventCount && !sizes.includes(old.items)) results.push({ ranAt: previous!.ranAt, ...old });
+}
+results.sort((a, b) => a.items - b.items);
 
 const file = writeResult('recommend', {
   benchmark: 'bench:recommend',

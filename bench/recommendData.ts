@@ -223,9 +223,9 @@ async function seedSmaller(file: string, size: number, from: SeedInfo, largest: 
   const surplus = Array.from({ length: largest - size }, (_, k) => `v${size + k}`);
   const t0 = Date.now();
   await withLoader(tmp, async (loader) => {
-    for (let i = 0; i < surplus.length; i += 1000) {
-      await loader.services.catalog.deleteItems(surplus.slice(i, i + 1000));
-      progress(`${size} items: delete surplus`, Math.min(i + 1000, surplus.length), surplus.length, t0);
+    for (let i = 0; i < surplus.length; i += 500) {
+      await loader.services.catalog.deleteItems(surplus.slice(i, i + 500));
+      progress(`${size} items: delete surplus`, Math.min(i + 500, surplus.length), surplus.length, t0);
     }
   });
   finish(file, tmp, {
