@@ -149,18 +149,6 @@ async function measure(dbUrl: string, users: string[], itemIds: string[], size: 
   }
 }
 
-// Rows of catalogue sizes not measured in this run are kept from the last file when it had the same event count
-// (--sizes 10000 then --sizes 100000 fill one file); each row says when it ran.
-const previous = (() => {
-  try {
-    return JSON.parse(readFileSync(path.join(REPO_ROOT, 'bench', 'results', 'recommend.json'), 'utf8')) as {
-      ranAt: string;
-      results: Array<{ items: number; events: number; ranAt?: string }>;
-    };
-  } catch {
-    return null;
-  }
-})();
 const results: Array<{ items: number }> = [];
 for (const size of [...sizes].sort((a, b) => b - a)) {
   const { db, users, itemIds, events, seed } = await seeded(size, eventCount, largest);
@@ -181,6 +169,18 @@ for (const size of [...sizes].sort((a, b) => b - a)) {
   }
 }
 
+// Rows of catalogue sizes not measured in this run are kept from the last file when it had the same event count
+// (--sizes 10000 then --sizes 100000 fill one file); each row says when it ran.
+const previous = (() => {
+  try {
+    return JSON.parse(readFileSync(path.join(REPO_ROOT, 'bench', 'results', 'recommend.json'), 'utf8')) as {
+      ranAt: string;
+      results: Array<{ items: number; events: number; ranAt?: string }>;
+    };
+  } catch {
+    return null;
+  }
+})();
 for (const old of previous?.results ?? []) {
   if (old.events === eventCount && !sizes.includes(old.items)) results.push({ ranAt: previous!.ranAt, ...old });
 }
