@@ -1,246 +1,208 @@
-// `npm run bench:recommend`: p50/p99 latency of User.recommendations(first: 10) over HTTP at 10k and 100k items,
-// exact vs approximate index, the approximate index's recall@10, and the same latency while recordBehavior traffic
-// runs at the same time. Options: --sizes 10000,100000 --requests 1000 --users 300. The server runs as its own process
-// (as `npm start` does), so the client side of the benchmark does not share its heap or event loop.
-//
-// Catalogue method: the real item texts of Amazon Scientific (4,385 products) and MovieLens-1M (3,883 films, with
-// plots) are the base; item k is base item (k mod N) with the variant number in its title and, from the second
-// copy on, the first sentence of another base item of the same category appended to its description, so copies
-// are near but not identical neighbours. Users: each picks 1-2 categories and has 20 behaviours in them.
+// `npm run bench:recommend`: p50/p99 latency of User.recommendations(first: 10) over HTTP at MovieLens-1M event
+// density (all 1,000,209 ratings by default, users interleaved) with catalogues of 10k and 100k items, idle and
+// while a paced writer records events at a fixed rate (default 500 events/s). The server runs as its own process
+// (src/cli/serve.ts, as `npm start`), default settings (INDEX_KIND=auto: exact up to 20k items, approximate above).
+// Data and the seeded-database cache: bench/recommendData.ts (the first seed of 1M events takes tens of minutes).
+// Options: --sizes 10000,100000 --events N (a prefix of the stream, for quick runs) --requests 1000
+// --write-rate 500 --write-batch 10 (events per recordBehaviors call; 1 = single recordBehavior calls)
+// --cpu-prof DIR (the server's CPU profile of the idle and loaded phases).
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import v8 from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { loadDataset } from '../eval/datasets/index.js';
-import type { EvalItem } from '../eval/datasets/types.js';
 import { mulberry32 } from '../src/domain/recommend/random.js';
-import { ExactIndex, measureRecall, UsearchIndex } from '../src/vectorindex/index.js';
-import { loadConfig } from '../src/config.js';
-import {
-  freshDatabase,
-  startChildServer,
-  startTestServer,
-  type ChildServer,
-  type TestDatabase,
-} from '../test/helpers/server.js';
-import { machine, percentile, progress, round, SHARED_DATA_DIR, writeResult } from './common.js';
+import { startChildServer, type ChildServer } from '../test/helpers/server.js';
+import { machine, percentile, REPO_ROOT, round, writeResult } from './common.js';
+import { seeded } from './recommendData.js';
 
 const { values } = parseArgs({
-  options: { sizes: { type: 'string' }, requests: { type: 'string' }, users: { type: 'string' } },
+  options: {
+    sizes: { type: 'string' },
+    events: { type: 'string' },
+    requests: { type: 'string' },
+    'write-rate': { type: 'string' },
+    'write-batch': { type: 'string' },
+    'cpu-prof': { type: 'string' },
+  },
 });
 const sizes = (values.sizes ?? '10000,100000').split(',').map(Number);
+const largest = Math.max(...sizes, 100_000);
+const eventCount = Number(values.events ?? 1_000_209);
 const requests = Number(values.requests ?? 1000);
-const userCount = Number(values.users ?? 300);
-
-const base: EvalItem[] = [
-  ...loadDataset('amazon-scientific', path.join(SHARED_DATA_DIR, 'amazon-scientific')).items,
-  ...loadDataset('ml-1m', path.join(SHARED_DATA_DIR, 'ml-1m')).items.map((i) => ({ ...i, id: `ml-${i.id}` })),
-];
-const byCategory = new Map<string, EvalItem[]>();
-for (const it of base) byCategory.set(it.category ?? '', [...(byCategory.get(it.category ?? '') ?? []), it]);
-
-function catalogue(size: number) {
-  const rand = mulberry32(size);
-  return Array.from({ length: size }, (_, k) => {
-    const it = base[k % base.length]!;
-    const copy = Math.floor(k / base.length);
-    const peers = byCategory.get(it.category ?? '')!;
-    const other = peers[Math.floor(rand() * peers.length)]!;
-    const extra = copy > 0 ? ` ${(other.description ?? other.title).split(/(?<=\.)\s/)[0]}` : '';
-    return {
-      id: `v${k}`,
-      title: copy > 0 ? `${it.title} (variant ${copy})` : it.title,
-      description: `${it.description ?? ''}${extra}`.trim() || null,
-      category: it.category,
-      tags: it.tags.slice(0, 10),
-      brand: it.brand,
-      price: it.price,
-    };
-  });
-}
+const writeRate = Number(values['write-rate'] ?? 500);
+const writeBatch = Number(values['write-batch'] ?? 10);
 
 type Gql = ChildServer['gql'];
+const QUERY = `query($id: ID!) { user(id: $id) { recommendations(first: 10) { item { id title } score reasons { kind text } } } }`;
 
-async function latency(
-  gql: Gql,
-  users: string[],
-  n: number,
-): Promise<{ p50: number; p99: number; mean: number; n: number }> {
-  const query = `query($id: ID!) { user(id: $id) { recommendations(first: 10) { item { id title } score reasons { kind text } } } }`;
+function summary(times: number[]) {
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    p50: round(percentile(sorted, 50)),
+    p90: round(percentile(sorted, 90)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted[sorted.length - 1]!),
+    mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length),
+    n: sorted.length,
+  };
+}
+
+/** One request at a time over users in a seeded random order (every user has history at full density). */
+async function latency(gql: Gql, users: string[], n: number, seed: number) {
+  const rand = mulberry32(seed);
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
+    const id = users[Math.floor(rand() * users.length)]!;
     const t0 = performance.now();
-    const res = await gql<{ user: { recommendations: unknown[] } }>(query, { id: users[i % users.length] });
+    const res = await gql<{ user: { recommendations: unknown[] } }>(QUERY, { id });
     times.push(performance.now() - t0);
     if (res.errors || res.data!.user.recommendations.length !== 10)
       throw new Error(`bad answer: ${JSON.stringify(res).slice(0, 300)}`);
   }
-  times.sort((a, b) => a - b);
+  return summary(times);
+}
+
+/**
+ * Latency while a paced writer records CLICK events at `writeRate` per second: every tick it sends the events
+ * due by then (batches of `writeBatch`, without waiting for earlier ones unless 8 calls are already in flight),
+ * so the rate holds whatever the reads do, and a slow server shows as a lower achieved rate.
+ */
+async function latencyUnderWrites(gql: Gql, users: string[], itemIds: string[], n: number) {
+  const rand = mulberry32(7);
+  let stop = false;
+  let sent = 0;
+  let written = 0;
+  let inFlight = 0;
+  let serial = 0;
+  const failures: string[] = [];
+  const one = () => ({
+    userId: users[Math.floor(rand() * users.length)]!,
+    itemId: itemIds[Math.floor(rand() * itemIds.length)]!,
+    type: 'CLICK',
+    eventId: `bench-w${process.pid}-${serial++}`,
+  });
+  const send = async (k: number) => {
+    inFlight++;
+    const batch = Array.from({ length: k }, one);
+    const res =
+      writeBatch === 1
+        ? await gql(`mutation($input: BehaviorInput!) { recordBehavior(input: $input) { duplicate } }`, {
+            input: batch[0],
+          })
+        : await gql(`mutation($inputs: [BehaviorInput!]!) { recordBehaviors(inputs: $inputs) { count } }`, {
+            inputs: batch,
+          });
+    inFlight--;
+    if (res.errors) failures.push(JSON.stringify(res.errors).slice(0, 300));
+    else written += k;
+  };
+  const started = performance.now();
+  const writer = (async () => {
+    const pending: Promise<void>[] = [];
+    while (!stop) {
+      const due = Math.floor(((performance.now() - started) / 1000) * writeRate);
+      while (sent + writeBatch <= due && inFlight < 8) {
+        sent += writeBatch;
+        pending.push(send(writeBatch));
+      }
+      await new Promise((r) => setTimeout(r, Math.max(1, (1000 * writeBatch) / writeRate / 2)));
+    }
+    await Promise.all(pending);
+  })();
+  // Let the writer reach its rate before measuring.
+  await new Promise((r) => setTimeout(r, 1000));
+  const t0 = performance.now();
+  const writtenBefore = written;
+  const lat = await latency(gql, users, n, 2);
+  const seconds = (performance.now() - t0) / 1000;
+  const writtenDuring = written - writtenBefore;
+  stop = true;
+  await writer;
+  if (failures.length) throw new Error(`writer failed: ${failures[0]}`);
   return {
-    p50: round(percentile(times, 50)),
-    p99: round(percentile(times, 99)),
-    mean: round(times.reduce((a, b) => a + b, 0) / n),
-    n,
+    ...lat,
+    targetWritesPerSecond: writeRate,
+    achievedWritesPerSecond: round(writtenDuring / seconds, 0),
+    eventsPerWriteCall: writeBatch,
   };
 }
 
-/** Latency while a writer records behaviours as fast as it can (one at a time, like a stream of clicks). */
-async function latencyUnderWrites(gql: Gql, users: string[], itemIds: string[], n: number) {
-  let stop = false;
-  let written = 0;
-  const rand = mulberry32(7);
-  const writer = (async () => {
-    const started = performance.now();
-    while (!stop) {
-      const res = await gql(`mutation($input: BehaviorInput!) { recordBehavior(input: $input) { duplicate } }`, {
-        input: {
-          userId: users[Math.floor(rand() * users.length)],
-          itemId: itemIds[Math.floor(rand() * itemIds.length)]!,
-          type: 'CLICK',
-        },
-      });
-      if (res.errors) throw new Error(JSON.stringify(res.errors));
-      written++;
-    }
-    return written / ((performance.now() - started) / 1000);
-  })();
-  const lat = await latency(gql, users, n);
-  stop = true;
-  return { ...lat, concurrentWritesPerSecond: round(await writer, 0) };
-}
-
-/** The server as deployed: its own process (`src/cli/serve.ts`), so the benchmark's own heap and event loop stay out of the figures. */
-async function measure(db: TestDatabase, indexKind: 'exact' | 'approximate', users: string[], itemIds: string[]) {
+async function measure(dbUrl: string, users: string[], itemIds: string[], size: number) {
+  const profDir = values['cpu-prof'] ? path.resolve(values['cpu-prof'], `items-${size}`) : undefined;
   const t0 = Date.now();
-  const server = await startChildServer({ DATABASE_URL: db.url, INDEX_KIND: indexKind });
+  const server = await startChildServer(
+    { DATABASE_URL: dbUrl, LOG_LEVEL: 'silent' },
+    { execArgv: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [], startTimeoutMs: 600_000 },
+  );
   const startSeconds = round((Date.now() - t0) / 1000, 1);
   try {
-    const gql = server.gql;
-    await latency(gql, users, 200); // warm-up: JIT, and the collection of start-up garbage (loading 100k items allocates a lot)
-    return {
-      idle: await latency(gql, users, requests),
-      underWrites: await latencyUnderWrites(gql, users, itemIds, requests),
-      startSeconds,
-    };
+    await latency(server.gql, users, 200, 1); // warm-up: JIT, and the collection of start-up garbage
+    const load = [os.loadavg()[0]!];
+    const idle = await latency(server.gql, users, requests, 3);
+    load.push(os.loadavg()[0]!);
+    const underWrites = await latencyUnderWrites(server.gql, users, itemIds, requests);
+    load.push(os.loadavg()[0]!);
+    return { idle, underWrites, startSeconds, loadAverage1m: load.map((l) => round(l, 2)) };
   } finally {
     await server.stop();
   }
 }
 
-/**
- * Builds the database for one catalogue size in this process (no HTTP needed for set-up) and measures the
- * approximate index's recall@10 (the server's default settings) against exact search on the users' profile
- * vectors. Returns only ids, so everything loading allocated can be collected before the measurements.
- */
-async function load(size: number) {
-  const items = catalogue(size);
-  const db = freshDatabase('sqlite');
-  const loader = await startTestServer('sqlite', { INDEX_KIND: 'exact' }, db);
-  const t0 = Date.now();
-  for (let i = 0; i < items.length; i += 500) {
-    await loader.services.catalog.upsertItems(items.slice(i, i + 500));
-    progress(`${size} items: upsert`, Math.min(i + 500, items.length), items.length, t0);
+const results: Array<{ items: number }> = [];
+for (const size of [...sizes].sort((a, b) => b - a)) {
+  const { db, users, itemIds, events, seed } = await seeded(size, eventCount, largest);
+  try {
+    const m = await measure(db.url, users, itemIds, size);
+    const row = {
+      items: size,
+      users: users.length,
+      events,
+      indexKind: size > 20_000 ? 'approximate' : 'exact',
+      ...m,
+      seed,
+    };
+    console.error(`\n${JSON.stringify(row)}`);
+    results.push(row);
+  } finally {
+    await db.drop();
   }
-  const rand = mulberry32(size + 1);
-  const users = Array.from({ length: userCount }, (_, u) => `user-${u}`);
-  const itemsByCategory = new Map<string, string[]>();
-  items.forEach((it) =>
-    itemsByCategory.set(it.category ?? '', [...(itemsByCategory.get(it.category ?? '') ?? []), it.id]),
-  );
-  const categories = [...itemsByCategory.keys()].filter((c) => itemsByCategory.get(c)!.length >= 20);
-  const events = users.flatMap((userId) => {
-    const cats = [
-      categories[Math.floor(rand() * categories.length)]!,
-      categories[Math.floor(rand() * categories.length)]!,
-    ];
-    return Array.from({ length: 20 }, (_, j) => {
-      const pool = itemsByCategory.get(cats[j % 3 === 2 ? 1 : 0]!)!;
-      return {
-        userId,
-        itemId: pool[Math.floor(rand() * pool.length)]!,
-        type: j % 5 === 0 ? 'PURCHASE' : 'CLICK',
-        eventId: `${userId}-${j}`,
-      } as const;
-    });
-  });
-  const t1 = Date.now();
-  for (let i = 0; i < events.length; i += 500) {
-    await loader.services.profiles.recordBehaviors(events.slice(i, i + 500));
-    progress(`${size} items: behaviours`, Math.min(i + 500, events.length), events.length, t1);
-  }
-
-  const defaults = loadConfig({ DATABASE_URL: db.url }).recommend;
-  const dim = loader.services.encoder.encoder.dim;
-  const exactIndex = new ExactIndex(dim);
-  const approxIndex = new UsearchIndex(dim, {
-    expansionSearch: defaults.expansionSearch,
-    quantization: defaults.quantization,
-  });
-  const entries: Array<[string, Float32Array]> = [];
-  for (const it of items) {
-    const v = loader.services.model.getItem(it.id)?.vector;
-    if (v) entries.push([it.id, v]);
-  }
-  for (const [id, v] of entries) exactIndex.upsert(id, v);
-  approxIndex.addMany(entries);
-  const views = await loader.services.profiles.currentProfiles(users);
-  const queries = views.flatMap((v) => (v?.state.long ? [v.state.long.vec] : []));
-  const recall = measureRecall(exactIndex, approxIndex, queries, 10);
-  await loader.close();
-  return {
-    db,
-    users,
-    itemIds: items.map((it) => it.id),
-    events: events.length,
-    recall: round(recall, 4),
-    recallQueries: queries.length,
-  };
 }
 
-// The client's own garbage (the loaded catalogue) is collected before measuring, so its GC pauses do not count
-// as server latency. --expose-gc is set at run time because tsx starts node without it.
-v8.setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-
-const results: unknown[] = [];
-for (const size of sizes) {
-  const { db, users, itemIds, events, recall, recallQueries } = await load(size);
-  collectGarbage();
-  const exact = await measure(db, 'exact', users, itemIds);
-  const approximate = await measure(db, 'approximate', users, itemIds);
-  await db.drop();
-  const row = {
-    items: size,
-    users: userCount,
-    events,
-    exact,
-    approximate,
-    approximateRecallAt10: recall,
-    recallQueries,
-  };
-  console.error(`\n${JSON.stringify(row)}`);
-  results.push(row);
+// Rows of catalogue sizes not measured in this run are kept from the last file when it had the same event count
+// (--sizes 10000 then --sizes 100000 fill one file); each row says when it ran.
+const previous = (() => {
+  try {
+    return JSON.parse(readFileSync(path.join(REPO_ROOT, 'bench', 'results', 'recommend.json'), 'utf8')) as {
+      ranAt: string;
+      results: Array<{ items: number; events: number; ranAt?: string }>;
+    };
+  } catch {
+    return null;
+  }
+})();
+for (const old of previous?.results ?? []) {
+  if (old.events === eventCount && !sizes.includes(old.items)) results.push({ ranAt: previous!.ranAt, ...old });
 }
+results.sort((a, b) => a.items - b.items);
 
 const file = writeResult('recommend', {
   benchmark: 'bench:recommend',
   query:
-    'user(id) { recommendations(first: 10) { item { id title } score reasons { kind text } } } over HTTP, one request at a time',
+    'user(id) { recommendations(first: 10) { item { id title } score reasons { kind text } } } over HTTP, one request at a time, users drawn at random',
   catalogue:
     'real item texts of Amazon Scientific and MovieLens-1M (with plots); item k = base item k mod N, variant number in the title, and from the second copy on the first sentence of another item of the same category appended (near, not identical, neighbours)',
-  users: 'each user has 20 behaviours (CLICK, every fifth PURCHASE) in one or two categories',
+  events:
+    "MovieLens-1M ratings as RATE events on each film's first catalogue copy, users interleaved round by round (each user's k-th rating in round k); the 10k and 100k catalogues hold the same log",
+  seeding:
+    "through the product write path (see each row's seed.writtenBy), cached under bench/.cache/ and copied per run",
   encoder: 'lexical (default, dim 512)',
   database: 'SQLite (embedded default)',
   server:
-    'its own process (src/cli/serve.ts, as npm start), one per index kind, default settings apart from INDEX_KIND; the benchmark process is the client',
-  index:
-    'approximate: usearch HNSW, default INDEX_EXPANSION_SEARCH and INDEX_QUANTIZATION; recall measured with the same settings',
-  warmUp:
-    '200 requests before each measurement (JIT, and the collection of start-up garbage: loading 100k items allocates a lot)',
-  underWrites:
-    'a second client records CLICK events one after another, as fast as the server takes them, during the measurement',
-  target: 'p99 < 25 ms at 100k items with recall@10 >= 0.95',
+    'its own process (src/cli/serve.ts, as npm start), default settings (INDEX_KIND=auto: exact up to 20k items, approximate above); the benchmark process is the client and the writer',
+  warmUp: '200 requests before the measurement (JIT, start-up garbage)',
+  underWrites: `a paced writer records CLICK events at --write-rate per second in recordBehaviors calls of --write-batch (up to 8 in flight) during the measurement; achievedWritesPerSecond is what the server took`,
+  goals: { idleP99MsAt100k: 15, underWritesP99MsAt100k: 30, writeRate: 500 },
   machine: machine(),
   ranAt: new Date().toISOString(),
   results,

@@ -30,6 +30,11 @@ export interface AppConfig {
   redisUrl: string | null;
   /** How often (ms) each process polls the shared logs when Redis does not wake it (LOG_POLL_MS; 0: never). */
   logPollMs: number;
+  /**
+   * Bearer token that /metrics requires (METRICS_TOKEN). Unset: /metrics is open outside production and answers
+   * 403 in production (NODE_ENV=production), so a production server never exposes it unauthenticated.
+   */
+  metricsToken: string | null;
   /** Authentication, per-operation limits and rate limits (src/auth/config.ts). */
   security: SecurityConfig;
   encoder: LoadEncoderOptions & {
@@ -106,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
     redisUrl: env.REDIS_URL || null,
     logPollMs: num(env, 'LOG_POLL_MS', 1000),
+    metricsToken: env.METRICS_TOKEN || null,
     security: securityConfigFromEnv(env, (s) => createHash('sha256').update(s).digest('hex')),
     encoder: {
       // ENCODER_MODEL_DIR, ENCODER_DEVICE, ENCODER_THREADS, ENCODER_POOLING, ENCODER_MAX_LENGTH

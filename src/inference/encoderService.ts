@@ -14,6 +14,8 @@ export interface EncoderServiceOptions {
   maxWaitMs?: number;
   /** LRU entries (default 10000); 0 disables the cache. */
   cacheSize?: number;
+  /** Called with the number of texts of each encodeBatch call (the metrics' batch size histogram). */
+  onBatch?: (texts: number) => void;
 }
 
 export interface EncoderServiceStats {
@@ -44,6 +46,7 @@ export class EncoderService {
     const inflight = new Map<Key, Promise<Float32Array>>();
     this.inflight = inflight;
     this.maxBatchSize = maxBatchSize;
+    this.onBatch = opts.onBatch ?? null;
     this.loader = new DataLoader<Key, Float32Array, Key>((keys) => this.runBatch(keys), {
       maxBatchSize,
       cacheMap: inflight,
@@ -64,6 +67,7 @@ export class EncoderService {
 
   private readonly inflight: Map<Key, Promise<Float32Array>>;
   private readonly maxBatchSize: number;
+  private readonly onBatch: ((texts: number) => void) | null;
   /** The batch new keys currently join: its size and a function that dispatches it now. */
   private openBatch: { fire: () => void; size: number } | null = null;
 
@@ -81,6 +85,7 @@ export class EncoderService {
       const texts = idx.map((i) => keys[i]!.slice(keys[i]!.indexOf('\u0000') + 1));
       this.counters.batches++;
       this.counters.texts += texts.length;
+      this.onBatch?.(texts.length);
       try {
         const vecs = await this.encoder.encodeBatch(texts, role);
         if (vecs.length !== texts.length)

@@ -23,6 +23,7 @@ import { createServices, type Services } from '../services/index.js';
 import type { AppConfig } from '../config.js';
 import { mountAdmin } from './admin.js';
 import { mountGraphiQL } from './graphiql.js';
+import { metricsAccess } from './metricsAccess.js';
 import { httpGate, wsGate, type Gate, type WsExtra } from './security.js';
 
 export interface RunningServer {
@@ -168,7 +169,7 @@ export async function startServer(config: AppConfig, log: (m: string) => void = 
     const auth = { mode: security.auth.mode, reason: security.auth.reason, rateLimits: gate.rateLimiter.backend };
     res.status(report.ready ? 200 : 503).json({ status: report.ready ? 'ready' : 'not ready', ...report, auth });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsAccess(config.metricsToken, security.production), async (_req, res) => {
     const { registry } = services.metrics;
     res.set('content-type', registry.contentType).send(await registry.metrics());
   });

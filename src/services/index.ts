@@ -109,7 +109,12 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
   }
   const description = loaded.describe();
   log(`encoder: ${description.summary}`);
-  const encoder = new EncoderService(loaded, config.encoder);
+  const metrics = createMetrics();
+  metrics.database(target.provider, store.stats);
+  const encoder = new EncoderService(loaded, {
+    ...config.encoder,
+    onBatch: (texts) => metrics.encoderBatchTexts.observe(texts),
+  });
   const profileConfig = profileConfigFrom(config);
   // The newest configuration chosen by `npm run model:tune` on this deployment's log (RECOMMEND_USE_TUNED=off ignores it).
   const tuned = config.recommend.useTuned ? await store.latestTunedConfiguration() : null;
@@ -155,7 +160,6 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
   log(
     `opinion from text: ${opinion.method}${config.opinion.aspectsFile ? `, aspects from ${config.opinion.aspectsFile}` : ''}`,
   );
-  const metrics = createMetrics();
   // The follower is created below; the write path reaches it through this indirection.
   let followerRef: LogFollower | null = null;
   const profiles = new ProfileService({

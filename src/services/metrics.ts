@@ -1,6 +1,8 @@
 // Prometheus metrics of one server process (/metrics, prom-client): GraphQL latency per operation, events
-// ingested, how far the recommender is behind the shared log, write batch sizes, the process's own runtime.
+// ingested, how far the recommender is behind the shared log, write batch sizes, encoder batch sizes, the
+// database's transactions (and PostgreSQL's connection pool), the process's own runtime.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { StoreStats } from '../store/types.js';
 import type { LogFollower } from './logFollower.js';
 
 export interface Metrics {
@@ -8,8 +10,12 @@ export interface Metrics {
   operationSeconds: Histogram<'operation' | 'type' | 'outcome'>;
   eventsIngested: Counter<'path'>;
   writeBatchEvents: Histogram;
+  /** Texts per encoder batch (EncoderService's onBatch). */
+  encoderBatchTexts: Histogram;
   /** Registers the log lag gauge once the follower exists. */
   follow(follower: LogFollower): void;
+  /** Registers the database metrics (transactions; pool counts on PostgreSQL) for the store's stats. */
+  database(provider: string, stats: StoreStats): void;
 }
 
 export function createMetrics(): Metrics {
@@ -34,11 +40,18 @@ export function createMetrics(): Metrics {
     buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
     registers: [registry],
   });
+  const encoderBatchTexts = new Histogram({
+    name: 'tastegraph_encoder_batch_texts',
+    help: 'Texts per encoder batch (the batcher every encode request goes through)',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    registers: [registry],
+  });
   return {
     registry,
     operationSeconds,
     eventsIngested,
     writeBatchEvents,
+    encoderBatchTexts,
     follow(follower) {
       new Gauge({
         name: 'tastegraph_log_lag',
@@ -50,6 +63,39 @@ export function createMetrics(): Metrics {
           if (!p) return;
           this.set({ log: 'behaviors' }, p.behaviors.lag);
           this.set({ log: 'catalog' }, p.catalog.lag);
+        },
+      });
+    },
+    database(provider, stats) {
+      const transactionSeconds = new Histogram({
+        name: 'tastegraph_db_transaction_seconds',
+        help: 'Duration of write transactions (begin to commit or rollback), including waiting for the connection',
+        labelNames: ['provider', 'outcome'] as const,
+        buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+        registers: [registry],
+      });
+      stats.onTransaction = (seconds, outcome) => transactionSeconds.observe({ provider, outcome }, seconds);
+      new Gauge({
+        name: 'tastegraph_db_transactions_in_flight',
+        help: 'Write transactions begun and not yet ended (SQLite runs one at a time; the rest wait for the lock)',
+        labelNames: ['provider'] as const,
+        registers: [registry],
+        collect() {
+          this.set({ provider }, stats.transactionsInFlight);
+        },
+      });
+      if (!stats.pool()) return;
+      new Gauge({
+        name: 'tastegraph_db_pool_connections',
+        help: 'PostgreSQL connection pool: open connections (total), idle ones, and requests waiting for one',
+        labelNames: ['state'] as const,
+        registers: [registry],
+        collect() {
+          const p = stats.pool();
+          if (!p) return;
+          this.set({ state: 'total' }, p.total);
+          this.set({ state: 'idle' }, p.idle);
+          this.set({ state: 'waiting' }, p.waiting);
         },
       });
     },

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient as SqliteClient, type Prisma } from '../generated/sqlite/client.js';
 import { PrismaClient as PgClient } from '../generated/postgresql/client.js';
 import type { DatabaseTarget } from './databaseUrl.js';
@@ -34,14 +35,36 @@ export { bytesToVector, vectorToBytes } from './rows.js';
 const CATALOG_LOCK_KEY = 7_411_000_000_002n;
 
 export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
-  const stats: StoreStats = { queries: 0 };
   let base: Client;
+  // Our own pool (not one the adapter makes) so its counts can be read for /metrics; closed in close().
+  let pool: pg.Pool | null = null;
   if (target.provider === 'sqlite') {
     mkdirSync(path.dirname(target.location), { recursive: true });
     base = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: `file:${target.location}`, timeout: 10_000 }) });
   } else {
-    const adapter = new PrismaPg({ connectionString: target.location, max: 10 }, { schema: target.schema });
+    pool = new pg.Pool({ connectionString: target.location, max: 10 });
+    const adapter = new PrismaPg(pool, { schema: target.schema });
     base = new PgClient({ adapter }) as unknown as Client;
+  }
+  const stats: StoreStats = {
+    queries: 0,
+    transactionsInFlight: 0,
+    onTransaction: null,
+    pool: () => (pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null),
+  };
+  /** Counts and times a transaction for the metrics (in flight, duration, outcome). */
+  async function timed<T>(run: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    stats.transactionsInFlight++;
+    let outcome: 'commit' | 'rollback' = 'rollback';
+    try {
+      const result = await run();
+      outcome = 'commit';
+      return result;
+    } finally {
+      stats.transactionsInFlight--;
+      stats.onTransaction?.((performance.now() - started) / 1000, outcome);
+    }
   }
   // Count every Prisma operation: the DataLoader tests assert on it.
   const prisma = base.$extends({
@@ -70,9 +93,10 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     },
     async close() {
       await base.$disconnect();
+      await pool?.end();
     },
     async transaction(fn) {
-      return prisma.$transaction((tx) => fn(txOps(tx, target)), { maxWait: 10_000, timeout: 30_000 });
+      return timed(() => prisma.$transaction((tx) => fn(txOps(tx, target)), { maxWait: 10_000, timeout: 30_000 }));
     },
 
     async upsertUser({ id, attributes, onboardingText }) {
@@ -106,25 +130,27 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     },
 
     async upsertItems(items) {
-      await prisma.$transaction([
-        ...catalogLock(),
-        ...items.map((it) => {
-          const data = {
-            title: it.title,
-            description: it.description,
-            category: it.category,
-            tags: JSON.stringify(it.tags),
-            brand: it.brand,
-            price: it.price,
-            attributes: Object.keys(it.attributes).length ? JSON.stringify(it.attributes) : null,
-            embedding: it.embedding ? vectorToBytes(it.embedding) : null,
-            encoderId: it.encoderId,
-          };
-          return prisma.item.upsert({ where: { id: it.id }, create: { id: it.id, ...data }, update: data });
-        }),
-        // The change log every replica's catalogue follows.
-        prisma.catalogChange.createMany({ data: items.map((it) => ({ itemId: it.id })) }),
-      ]);
+      await timed(() =>
+        prisma.$transaction([
+          ...catalogLock(),
+          ...items.map((it) => {
+            const data = {
+              title: it.title,
+              description: it.description,
+              category: it.category,
+              tags: JSON.stringify(it.tags),
+              brand: it.brand,
+              price: it.price,
+              attributes: Object.keys(it.attributes).length ? JSON.stringify(it.attributes) : null,
+              embedding: it.embedding ? vectorToBytes(it.embedding) : null,
+              encoderId: it.encoderId,
+            };
+            return prisma.item.upsert({ where: { id: it.id }, create: { id: it.id, ...data }, update: data });
+          }),
+          // The change log every replica's catalogue follows.
+          prisma.catalogChange.createMany({ data: items.map((it) => ({ itemId: it.id })) }),
+        ]),
+      );
     },
     async deleteItems(ids) {
       return prisma.$transaction(async (tx) => {

@@ -152,6 +152,12 @@ export interface StoreTx {
 export interface StoreStats {
   /** Prisma operations issued (DataLoader tests count these). */
   queries: number;
+  /** Transactions begun through Store.transaction or upsertItems and not yet committed or rolled back. */
+  transactionsInFlight: number;
+  /** Called as each such transaction ends with its duration (metrics); null when nobody listens. */
+  onTransaction: ((seconds: number, outcome: 'commit' | 'rollback') => void) | null;
+  /** The PostgreSQL connection pool's counts; null on SQLite (one connection, no pool). */
+  pool(): { total: number; idle: number; waiting: number } | null;
 }
 
 /** A configuration chosen by `npm run model:tune`; `version` increases with every run. */
