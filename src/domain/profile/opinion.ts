@@ -88,11 +88,7 @@ export function addAspects(o: OpinionState, op: TextOpinion, config: ProfileConf
  * that a neutral one did not move the profile, cost accuracy: eval/results/amazon-all-beauty.md.) The recommender
  * reads the stored polarity with the same threshold (likingEvidence, domain/behavior.ts).
  */
-export function opinionPull(
-  w: number,
-  op: TextOpinion | null | undefined,
-  config: ProfileConfig,
-): number {
+export function opinionPull(w: number, op: TextOpinion | null | undefined, config: ProfileConfig): number {
   const c = config.opinion;
   if (!c.enabled || !op || !Number.isFinite(op.polarity)) return w;
   const p = Math.max(-1, Math.min(1, op.polarity));
