@@ -23,6 +23,7 @@ import {
   TastegraphMethod,
   type TastegraphSettings,
 } from './tastegraph.js';
+import { hasTexts, readTexts, textVariants } from './texts.js';
 import { itemVectors, type ItemVectors } from './vectors.js';
 
 const HALF_LIVES = [0.25, 1, 4, 30, 365];
@@ -139,6 +140,15 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
   const vec: ItemVectors = await itemVectors(opts.encoder, ds);
   lap('encodeSeconds', t0);
   log(`encoder ${vec.encoderId} (dim ${vec.dim})${vec.fromCache ? ' from cache' : ''}`);
+  // Review texts (datasets that have them): encoded and read for opinion once, for the "+ review text" rows.
+  const texts = hasTexts(ds) ? await readTexts(ds, vec.encoder) : null;
+  if (texts) {
+    lap('textSeconds', t0);
+    ds.notes.push(
+      `${texts.count} distinct review texts encoded with ${vec.encoderId}; opinion method ${texts.method}; ` +
+        `${(100 * texts.pannedShare).toFixed(1)}% read as panned (polarity <= -0.3).`,
+    );
+  }
 
   if (opts.graphql) {
     // GraphQL mode: only the comparison (the full evaluation runs in-process without it).
@@ -265,7 +275,7 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
   lap('baselinesSeconds', t0);
 
   // ---------------------------------------------------------------- tuning on validation targets
-  const ctx = new TastegraphContext(ds, vec.rows, vec.dim, [...new Set([...plan.users])]);
+  const ctx = new TastegraphContext(ds, vec.rows, vec.dim, [...new Set([...plan.users])], 8, texts);
   const tuneCtx = tunePlan === plan ? ctx : new TastegraphContext(ds, vec.rows, vec.dim, tunePlan.users);
   const steps: TuningStep[] = [];
   let best: TastegraphSettings = DEFAULT_SETTINGS;
@@ -516,6 +526,18 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
   }
   testResults.push(...ablRows);
   lap('ablationSeconds', t0);
+
+  // ---------------------------------------------------------------- review text: with / without opinion
+  if (texts) {
+    t0 = performance.now();
+    const bases = [{ name: 'Tastegraph (product defaults)', settings: DEFAULT_SETTINGS }];
+    if (opts.tune) bases.push({ name: 'Tastegraph (tuned)', settings: chosen });
+    for (const v of textVariants(bases))
+      testResults.push(
+        await run(new TastegraphMethod(v.name, 'experiment', v.description, v.settings, ctx), 'test', plan),
+      );
+    lap('textRowsSeconds', t0);
+  }
 
   const graphql: Record<string, unknown> | undefined = undefined;
 

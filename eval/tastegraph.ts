@@ -23,6 +23,7 @@ import {
   type BehaviorType,
   type ItemFeatures,
   type ProfileSignals,
+  type TextOpinion,
 } from '../src/domain/types.js';
 import type { LoadedDataset } from './datasets/types.js';
 import { easeMatrix, easeScorer } from './ease.js';
@@ -44,6 +45,17 @@ export interface TastegraphSettings {
   explore: number;
   /** Experiment: plug an EASE item-item model (eval/ease.ts) into the product's `ease` source. */
   easeLambda?: number;
+  /**
+   * Feed the users' review texts as recordBehavior does: the profile gets each text's vector and opinion, the shared
+   * model each event's stored polarity (needs TastegraphContext.texts). Default off: the rows without text.
+   */
+  text?: boolean;
+}
+
+/** The run's encoder applied to the dataset's review texts, as the server's TextContexts would (eval/texts.ts). */
+export interface EvalTexts {
+  vector(text: string): Float32Array | null;
+  opinion(text: string): TextOpinion | null;
 }
 
 export const DEFAULT_SETTINGS: TastegraphSettings = {
@@ -81,6 +93,7 @@ export function mergeSettings(base: TastegraphSettings, over: Partial<Tastegraph
     sourcesOff: over.sourcesOff ?? base.sourcesOff,
     explore: over.explore ?? base.explore,
     ...((over.easeLambda ?? base.easeLambda) !== undefined ? { easeLambda: over.easeLambda ?? base.easeLambda } : {}),
+    ...((over.text ?? base.text) !== undefined ? { text: over.text ?? base.text } : {}),
   };
 }
 
@@ -110,6 +123,8 @@ export class TastegraphContext {
     readonly users: number[],
     /** Profile folds kept in memory (each holds two ProfileSignals per user). */
     readonly profileCacheSize = 8,
+    /** Review texts read through the run's encoder (settings with `text` need them). */
+    readonly texts: EvalTexts | null = null,
   ) {
     this.features = ds.items.map((it) => ({
       id: it.id,
@@ -138,10 +153,13 @@ export class TastegraphContext {
     return { type, value: Number.isNaN(r) ? null : r };
   }
 
-  event(u: number, k: number, mode: EventMode, timeShift = 0): BehaviorEvent {
+  event(u: number, k: number, mode: EventMode, timeShift = 0, withOpinion = false): BehaviorEvent {
     const user = this.ds.users[u]!;
     const { type, value } = this.eventType(u, k, mode);
+    const text = user.texts?.[k] ?? null;
     return {
+      // The polarity the write path stores on the log row (TextContexts.withOpinion).
+      ...(withOpinion && text ? { opinion: this.textsFor().opinion(text)?.polarity ?? null } : {}),
       seq: u * 100_000 + k,
       eventId: `${user.id}:${k}`,
       userId: user.id,
@@ -151,6 +169,11 @@ export class TastegraphContext {
       text: user.texts?.[k] ?? null,
       occurredAt: user.times[k]! + timeShift,
     };
+  }
+
+  private textsFor(): EvalTexts {
+    if (!this.texts) throw new Error('settings with text need the review texts encoded (TastegraphContext.texts)');
+    return this.texts;
   }
 
   profileConfig(s: TastegraphSettings): ProfileConfig {
@@ -163,7 +186,7 @@ export class TastegraphContext {
    * and n-1 (test target) are checked by the leak guards before anything is applied.
    */
   profiles(s: TastegraphSettings): Map<number, { val: ProfileSignals; test: ProfileSignals }> {
-    const key = JSON.stringify([s.eventMode, s.profile]);
+    const key = JSON.stringify([s.eventMode, s.profile, !!s.text]);
     const hit = this.profileCache.get(key);
     if (hit) return hit;
     const t0 = performance.now();
@@ -182,10 +205,14 @@ export class TastegraphContext {
         gTest.profile(u, k);
         const ev = this.event(u, k, s.eventMode);
         const it = user.items[k]!;
+        const text = s.text ? ev.text : null;
+        const textCtx = text
+          ? { textVector: this.textsFor().vector(text), textOpinion: this.textsFor().opinion(text) }
+          : { textVector: null };
         state = applyBehavior(
           state,
           ev,
-          { item: this.features[it]!, itemVector: this.vectors[it]!, textVector: null },
+          { item: this.features[it]!, itemVector: this.vectors[it]!, ...textCtx },
           cfg,
         ).state;
         this.stats.eventsApplied++;
@@ -218,6 +245,7 @@ export class TastegraphContext {
     const observeKey = JSON.stringify([
       p.phase,
       s.eventMode,
+      !!s.text,
       Object.fromEntries(
         Object.entries(full).filter(([k]) => !(RECOMMEND_TIME_GROUPS as readonly string[]).includes(k)),
       ),
@@ -232,7 +260,8 @@ export class TastegraphContext {
       });
       model.upsertItems(this.features.map((f, i) => ({ ...f, vector: this.vectors[i]! })));
       const guard = new LeakGuard(this.ds, p.phase);
-      for (const e of trainingEvents({ ...p, guard })) model.observe(this.event(e.user, e.pos, s.eventMode));
+      for (const e of trainingEvents({ ...p, guard }))
+        model.observe(this.event(e.user, e.pos, s.eventMode, 0, !!s.text));
       this.leak.modelEvents += guard.modelEvents;
       if (this.modelCache.size >= 2) this.modelCache.delete(this.modelCache.keys().next().value as string);
       this.modelCache.set(observeKey, model);

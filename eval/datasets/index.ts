@@ -1,10 +1,11 @@
+import { loadAmazonBeauty } from './amazonBeauty.js';
 import { loadAmazonScientific } from './amazonScientific.js';
 import { loadGeneric } from './generic.js';
 import { loadMl100k } from './ml100k.js';
 import { loadMl1m } from './ml1m.js';
 import type { LoadedDataset } from './types.js';
 
-export const DATASETS = ['ml-100k', 'ml-1m', 'amazon-scientific', 'generic'] as const;
+export const DATASETS = ['ml-100k', 'ml-1m', 'amazon-scientific', 'generic', 'amazon-all-beauty'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
 export interface LoadOptions {
@@ -21,7 +22,7 @@ export interface LoadOptions {
 
 export function loadDataset(dataset: string, dir: string, opts: LoadOptions = {}): LoadedDataset {
   const ds = loadRaw(dataset, dir, opts);
-  if (opts.itemText === 'minimal' && dataset !== 'generic') {
+  if (opts.itemText === 'minimal' && dataset !== 'generic' && dataset !== 'amazon-all-beauty') {
     ds.items.forEach((it, i) => (it.description = ds.minimalDescriptions?.[i] ?? null));
     ds.notes.push(
       dataset === 'amazon-scientific'
@@ -45,6 +46,8 @@ function loadRaw(dataset: string, dir: string, opts: LoadOptions): LoadedDataset
       return loadAmazonScientific(dir);
     case 'generic':
       return loadGeneric(dir, opts.name ?? 'generic');
+    case 'amazon-all-beauty':
+      return loadAmazonBeauty(dir);
     default:
       throw new Error(`unknown dataset "${dataset}" (one of ${DATASETS.join(', ')})`);
   }

@@ -70,8 +70,36 @@ export interface RatingEvidence {
   neutralShare: number;
 }
 
-/** Signed liking evidence of an event in [-1, 1] (positive = liking); RATE: clamp((v - neutral) / (max - neutral)). */
+/**
+ * How the polarity of an event's text (BehaviorEvent.opinion, stored on the log row at write time) changes its liking
+ * evidence: a text at or under `panThreshold` turns liking into rejection as a low rating does, -min(1, |polarity| /
+ * fullAt) (at the defaults a review reading -0.5 or lower counts as a one-star rating); any other text leaves the
+ * type's evidence as it is. The defaults are the profile's (profile/config.ts `opinion`): both sides read a text alike.
+ */
+export interface OpinionEvidence {
+  enabled: boolean;
+  panThreshold: number;
+  fullAt: number;
+}
+
+/**
+ * Signed liking evidence of an event in [-1, 1] (positive = liking); RATE: clamp((v - neutral) / (max - neutral)); a
+ * panned text (see OpinionEvidence) turns positive evidence negative.
+ */
 export function likingEvidence(
+  event: { type: BehaviorType; value: number | null; opinion?: number | null },
+  weights: Partial<BehaviorWeights>,
+  rating: RatingEvidence,
+  opinion?: OpinionEvidence,
+): number {
+  const w = typeEvidence(event, weights, rating);
+  const p = event.opinion;
+  if (!opinion?.enabled || p === null || p === undefined || !Number.isFinite(p) || w <= 0) return w;
+  if (p > opinion.panThreshold) return w;
+  return -Math.min(1, Math.abs(p) / opinion.fullAt);
+}
+
+function typeEvidence(
   event: { type: BehaviorType; value: number | null },
   weights: Partial<BehaviorWeights>,
   rating: RatingEvidence,

@@ -20,6 +20,12 @@ export interface BehaviorEvent {
   type: BehaviorType;
   value: number | null;
   text: string | null;
+  /**
+   * Polarity in [-1, 1] of the event's text (TextOpinion.polarity), read once when the event is written and stored on
+   * its log row, so every follower of the log (replicas, rebuilds) reads the same liking evidence without reading the
+   * text again. Absent or null: no text, or logged before opinions were stored.
+   */
+  opinion?: number | null;
   occurredAt: number;
 }
 

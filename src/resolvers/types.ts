@@ -48,6 +48,12 @@ export class Behavior {
   @Field(() => BehaviorType) type!: DomainBehaviorType;
   @Field(() => Float, { nullable: true }) value!: number | null;
   @Field(() => String, { nullable: true }) text!: string | null;
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Polarity of the text in [-1, 1], read when the event was written; a panned text counts against the item in recommendations as a low rating does. Null: no text.',
+  })
+  opinion!: number | null;
   @Field(() => GraphQLDateTime) occurredAt!: Date;
   @Field(() => GraphQLDateTime) receivedAt!: Date;
 }

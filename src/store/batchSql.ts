@@ -61,13 +61,22 @@ export function batchSql(db: Db, target: DatabaseTarget) {
       if (!events.length) return [];
       await this.lockLog();
       const receivedAt = new Date();
-      const data = events.map((e) => [e.eventId, e.userId, e.itemId, e.type, e.value, e.text, time(e.occurredAt)]);
-      const values = cols('text', 'text', 'text', 'text', 'float', 'text', 'time');
+      const data = events.map((e) => [
+        e.eventId,
+        e.userId,
+        e.itemId,
+        e.type,
+        e.value,
+        e.text,
+        e.opinion ?? null,
+        time(e.occurredAt),
+      ]);
+      const values = cols('text', 'text', 'text', 'text', 'float', 'text', 'float', 'time');
       type Returned = { id: number; userId: string; eventId: string };
       // "WHERE true": SQLite needs it to parse INSERT ... SELECT ... ON CONFLICT.
       const returned = await db.$queryRaw<
         Returned[]
-      >`INSERT INTO ${table('Behavior')} ("eventId", "userId", "itemId", "type", "value", "text", "occurredAt", "receivedAt") SELECT ${values}, ${pg ? Prisma.sql`${time(receivedAt)}::timestamp(3)` : time(receivedAt)} FROM ${rows}(${json(data)}) AS x WHERE true ON CONFLICT ("userId", "eventId") DO NOTHING RETURNING "id", "userId", "eventId"`;
+      >`INSERT INTO ${table('Behavior')} ("eventId", "userId", "itemId", "type", "value", "text", "opinion", "occurredAt", "receivedAt") SELECT ${values}, ${pg ? Prisma.sql`${time(receivedAt)}::timestamp(3)` : time(receivedAt)} FROM ${rows}(${json(data)}) AS x WHERE true ON CONFLICT ("userId", "eventId") DO NOTHING RETURNING "id", "userId", "eventId"`;
       const byKey = new Map(returned.map((r) => [`${r.userId}\u0000${r.eventId}`, Number(r.id)]));
       const out: BehaviorRow[] = [];
       const seen = new Set<string>();
@@ -77,7 +86,7 @@ export function batchSql(db: Db, target: DatabaseTarget) {
         // Already in the log, or twice in these rows (the caller's throw rolls the transaction back).
         if (seq === undefined || seen.has(key)) throw new DuplicateEventError(e.userId, [e.eventId]);
         seen.add(key);
-        out.push({ ...e, seq, receivedAt: receivedAt.getTime() });
+        out.push({ ...e, opinion: e.opinion ?? null, seq, receivedAt: receivedAt.getTime() });
       }
       return out;
     },

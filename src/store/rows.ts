@@ -64,6 +64,7 @@ export const toBehavior = (b: BehaviorModel): BehaviorRow => ({
   type: b.type as BehaviorType,
   value: b.value,
   text: b.text,
+  opinion: b.opinion,
   occurredAt: b.occurredAt.getTime(),
   receivedAt: b.receivedAt.getTime(),
 });

@@ -1,7 +1,7 @@
-// Two server processes on one PostgreSQL database and one Redis: events and item upserts/deletes sent to both;
-// once quiet, both recommenders equal a model rebuilt from the log (a third process started afterwards replays
-// it at start), compared through similarItems, recommendations and the model's memory statistics. An erasure
-// through one replica reaches the other: both then equal a model rebuilt from the remaining log.
+// Two server processes on one PostgreSQL database and one Redis: events (reviews with opinions among them) and item
+// upserts/deletes sent to both; once quiet, both recommenders equal a model rebuilt from the log (a third process
+// started afterwards replays it at start), compared through similarItems, recommendations and the model's memory
+// statistics. An erasure through one replica reaches the other: both then equal a model rebuilt from the remaining log.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   freshDatabase,
@@ -108,7 +108,9 @@ describe.skipIf(!ready)('two replicas on PostgreSQL + Redis follow the shared lo
       userId: `u${u}`,
       eventId: `e${u}-${k}`,
       itemId: `it${(u * 7 + k * 5) % 24}`,
-      type: k % 3 ? 'CLICK' : 'PURCHASE',
+      type: k === 4 ? 'REVIEW' : k % 3 ? 'CLICK' : 'PURCHASE',
+      // Reviews, half of them panned: their opinion (stored on the log row) makes them rejections for every follower.
+      ...(k === 4 ? { text: u % 2 ? 'Terrible, it broke. A waste of money.' : 'Love it, works great!' } : {}),
       occurredAt: new Date(Date.UTC(2026, 0, 1, k, u)).toISOString(),
     });
     // Batches to both replicas at once, then single events (group commits) to both at once.

@@ -1,6 +1,7 @@
 // The admin console end to end in headless Chromium (Debian's package, driven by playwright-core): sign in with the
 // API key, watch the live feed, open a user page that updates itself on a new behaviour, travel back with asOf,
-// and see a reason under every recommendation. Skipped with a warning when Chromium is missing, except in CI.
+// see a reason under every recommendation, and the value, social and opinion dimensions of a profile. Skipped with a
+// warning when Chromium is missing, except in CI.
 // UPDATE_SCREENSHOTS=1 also writes docs/console-feed.png, docs/console-user.png and docs/console-user-timeline.png (1280x800).
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -233,6 +234,49 @@ describe.skipIf(!haveChromium)('admin console in Chromium', () => {
     await page.getByRole('list', { name: /Items similar to Blade Runner/ }).waitFor();
     await page.getByRole('link', { name: 'Model' }).click();
     await expect(page.getByTestId('items-stored').textContent()).resolves.toBe(String(ITEMS.length));
+  });
+
+  it('shows the value, social and opinion dimensions on the user page, and a FOLLOWING reason in its own colour', async () => {
+    // bg1 shares their activity; dana follows them, buys twice (a price level) and pans an item's smell and price.
+    await api(
+      `mutation { upsertUser(input: { id: "bg1", attributes: { shareActivity: true, displayName: "Bea" } }) { id } }`,
+    );
+    await api(
+      `mutation { recordRelation(input: { eventId: "d-f1", userId: "dana", otherUserId: "bg1", type: FOLLOW }) { duplicate } }`,
+    );
+    for (const [j, itemId] of ['sf3', 'sf4'].entries())
+      await record({ userId: 'dana', itemId, type: 'PURCHASE', eventId: `d${j}` });
+    await record({
+      userId: 'dana',
+      itemId: 'doc2',
+      type: 'REVIEW',
+      eventId: 'd-r',
+      text: 'Awful. The sound is terrible and it is way too expensive. Do not buy.',
+    });
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('link', { name: 'dana', exact: true }).click();
+    await page.getByRole('heading', { name: /dana/ }).first().waitFor();
+    const value = page.getByTestId('value-facets');
+    await value.getByText('Price level').waitFor();
+    await expect(page.getByTestId('social-following').textContent()).resolves.toBe('1');
+    const aspects = page.getByTestId('aspect-facets');
+    await aspects.getByText('dislikes').first().waitFor();
+    await expect(aspects.getByText('price').count()).resolves.toBeGreaterThan(0);
+    // Dimension kinds are not repeated among the taste facets.
+    await expect(page.locator('#profile details summary', { hasText: /^aspect/ }).count()).resolves.toBe(0);
+    const following = page.locator('.badge.reason-following').first();
+    await following.waitFor();
+    await expect(following.textContent()).resolves.toBe('following');
+    // Browser-side code: the server tsconfig has no DOM types, so getComputedStyle is reached through globalThis.
+    type Styles = { getComputedStyle(e: unknown): { backgroundColor: string } };
+    const colour = (l: typeof following) =>
+      l.evaluate((e) => (globalThis as unknown as Styles).getComputedStyle(e).backgroundColor);
+    const other = page.locator('[data-testid="reason"] .badge:not(.reason-following)').first();
+    expect(await other.count()).toBeGreaterThan(0);
+    expect(await colour(following)).not.toBe(await colour(other));
+    await expect(
+      page.getByTestId('recommendation').filter({ hasText: 'Bea, whom you follow' }).count(),
+    ).resolves.toBeGreaterThan(0);
   });
 
   it('is readable at phone width: nothing wider than the screen', async () => {

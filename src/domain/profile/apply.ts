@@ -190,7 +190,7 @@ export function applyBehavior(
   // 2. The event's weight and vector.
   // The text's opinion sets a review's sign and turns any panned event into a push, away from the item itself.
   const type = event.type;
-  const w = opinionPull(profilePull(s, event, config), type, ctx.textOpinion, config);
+  const w = opinionPull(profilePull(s, event, config), ctx.textOpinion, config);
   const pushedByText = w < 0 && !!ctx.textOpinion && type !== 'SKIP' && type !== 'DISLIKE';
   let x: Float32Array | null =
     type === 'REVIEW'

@@ -89,9 +89,9 @@ export interface ProfileConfig {
   /** Number of changed facets reported per change. */
   changedFacetsLimit: number;
   /**
-   * Opinion read from the event's text (EventContext.textOpinion): a REVIEW pulls with weights.REVIEW times the sign of
-   * its polarity (full at |polarity| >= fullAt); any event whose text is at or under panThreshold pushes instead of
-   * pulling. Aspects are capped at maxAspects; the summary names aspects with |opinion| >= summaryMinStrength and at
+   * Opinion read from the event's text (EventContext.textOpinion): any event whose text is at or under panThreshold,
+   * a review included, pushes instead of pulling (fully at |polarity| >= fullAt); other texts leave the pull as it is
+   * (the recommender reads the stored polarity with the same threshold: RecommendConfig.opinion). Aspects are capped at maxAspects; the summary names aspects with |opinion| >= summaryMinStrength and at
    * least summaryMinMentions (decayed) mentions.
    */
   opinion: {

@@ -1,7 +1,7 @@
-// Opinion in the profile: what the user's own texts say. A review's polarity (read from its text outside the domain,
-// see src/inference/opinion) sets the sign and size of its pull, so a panned item pushes the profile away; the
-// aspects people name ("price", "smell") are kept as decayed tallies and shown as `aspect` facets. Pure.
-import type { BehaviorType, FacetWeight, TextOpinion } from '../types.js';
+// Opinion in the profile: what the user's own texts say. A text's polarity (read outside the domain, see
+// src/inference/opinion) turns the event into a push when it pans the item, so a panned item pushes the profile away;
+// the aspects people name ("price", "smell") are kept as decayed tallies and shown as `aspect` facets. Pure.
+import type { FacetWeight, TextOpinion } from '../types.js';
 import type { ProfileConfig } from './config.js';
 import { decayTally, capTally, addTally } from './tallies.js';
 import { tallyGet, tallySet, type Tally } from './state.js';
@@ -82,21 +82,17 @@ export function addAspects(o: OpinionState, op: TextOpinion, config: ProfileConf
 }
 
 /**
- * The pull of an event given the opinion of its text (`w` is the pull without it). REVIEW: the review's polarity sets
- * the sign, |polarity| >= fullAt pulls with the full REVIEW weight, a neutral review does not move the profile. Any
- * other type: a text at or under panThreshold turns a pull into a push (never towards an item the user panned).
+ * The pull of an event given the opinion of its text (`w` is the pull without it). A text at or under panThreshold
+ * turns the event into a push, away from the item (fully at polarity <= -fullAt); any other text leaves the pull as it
+ * is, a review's included: the user chose the item and did not pan it. (Scaling a review's pull by its warmth, so
+ * that a neutral one did not move the profile, cost accuracy: eval/results/amazon-all-beauty.md.) The recommender
+ * reads the stored polarity with the same threshold (likingEvidence, domain/behavior.ts).
  */
-export function opinionPull(
-  w: number,
-  type: BehaviorType,
-  op: TextOpinion | null | undefined,
-  config: ProfileConfig,
-): number {
+export function opinionPull(w: number, op: TextOpinion | null | undefined, config: ProfileConfig): number {
   const c = config.opinion;
   if (!c.enabled || !op || !Number.isFinite(op.polarity)) return w;
   const p = Math.max(-1, Math.min(1, op.polarity));
   const strength = Math.min(1, Math.abs(p) / c.fullAt);
-  if (type === 'REVIEW') return Math.sign(p) * Math.abs(w) * strength;
   if (p <= c.panThreshold && w > 0) return -w * strength;
   return w;
 }

@@ -1,5 +1,5 @@
 // Tunable knobs of the recommender. Pure data; the evaluation harness overrides them per dataset.
-import { LIKING_EVIDENCE_WEIGHTS, type BehaviorType, type RatingEvidence } from '../behavior.js';
+import { LIKING_EVIDENCE_WEIGHTS, type BehaviorType, type OpinionEvidence, type RatingEvidence } from '../behavior.js';
 
 export const SOURCE_NAMES = [
   'content',
@@ -36,6 +36,11 @@ export interface RecommendConfig {
    * neutral 2.5, so 3 stars is a weak positive (it was watched). Override `scale` whole (merged one level deep).
    */
   rating: RatingEvidence;
+  /**
+   * The polarity of an event's text (stored on its log row): a panned text (polarity <= panThreshold) turns liking
+   * evidence into rejection, -min(1, |polarity| / fullAt), as a low rating would; enabled false ignores it.
+   */
+  opinion: OpinionEvidence;
   coVisitation: {
     /** Two items co-occur when the same user touched both within this many ms... */
     windowMs: number;
@@ -188,6 +193,7 @@ export const DEFAULT_RECOMMEND_CONFIG: RecommendConfig = {
   normalization: 'calibrated',
   eventWeights: { ...LIKING_EVIDENCE_WEIGHTS },
   rating: { scale: { min: 1, max: 5 }, neutralShare: 0.375 },
+  opinion: { enabled: true, panThreshold: -0.3, fullAt: 0.5 },
   coVisitation: {
     windowMs: 7 * DAY,
     windowItems: 20,

@@ -167,9 +167,12 @@ export class RecommenderModel {
 
   // ---------------------------------------------------------------- behaviour
 
-  /** Signed liking evidence of an event in [-1, 1] (positive = liking), on the configured rating scale. */
-  likingEvidence(event: Pick<BehaviorEvent, 'type' | 'value'>): number {
-    return likingEvidence(event, this.config.eventWeights, this.config.rating);
+  /**
+   * Signed liking evidence of an event in [-1, 1] (positive = liking), on the configured rating scale; the polarity
+   * stored with a text (BehaviorEvent.opinion) makes a panned review count against its item, as a low rating does.
+   */
+  likingEvidence(event: Pick<BehaviorEvent, 'type' | 'value' | 'opinion'>): number {
+    return likingEvidence(event, this.config.eventWeights, this.config.rating, this.config.opinion);
   }
 
   /**

@@ -5,7 +5,7 @@
 // reads the same one; it is cached by text, and recomputed (synchronously, cheaply) if the cache dropped it.
 import { LRUCache } from 'lru-cache';
 import type { ProfileSeed } from '../../domain/profile/index.js';
-import type { BehaviorEvent, EventContext, TextOpinion } from '../../domain/types.js';
+import type { BehaviorEvent, EventContext, NewBehaviorEvent, TextOpinion } from '../../domain/types.js';
 import type { EncoderService } from '../../inference/encoderService.js';
 import { OpinionReader } from '../../inference/opinion/reader.js';
 import type { BehaviorRow, UserRow } from '../../store/types.js';
@@ -91,6 +91,15 @@ export class TextContexts {
   private opinionOf(text: string | null | undefined, vector: Float32Array | null): TextOpinion | null {
     if (!encodable(text)) return null;
     return this.opinions.get(text) ?? this.opinion.read(text, vector);
+  }
+
+  /**
+   * The event as the log stores it: with its text's polarity (null without text), read once here at write time so
+   * that every follower of the log reads the same liking evidence (the text must be in `vectors`).
+   */
+  withOpinion<E extends NewBehaviorEvent>(event: E, vectors: TextVectors): E {
+    const opinion = this.opinionOf(event.text, this.vector(event.text, vectors))?.polarity ?? null;
+    return { ...event, opinion: opinion !== null && Number.isFinite(opinion) ? opinion : null };
   }
 
   /** Pairs log rows with their contexts. Every missing vector is reported at once, so one retry suffices. */

@@ -60,8 +60,9 @@ export class ProfileWriter {
   // ---- the units of work: encode what they need, then run the transaction until it commits -------------------
 
   /** Appends one event and applies it (replaying when it is late). Throws DuplicateEventError for a retried id. */
-  async appendEvent(ev: NewBehaviorEvent): Promise<Committed> {
-    const vectors = await this.deps.texts.encode([ev.text]);
+  async appendEvent(input: NewBehaviorEvent): Promise<Committed> {
+    const vectors = await this.deps.texts.encode([input.text]);
+    const ev = this.deps.texts.withOpinion(input, vectors);
     const run = () => this.deps.store.transaction((tx) => this.appendEventTx(tx, ev, vectors));
     return this.committed(ev.userId, await this.retrying(ev.userId, vectors, run));
   }
@@ -70,9 +71,10 @@ export class ProfileWriter {
    * Appends several events of one user together: one profile read and write, the events and versions inserted
    * together. Throws (having written nothing) LateEventInGroup or DuplicateEventError when they must go one by one.
    */
-  async appendEvents(evs: NewBehaviorEvent[]): Promise<Committed> {
-    const userId = evs[0]!.userId;
-    const vectors = await this.deps.texts.encode(evs.map((e) => e.text));
+  async appendEvents(inputs: NewBehaviorEvent[]): Promise<Committed> {
+    const userId = inputs[0]!.userId;
+    const vectors = await this.deps.texts.encode(inputs.map((e) => e.text));
+    const evs = inputs.map((e) => this.deps.texts.withOpinion(e, vectors));
     const run = () => this.deps.store.transaction((tx) => this.appendEventsTx(tx, userId, evs, vectors));
     return this.committed(userId, await this.retrying(userId, vectors, run));
   }
@@ -82,9 +84,18 @@ export class ProfileWriter {
    * profile read, one insert per table and one profile save for the whole batch. Throws (having written nothing)
    * LateEventInGroup or DuplicateEventError when its events must be written user by user.
    */
-  async appendBatch(groups: NewBehaviorEvent[][], inputOrder?: NewBehaviorEvent[]): Promise<Committed[]> {
-    const vectors = await this.deps.texts.encode(groups.flatMap((g) => g.map((e) => e.text)));
-    const rank = new Map((inputOrder ?? groups.flat()).map((e, i) => [e, i]));
+  async appendBatch(inputs: NewBehaviorEvent[][], inputOrder?: NewBehaviorEvent[]): Promise<Committed[]> {
+    const vectors = await this.deps.texts.encode(inputs.flatMap((g) => g.map((e) => e.text)));
+    const order = new Map((inputOrder ?? inputs.flat()).map((e, i) => [e, i]));
+    // The events as logged (with their opinion) keep the input's tie-break rank.
+    const rank = new Map<NewBehaviorEvent, number>();
+    const groups = inputs.map((g) =>
+      g.map((e) => {
+        const logged = this.deps.texts.withOpinion(e, vectors);
+        rank.set(logged, order.get(e) ?? rank.size);
+        return logged;
+      }),
+    );
     const run = () => this.deps.store.transaction((tx) => this.appendBatchTx(tx, groups, rank, vectors));
     const written = await this.retrying(`${groups[0]![0]!.userId} (batch)`, vectors, run, BATCH_ATTEMPTS);
     return written.map((w, i) => this.committed(groups[i]![0]!.userId, w));

@@ -1,12 +1,15 @@
-// The profile at one moment: summary, stats, interests, facets by kind, and what moved in that version.
+// The profile at one moment: summary, stats, interests, taste facets by kind, the value / social / opinion dimensions
+// (Dimensions.tsx), and what moved in that version.
 import { Card, FacetChanges, Stat, WeightBar } from '../../components.js';
 import { dateTime, fmt } from '../../format.js';
+import { DIMENSION_KINDS, Dimensions } from './Dimensions.js';
 import type { ProfileData } from './types.js';
 
 export function ProfileView({ profile, heading, past }: { profile: ProfileData; heading: string; past: boolean }) {
   const maxInterest = Math.max(...profile.interests.map((i) => i.weight), 0.0001);
   const byKind = new Map<string, ProfileData['facets']>();
-  for (const f of profile.facets) byKind.set(f.kind, [...(byKind.get(f.kind) ?? []), f]);
+  for (const f of profile.facets)
+    if (!DIMENSION_KINDS.has(f.kind)) byKind.set(f.kind, [...(byKind.get(f.kind) ?? []), f]);
   return (
     <Card
       id="profile"
@@ -72,6 +75,7 @@ export function ProfileView({ profile, heading, past }: { profile: ProfileData; 
           ))}
         </div>
       </div>
+      <Dimensions facets={profile.facets} />
       <h3>Facets that moved in this version</h3>
       <FacetChanges changes={profile.changedFacets} />
     </Card>

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Behavior" ADD COLUMN "opinion" REAL;
