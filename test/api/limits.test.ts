@@ -43,9 +43,7 @@ describe('operation limits', () => {
   ];
 
   it.each(cases)('rejects a query over the %s limit with one QUERY_TOO_COMPLEX error', async (limit, query) => {
-    const started = performance.now();
     const r = await send(server.url, { query });
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(r.status).toBe(400);
     expect(r.errors).toHaveLength(1);
     expect(r.errors![0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit });
