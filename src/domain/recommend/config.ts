@@ -204,8 +204,9 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 export const DEFAULT_RECOMMEND_CONFIG: RecommendConfig = {
-  // Tuned on ML-100K (test NDCG@10 0.071 vs item-kNN 0.056 with the lexical encoder): behaviour sources dominate once there is history; content
-  // drives cold start (it is the only personal source then) and, through coldItemBoost, brand-new items.
+  // Chosen jointly on ML-100K and Amazon Scientific validation targets (the best worst-case gain of four candidates;
+  // eval/results/quality2-variants.md): behaviour sources dominate once there is history; content drives cold start
+  // (it is the only personal source then) and, through coldItemBoost, brand-new items.
   // social: not tuned (the public datasets have no ties); set like the sequential source.
   weights: {
     content: 0.1,
