@@ -360,6 +360,21 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
       const center = best;
       await tryOne('co-visitation', cv, mergeSettings(center, { recommend: { coVisitation: cv } }));
     }
+    // Similar users (session kNN over users' recent items): its blend weight (0 = off) around the current one.
+    {
+      const center = best;
+      const current = (center.recommend.weights as Record<string, number> | undefined)?.similarUsers ?? 0.5;
+      for (const w of [0, 0.5, 1, 2]) {
+        if (w === current) continue;
+        const weights = { ...(center.recommend.weights ?? {}), similarUsers: w };
+        const su = { enabled: w > 0, neighbours: 300 };
+        await tryOne(
+          'similar users',
+          { ...su, weight: w },
+          mergeSettings(center, { recommend: { similarUsers: su, weights } }),
+        );
+      }
+    }
     // Long-term half-life around the tuned blend: this sweep is the plotted curve.
     await halfLifeSweep('long half-life', true);
     const center = best;
@@ -472,6 +487,8 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
     ['no content', 'content source off', { sourcesOff: ['content'] }],
     ['no collaborative', 'collaborative source off', { sourcesOff: ['collaborative'] }],
   ];
+  if (chosen.recommend.similarUsers?.enabled ?? true)
+    ablations.push(['no similar users', 'similar-users source off', { sourcesOff: ['similarUsers'] }]);
   const ablRows: MethodResult[] = [];
   if (ablPlan !== plan) {
     const ref = await run(
@@ -655,7 +672,7 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
       steps,
       chosen: chosen as unknown as Record<string, unknown>,
       note: opts.tune
-        ? `Greedy search on validation NDCG@10 (${tunePlan.users.length} users): ${ds.users.some((u) => u.ratings) ? 'event mapping (native RATE events vs every rating as a positive CLICK), then ' : ''}blend weights one source at a time (content, collaborative, sequential, popularity, trending), then the sequence settings (skip transitions, seeds, neighbours) and the sequential weight again, then co-visitation capacity (window, seeds, neighbours), then the long-term half-life (${HALF_LIVES.join(', ')} days; the plotted curve), then diversity re-ranking off. Each step keeps the best setting so far. Test figures were computed once, with the chosen setting.`
+        ? `Greedy search on validation NDCG@10 (${tunePlan.users.length} users): ${ds.users.some((u) => u.ratings) ? 'event mapping (native RATE events vs every rating as a positive CLICK), then ' : ''}blend weights one source at a time (content, collaborative, sequential, popularity, trending), then the sequence settings (skip transitions, seeds, neighbours) and the sequential weight again, then co-visitation capacity (window, seeds, neighbours), then the similar-users weight (session kNN, 300 neighbours; 0, 0.5, 1, 2), then the long-term half-life (${HALF_LIVES.join(', ')} days; the plotted curve), then diversity re-ranking off. Each step keeps the best setting so far. Test figures were computed once, with the chosen setting.`
         : 'No tuning (--no-tune): product defaults.',
     },
     results: {

@@ -76,6 +76,7 @@ const RECOMMEND_TIME_GROUPS = [
   'explore',
   'reasonVerbs',
   'defaultVerb',
+  'recentRatings',
 ] as const;
 
 /** Profile overrides every evaluation applies: history exclusion must be complete (the product bounds it at 2000). */

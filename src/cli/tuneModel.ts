@@ -38,12 +38,14 @@ try {
   const { ds, vectors, matrix } = datasetFromLog(items, events, dim);
   console.error(`model:tune: ${items.length} items, ${events.length} events, ${ds.users.length} users with items`);
   let bar: Progress | null = null;
+  let shown = 0;
   const result = await tuneRecommender(ds, vectors, matrix, dim, {
     users: Math.max(1, Number.parseInt(values.users!, 10)),
     budgetSeconds: Math.max(1, Number(values.budget)),
     onProgress: (done, total) => {
       bar ??= new Progress('model:tune (validation NDCG@10)', total);
-      bar.tick();
+      bar.tick(done - shown);
+      shown = done;
       if (done === total) bar.done();
     },
   });

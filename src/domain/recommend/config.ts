@@ -10,6 +10,8 @@ export const SOURCE_NAMES = [
   'segment',
   'ease',
   'social',
+  'embedding',
+  'similarUsers',
 ] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
@@ -41,6 +43,13 @@ export interface RecommendConfig {
    * evidence into rejection, -min(1, |polarity| / fullAt), as a low rating would; enabled false ignores it.
    */
   opinion: OpinionEvidence;
+  /**
+   * Which rated items in the user's recent history seed the behaviour sources (co-visitation, transitions,
+   * similar users). 'liking': those the profile read as liking (above the user's own mean rating).
+   * 'interaction' (default, chosen jointly on the shared datasets): every rated item, weight 1: for logs where a rating mostly records that the item was consumed
+   * (MovieLens: what is rated next follows what was rated last, whatever the stars); model:tune tries it.
+   */
+  recentRatings: 'liking' | 'interaction';
   coVisitation: {
     /** Two items co-occur when the same user touched both within this many ms... */
     windowMs: number;
@@ -145,6 +154,39 @@ export interface RecommendConfig {
    */
   ease: { enabled: boolean; lambda: number; maxItems: number; neighbours: number };
   /** Social source (sources/social.ts): what the users one follows liked. */
+  /**
+   * Embedding source (sources/embedding.ts): the user's recent items in a fused text + behaviour item space. The
+   * behaviour vectors are a truncated SVD of the PPMI of the co-visitation counts, fitted on the first request
+   * after events and refitted by model.fitEmbedding() (a job); items without behaviour are placed by a ridge map
+   * of their text vector. O(items x (dim + textDim)) per request: off by default.
+   */
+  embedding: {
+    enabled: boolean;
+    /** Behaviour vector dimension (SVD rank). */
+    dim: number;
+    /** Power iterations of the randomized SVD. */
+    iterations: number;
+    /** Share of the text cosine in the fused score (the rest is the behaviour cosine). */
+    textShare: number;
+    /** Ridge regularisation of the text -> behaviour map (0 turns the map off). */
+    ridgeLambda: number;
+    /** Recent positive items averaged into the query, weights 1, seedDecay, seedDecay^2... */
+    seedItems: number;
+    seedDecay: number;
+  };
+  /**
+   * Similar-users source (sources/similarUsers.ts, session kNN): keeps each user's last itemsPerUser positive items
+   * and each item's last usersPerItem users (O(users x itemsPerUser) ints) when enabled.
+   */
+  similarUsers: {
+    enabled: boolean;
+    /** The user's most recent positive items that find neighbours (weights linear in recency). */
+    recentItems: number;
+    /** Most similar users that vote. */
+    neighbours: number;
+    itemsPerUser: number;
+    usersPerItem: number;
+  };
   social: {
     /** Age at which a followee's positive event counts half. */
     halfLifeMs: number;
@@ -167,18 +209,21 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 export const DEFAULT_RECOMMEND_CONFIG: RecommendConfig = {
-  // Tuned on ML-100K (test NDCG@10 0.071 vs item-kNN 0.056 with the lexical encoder): behaviour sources dominate once there is history; content
-  // drives cold start (it is the only personal source then) and, through coldItemBoost, brand-new items.
+  // Chosen jointly on ML-100K and Amazon Scientific validation targets (the best worst-case gain of four candidates;
+  // eval/results/quality2-variants.md): behaviour sources dominate once there is history; content drives cold start
+  // (it is the only personal source then) and, through coldItemBoost, brand-new items.
   // social: not tuned (the public datasets have no ties); set like the sequential source.
   weights: {
     content: 0.1,
     collaborative: 8,
-    sequential: 2,
+    sequential: 4,
     popularity: 0.05,
-    trending: 0.05,
+    trending: 0,
     segment: 0.5,
     ease: 8,
     social: 2,
+    embedding: 1,
+    similarUsers: 0.5,
   },
   candidates: {
     content: 100,
@@ -189,27 +234,30 @@ export const DEFAULT_RECOMMEND_CONFIG: RecommendConfig = {
     segment: 100,
     ease: 200,
     social: 50,
+    embedding: 100,
+    similarUsers: 100,
   },
   normalization: 'calibrated',
   eventWeights: { ...LIKING_EVIDENCE_WEIGHTS },
   rating: { scale: { min: 1, max: 5 }, neutralShare: 0.375 },
   opinion: { enabled: true, panThreshold: -0.3, fullAt: 0.5 },
+  recentRatings: 'interaction',
   coVisitation: {
     windowMs: 7 * DAY,
-    windowItems: 20,
+    windowItems: 50,
     halfLifeMs: 30 * DAY,
-    neighboursPerItem: 50,
-    seedItems: 10,
+    neighboursPerItem: 100,
+    seedItems: 20,
     shrinkage: 2,
   },
   sequential: {
     maxGapMs: 7 * DAY,
     halfLifeMs: 30 * DAY,
-    neighboursPerItem: 30,
-    seedItems: 3,
-    seedDecay: 0.5,
-    skipWindow: 1,
-    skipDecay: 0.5,
+    neighboursPerItem: 100,
+    seedItems: 10,
+    seedDecay: 0.7,
+    skipWindow: 5,
+    skipDecay: 0.7,
     shrinkage: 2,
   },
   popularity: { halfLifeMs: 30 * DAY, trendingHalfLifeMs: 1 * DAY, topK: 500, trendingMinLift: 1.5 },
@@ -228,6 +276,8 @@ export const DEFAULT_RECOMMEND_CONFIG: RecommendConfig = {
   diversity: { lambda: 0.8, maxCategoryShare: 0.8, poolFactor: 5, minPool: 50 },
   explore: { share: 0.1, seed: 0x7a57e, maxExposure: 20, priorAlpha: 1, priorBeta: 1, randomPool: 50 },
   ease: { enabled: false, lambda: 250, maxItems: 3000, neighbours: 100 },
+  embedding: { enabled: false, dim: 64, iterations: 3, textShare: 0, ridgeLambda: 1, seedItems: 5, seedDecay: 0.7 },
+  similarUsers: { enabled: true, recentItems: 5, neighbours: 300, itemsPerUser: 50, usersPerItem: 1000 },
   social: { halfLifeMs: 14 * DAY, maxFollowees: 200 },
   value: { priceStrength: 0.15, minSensitivity: 0.5 },
   reasonVerbs: {

@@ -16,9 +16,11 @@ import type { CandidateRequest, CandidateSource, Observation } from './source.js
 import { ContentSource } from './sources/content.js';
 import { CoVisitationSource } from './sources/coVisitation.js';
 import { EaseSource, type ItemItemScorer } from './sources/ease.js';
+import { EmbeddingSource } from './sources/embedding.js';
 import { PopularitySource } from './sources/popularity.js';
 import { SegmentSource } from './sources/segments.js';
 import { SequentialSource } from './sources/sequential.js';
+import { SimilarUsersSource } from './sources/similarUsers.js';
 import { SocialSource } from './sources/social.js';
 import { TrendingSource } from './sources/trending.js';
 import { Interner } from './state/interner.js';
@@ -75,6 +77,7 @@ export class RecommenderModel {
   private readonly sequential: SequentialSource;
   private readonly segment: SegmentSource;
   private readonly ease: EaseSource;
+  private readonly embedding: EmbeddingSource;
   /** In blend order: candidates are added (and their sums accumulated) in this order. */
   private readonly sources: CandidateSource[];
   private readonly explainer: Explainer;
@@ -99,6 +102,7 @@ export class RecommenderModel {
     this.segment = new SegmentSource(c, this.ids, this.users, popularity);
     this.ease = new EaseSource(c, this.ids, this.catalogue);
     const social = new SocialSource(c, this.ids, this.users);
+    this.embedding = new EmbeddingSource(c, this.ids, this.catalogue, this.coVisitation.store);
     this.sources = [
       this.content,
       this.coVisitation,
@@ -108,6 +112,8 @@ export class RecommenderModel {
       this.segment,
       this.ease,
       social,
+      this.embedding,
+      new SimilarUsersSource(c, this.ids, this.catalogue),
     ];
     this.explainer = new Explainer(c, this.catalogue);
   }
@@ -151,6 +157,11 @@ export class RecommenderModel {
   /** Fit EASE on the positive histories observed so far (needs config.ease.enabled) and use it as the `ease` source. */
   fitEase(): void {
     this.ease.fit();
+  }
+
+  /** Refit the embedding source's item vectors on the co-visitation counts so far (needs config.embedding.enabled). */
+  fitEmbedding(): void {
+    this.embedding.fit();
   }
 
   /** Plug in (or remove) an extra item-item scorer used as the `ease` source. */
@@ -263,7 +274,7 @@ export class RecommenderModel {
     const { signals, now } = req;
     const cfg = this.config;
     const on = (s: SourceName) => req.sources?.[s] !== false;
-    const recentPositive = positiveRecent(signals);
+    const recentPositive = positiveRecent(signals, cfg.recentRatings);
     const ctx: CandidateRequest = {
       signals,
       now,

@@ -28,14 +28,21 @@ export function makeAccept(
   };
 }
 
-/** Recent positive interactions, newest first, one per item, rejected items left out. */
-export function positiveRecent(signals: ProfileSignals): RecentPositive[] {
+/**
+ * Recent positive interactions, newest first, one per item, rejected items left out. recentRatings 'interaction':
+ * every rated item counts (weight 1), also one the profile read as below the user's mean (RecommendConfig).
+ */
+export function positiveRecent(
+  signals: ProfileSignals,
+  recentRatings: 'liking' | 'interaction' = 'liking',
+): RecentPositive[] {
   const seen = new Set<string>();
   const out: RecentPositive[] = [];
   for (const r of signals.recent) {
-    if (r.weight <= 0 || seen.has(r.itemId) || signals.rejected.has(r.itemId)) continue;
+    const rated = recentRatings === 'interaction' && r.type === 'RATE';
+    if ((r.weight <= 0 && !rated) || seen.has(r.itemId) || signals.rejected.has(r.itemId)) continue;
     seen.add(r.itemId);
-    out.push({ itemId: r.itemId, type: r.type, weight: r.weight });
+    out.push({ itemId: r.itemId, type: r.type, weight: rated ? 1 : r.weight });
   }
   return out;
 }

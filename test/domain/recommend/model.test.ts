@@ -364,7 +364,8 @@ describe('RecommenderModel.recommend', () => {
   });
 
   it('trending: a recent burst is labelled TRENDING', () => {
-    const model = makeModel(cat);
+    // The trending source is off in the defaults (weight 0: it cost accuracy on every dataset); switched on here.
+    const model = makeModel(cat, { weights: { trending: 0.05 } });
     const day = 86_400_000;
     // Steady background over 60 days, then a burst on one item in the last hours.
     for (let d = 0; d < 60; d++) for (const e of backgroundEvents(cat, 3, 3, 100 + d, T0 + d * day)) model.observe(e);
@@ -377,7 +378,14 @@ describe('RecommenderModel.recommend', () => {
   it('candidates with equal scores make a source limit by item id, not by the order the model saw them', () => {
     const A = 'c1-i5';
     const bs = ['c7-i1', 'c7-i2', 'c7-i3', 'c7-i4'];
-    const only = { content: false, sequential: false, popularity: false, trending: false, segment: false };
+    const only = {
+      content: false,
+      sequential: false,
+      popularity: false,
+      trending: false,
+      segment: false,
+      similarUsers: false,
+    };
     const lists = [bs, [...bs].reverse()].map((order) => {
       const model = makeModel(cat, { candidates: { collaborative: 2 } });
       // One user per neighbour, same times: A's co-visitation row holds four equal entries, filled in `order`.

@@ -1,0 +1,89 @@
+// Similar-users source: session kNN (V-SKNN, Ludewig & Jannach 2018) over the users' recent positive items. The
+// user's last few items, weighted linearly by recency, find the other users who chose them; the most similar vote
+// for their own items with their similarity. Complements item-to-item co-visitation: a neighbour is matched on
+// several of the user's items at once.
+import type { Catalogue } from '../catalogue.js';
+import type { RecommendConfig } from '../config.js';
+import type { CandidateRequest, CandidateSource, Observation, ScoredCandidate } from '../source.js';
+import { Interner } from '../state/interner.js';
+
+export class SimilarUsersSource implements CandidateSource {
+  readonly name = 'similarUsers';
+  readonly scale = 'relative';
+  private readonly userIds = new Interner();
+  /** Per interned user: their positive items, oldest first, at most similarUsers.itemsPerUser. */
+  private items: number[][] = [];
+  /** Per interned item: the users who chose it, oldest first, at most similarUsers.usersPerItem. */
+  private postings: number[][] = [];
+
+  constructor(
+    private readonly config: RecommendConfig,
+    private readonly ids: Interner,
+    private readonly catalogue: Catalogue,
+  ) {}
+
+  observe(o: Observation): void {
+    if (o.repeat || !this.config.similarUsers.enabled) return;
+    const { itemsPerUser, usersPerItem } = this.config.similarUsers;
+    const u = this.userIds.id(o.event.userId);
+    const list = (this.items[u] ??= []);
+    if (list.includes(o.item)) return;
+    list.push(o.item);
+    if (list.length > itemsPerUser) {
+      const dropped = list.shift()!;
+      const p = this.postings[dropped];
+      const at = p ? p.indexOf(u) : -1;
+      if (at >= 0) p!.splice(at, 1);
+    }
+    const users = (this.postings[o.item] ??= []);
+    users.push(u);
+    if (users.length > usersPerItem) users.shift();
+  }
+
+  forgetItem(item: number): void {
+    this.postings[item] = [];
+  }
+
+  clear(): void {
+    this.items = [];
+    this.postings = [];
+  }
+
+  candidates(req: CandidateRequest): ScoredCandidate[] {
+    const { enabled, recentItems, neighbours } = this.config.similarUsers;
+    if (!enabled) return [];
+    const self = this.userIds.get(req.signals.userId);
+    const acc = new Map<number, number>();
+    const query = req.recentPositive.slice(0, recentItems);
+    query.forEach((r, rank) => {
+      const i = this.ids.get(r.itemId);
+      const users = i === undefined ? undefined : this.postings[i];
+      if (!users) return;
+      const w = (recentItems - rank) / recentItems;
+      for (const v of users) if (v !== self) acc.set(v, (acc.get(v) ?? 0) + w);
+    });
+    if (acc.size === 0) return [];
+    const sims = [...acc]
+      .map(([v, s]) => ({ v, s: s / Math.sqrt(this.items[v]!.length) }))
+      .sort((a, b) => b.s - a.s || a.v - b.v)
+      .slice(0, neighbours);
+    const names = this.ids.names;
+    const scores = new Map<string, number>();
+    for (const { v, s } of sims)
+      for (const j of this.items[v]!) {
+        const id = names[j]!;
+        if (req.accept(id)) scores.set(id, (scores.get(id) ?? 0) + s);
+      }
+    const seed = query[0]!.itemId;
+    const title = this.catalogue.title(seed);
+    return [...scores].map(([id, raw]) => ({
+      id,
+      raw,
+      reason: {
+        kind: 'SIMILAR_USERS',
+        itemId: seed,
+        text: `Chosen by people whose recent picks match yours, like ${title}`,
+      },
+    }));
+  }
+}
