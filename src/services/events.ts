@@ -56,8 +56,12 @@ export function createProfileEvents(redisUrl: string | null): ProfileEvents {
   };
 }
 
-/** The update published for one newly written profile version. */
+/**
+ * The update published for one newly written profile version. The state's base64 is made when first read (a
+ * subscriber, or JSON for Redis): with nobody subscribed, ingest would encode ~8 KB per event for nothing.
+ */
 export function profileUpdatePayload(row: ProfileRow): ProfileUpdatePayload {
+  let stateBase64: string | null = null;
   return {
     userId: row.userId,
     version: row.version,
@@ -72,7 +76,10 @@ export function profileUpdatePayload(row: ProfileRow): ProfileUpdatePayload {
       driftShort: row.driftShort,
       changedFacets: row.changedFacets,
       updatedAt: row.updatedAt.toISOString(),
-      stateBase64: Buffer.from(row.state).toString('base64'),
+      get stateBase64() {
+        stateBase64 ??= Buffer.from(row.state.buffer, row.state.byteOffset, row.state.byteLength).toString('base64');
+        return stateBase64;
+      },
     },
   };
 }
