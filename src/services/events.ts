@@ -57,8 +57,8 @@ export function createProfileEvents(redisUrl: string | null): ProfileEvents {
 }
 
 /**
- * The update published for one newly written profile version. The state's base64 is made when first read (a
- * subscriber, or JSON for Redis): with nobody subscribed, ingest would encode ~8 KB per event for nothing.
+ * The update published for one newly written profile version. The state's base64 and the summary are made when
+ * first read (a subscriber, or JSON for Redis): with nobody subscribed, ingest would make them per event for nothing.
  */
 export function profileUpdatePayload(row: ProfileRow): ProfileUpdatePayload {
   let stateBase64: string | null = null;
@@ -71,7 +71,9 @@ export function profileUpdatePayload(row: ProfileRow): ProfileUpdatePayload {
       userId: row.userId,
       version: row.version,
       eventCount: row.eventCount,
-      summary: row.summary,
+      get summary() {
+        return row.summary;
+      },
       drift: row.drift,
       driftShort: row.driftShort,
       changedFacets: row.changedFacets,

@@ -134,7 +134,8 @@ function nudge(v: Float32Array, x: Float32Array, rate: number, sign: 1 | -1): vo
 }
 
 /**
- * Applies one behaviour. PURE: the input state is never mutated; the result shares no mutable data with it.
+ * Applies one behaviour. PURE: the input state is never mutated; the result shares with it only interest centroids,
+ * which are never written in place.
  *
  * Decay runs from `state.lastEventAt` to `event.occurredAt`, so the same events give the same floats whether they
  * are applied live one by one or replayed in one go. Events must arrive in `compareEvents` order: an event older than
@@ -264,9 +265,11 @@ export function applyBehavior(
         const total = best.weight + w;
         const keep = best.weight / total;
         const add = w / total;
-        const cen = best.centroid;
-        for (let i = 0; i < cen.length; i++) cen[i] = cen[i]! * keep + x[i]! * add;
-        quantize(cen, config, eventSeed, 1000 + best.id);
+        // A new centroid: states share centroids (cloneState), so one is never written in place.
+        const prev = best.centroid;
+        const cen = new Float32Array(prev.length);
+        for (let i = 0; i < cen.length; i++) cen[i] = prev[i]! * keep + x[i]! * add;
+        best.centroid = quantize(cen, config, eventSeed, 1000 + best.id);
         best.weight = total;
         best.updatedAt = t;
         best.source = 'behavior';
