@@ -56,8 +56,12 @@ export function createProfileEvents(redisUrl: string | null): ProfileEvents {
   };
 }
 
-/** The update published for one newly written profile version. */
+/**
+ * The update published for one newly written profile version. The state's base64 and the summary are made when
+ * first read (a subscriber, or JSON for Redis): with nobody subscribed, ingest would make them per event for nothing.
+ */
 export function profileUpdatePayload(row: ProfileRow): ProfileUpdatePayload {
+  let stateBase64: string | null = null;
   return {
     userId: row.userId,
     version: row.version,
@@ -67,12 +71,17 @@ export function profileUpdatePayload(row: ProfileRow): ProfileUpdatePayload {
       userId: row.userId,
       version: row.version,
       eventCount: row.eventCount,
-      summary: row.summary,
+      get summary() {
+        return row.summary;
+      },
       drift: row.drift,
       driftShort: row.driftShort,
       changedFacets: row.changedFacets,
       updatedAt: row.updatedAt.toISOString(),
-      stateBase64: Buffer.from(row.state).toString('base64'),
+      get stateBase64() {
+        stateBase64 ??= Buffer.from(row.state.buffer, row.state.byteOffset, row.state.byteLength).toString('base64');
+        return stateBase64;
+      },
     },
   };
 }

@@ -374,8 +374,15 @@ export class ProfileService {
     for (const { row, view, versioned } of committed.saved) {
       if (!versioned) continue;
       this.deps.events.publishProfileUpdate(profileUpdatePayload(row));
-      const { userId, version, summary: template } = row;
-      this.deps.summaries?.enqueue({ userId, version, template, interests: view.interests(), facets: view.facets() });
+      const { userId, version } = row;
+      // The row's summary is made when read (unitOfWork.ts): only here when rewrites are on.
+      this.deps.summaries?.enqueue({
+        userId,
+        version,
+        template: row.summary,
+        interests: view.interests(),
+        facets: view.facets(),
+      });
     }
   }
 

@@ -24,12 +24,13 @@ export class ProfileView implements ProfileViewData {
   readonly userId: string;
   readonly version: number;
   readonly eventCount: number;
-  readonly summary: string;
   readonly drift: number | null;
   readonly driftShort: number | null;
   readonly changedFacets: FacetChange[];
   readonly updatedAt: Date;
   private decoded: ProfileState | null;
+  /** Kept for the summary, read when asked for (a version written in a group may never be shown). */
+  private readonly data: ProfileViewData;
 
   constructor(
     data: ProfileViewData,
@@ -42,12 +43,16 @@ export class ProfileView implements ProfileViewData {
     this.userId = data.userId;
     this.version = data.version;
     this.eventCount = data.eventCount;
-    this.summary = data.summary;
+    this.data = data;
     this.drift = data.drift;
     this.driftShort = data.driftShort;
     this.changedFacets = data.changedFacets;
     this.updatedAt = data.updatedAt;
     this.decoded = stateSource instanceof Uint8Array ? null : stateSource;
+  }
+
+  get summary(): string {
+    return this.data.summary;
   }
 
   static fromRow(

@@ -9,7 +9,7 @@ import { addOpinion, decayOpinion, opinionPull } from './opinion.js';
 import {
   addTally,
   capTally,
-  decayTally,
+  decayTallyInPlace,
   diffFacets,
   itemFacetKeys,
   pruneRelative,
@@ -134,7 +134,8 @@ function nudge(v: Float32Array, x: Float32Array, rate: number, sign: 1 | -1): vo
 }
 
 /**
- * Applies one behaviour. PURE: the input state is never mutated; the result shares no mutable data with it.
+ * Applies one behaviour. PURE: the input state is never mutated; the result shares with it only interest centroids,
+ * which are never written in place.
  *
  * Decay runs from `state.lastEventAt` to `event.occurredAt`, so the same events give the same floats whether they
  * are applied live one by one or replayed in one go. Events must arrive in `compareEvents` order: an event older than
@@ -155,37 +156,33 @@ export function applyBehavior(
   const dShort = decayFactor(dt, config.shortHalfLifeDays);
   const dFacet = decayFactor(dt, config.facetHalfLifeDays);
 
-  const prevLong = s.long ? s.long.vec.slice() : null;
-  const prevShort = s.short ? s.short.vec.slice() : null;
-  // A copy: with no time elapsed decayTally hands back the same tallies, which step 7 then adds to.
-  const prevFacets = { category: { ...s.facets.category }, tag: { ...s.facets.tag }, brand: { ...s.facets.brand } };
+  // The input is never mutated, so what it held is what changed is measured against (no copies).
+  const prevLong = state.long?.vec ?? null;
+  const prevShort = state.short?.vec ?? null;
+  const prevFacets = state.facets;
 
-  // 1. Decay everything to the event time, and forget what faded (the same rule decayProfileTo uses).
+  // 1. Decay everything to the event time, and forget what faded (the same rule decayProfileTo uses). `s` is a
+  // fresh clone, so its tallies are decayed in place.
   if (s.long) s.long.weight *= dLong;
   if (s.short) s.short.weight *= dShort;
-  s.facets = {
-    category: decayTally(s.facets.category, dFacet, 0),
-    tag: decayTally(s.facets.tag, dFacet, 0),
-    brand: decayTally(s.facets.brand, dFacet, 0),
-  };
-  s.recentCategories = decayTally(s.recentCategories, dShort, config.facetPruneWeight);
-  s.price = { bought: decayTally(s.price.bought, dFacet, 0), browsed: decayTally(s.price.browsed, dFacet, 0) };
+  decayTallyInPlace(s.facets.category, dFacet, 0);
+  decayTallyInPlace(s.facets.tag, dFacet, 0);
+  decayTallyInPlace(s.facets.brand, dFacet, 0);
+  decayTallyInPlace(s.recentCategories, dShort, config.facetPruneWeight);
+  decayTallyInPlace(s.price.bought, dFacet, 0);
+  decayTallyInPlace(s.price.browsed, dFacet, 0);
   if (dFacet !== 1) {
     s.value.positive *= dFacet;
     s.value.repeat *= dFacet;
-    s.value.brands = decayTally(s.value.brands, dFacet, 0);
+    decayTallyInPlace(s.value.brands, dFacet, 0);
   }
   decayOpinion(s.opinion, dFacet);
-  s.interests = liveInterests(
-    s.interests.map((c) => ({
-      ...c,
-      weight: c.weight * dLong,
-      facets: decayTally(c.facets, dLong, 0),
-      topItems: decayTally(c.topItems, dLong, 0),
-    })),
-    1,
-    config.forgetWeight,
-  );
+  for (const c of s.interests) {
+    c.weight *= dLong;
+    decayTallyInPlace(c.facets, dLong, 0);
+    decayTallyInPlace(c.topItems, dLong, 0);
+  }
+  s.interests = liveInterests(s.interests, 1, config.forgetWeight);
 
   // 2. The event's weight and vector.
   // The text's opinion sets a review's sign and turns any panned event into a push, away from the item itself.
@@ -268,9 +265,11 @@ export function applyBehavior(
         const total = best.weight + w;
         const keep = best.weight / total;
         const add = w / total;
-        const cen = best.centroid;
-        for (let i = 0; i < cen.length; i++) cen[i] = cen[i]! * keep + x[i]! * add;
-        quantize(cen, config, eventSeed, 1000 + best.id);
+        // A new centroid: states share centroids (cloneState), so one is never written in place.
+        const prev = best.centroid;
+        const cen = new Float32Array(prev.length);
+        for (let i = 0; i < cen.length; i++) cen[i] = prev[i]! * keep + x[i]! * add;
+        best.centroid = quantize(cen, config, eventSeed, 1000 + best.id);
         best.weight = total;
         best.updatedAt = t;
         best.source = 'behavior';

@@ -12,7 +12,7 @@
 //   kind 0: dense float32 (4 bytes/dim)      kind 1: dense float16 (used only when every value is exactly representable)
 //   kind 2: sparse float32 (u32 nnz, u16|u32 indices, f32 values)   kind 3: sparse float16
 // The encoder picks the smallest exact kind, so decode(encode(s)) is bit-exact (Float32Array bits, -0 included).
-import { f16BitsToNumber, f32ToF16Bits } from './half.js';
+import { f16BitsOfVector, f16BitsToNumber } from './half.js';
 import { withStateDefaults, type ProfileState } from './state.js';
 
 const MAGIC = [0x54, 0x47, 0x50, 0x53]; // "TGPS"
@@ -179,15 +179,9 @@ function writeVector(w: Writer, v: Float32Array): void {
   const dim = v.length;
   if (halfBits.length < dim) halfBits = new Uint16Array(dim);
   // float16 bits of every value, and whether every value is exactly one (one pass instead of two).
-  let f16 = true;
+  const f16 = f16BitsOfVector(v, halfBits);
   let nnz = 0;
-  for (let i = 0; i < dim; i++) {
-    const x = v[i]!;
-    const h = f32ToF16Bits(x);
-    halfBits[i] = h;
-    if (f16 && !Object.is(f16BitsToNumber(h), x)) f16 = false;
-    if (!isPlusZero(x)) nnz++;
-  }
+  for (let i = 0; i < dim; i++) if (!isPlusZero(v[i]!)) nnz++;
   const vb = f16 ? 2 : 4;
   const wide = dim > 65536;
   const sparse = 4 + nnz * ((wide ? 4 : 2) + vb) < dim * vb;

@@ -9,7 +9,11 @@ const u32 = new Uint32Array(f32.buffer);
 /** float32 value -> IEEE 754 binary16 bits, round to nearest even. */
 export function f32ToF16Bits(value: number): number {
   f32[0] = value;
-  const x = u32[0]!;
+  return f32BitsToF16Bits(u32[0]!);
+}
+
+/** float32 bits -> binary16 bits, round to nearest even (the bits form lets vector loops skip a scratch write). */
+function f32BitsToF16Bits(x: number): number {
   const sign = (x >>> 16) & 0x8000;
   const exp = (x >>> 23) & 0xff;
   let mant = x & 0x7fffff;
@@ -30,6 +34,33 @@ export function f32ToF16Bits(value: number): number {
   const rem = mant & 0x1fff;
   if (rem > 0x1000 || (rem === 0x1000 && (h & 1) === 1)) h++;
   return sign | h;
+}
+
+/** The float32 bits of a vector, without copying it. */
+function bitsOf(v: Float32Array): Uint32Array {
+  return new Uint32Array(v.buffer, v.byteOffset, v.length);
+}
+
+/**
+ * Writes the binary16 bits of every element of v into out; returns whether every element is exactly one (sign
+ * of zero and NaN included). Profile vectors are quantized already, so the common case is one mask test each.
+ */
+export function f16BitsOfVector(v: Float32Array, out: Uint16Array): boolean {
+  const bits = bitsOf(v);
+  let exact = true;
+  for (let i = 0; i < bits.length; i++) {
+    const x = bits[i]!;
+    const exp = (x >>> 23) & 0xff;
+    // A normal binary16 value (float32 exponents 113..142) with the 13 low mantissa bits clear: exact.
+    if (exp >= 113 && exp <= 142 && (x & 0x1fff) === 0) {
+      out[i] = ((x >>> 16) & 0x8000) | ((exp - 112) << 10) | ((x >>> 13) & 0x3ff);
+      continue;
+    }
+    const h = f32BitsToF16Bits(x);
+    out[i] = h;
+    if (exact && !Object.is(HALF_TABLE[h], v[i])) exact = false;
+  }
+  return exact;
 }
 
 function decodeHalf(h: number): number {
@@ -83,12 +114,13 @@ export function seedOf(key: number, salt: number): number {
  * average (small updates are not systematically lost) and exactly reproducible on replay.
  */
 export function ditherToF16(v: Float32Array, seed: number): Float32Array {
+  const bits = bitsOf(v);
   for (let i = 0; i < v.length; i++) {
     const x = v[i]!;
-    const h = f32ToF16Bits(x);
-    const a = f16BitsToNumber(h);
+    const h = f32BitsToF16Bits(bits[i]!);
+    const a = HALF_TABLE[h]!;
     if (a === x || Number.isNaN(x)) continue;
-    const b = Math.abs(a) < Math.abs(x) ? f16BitsToNumber(h + 1) : f16BitsToNumber(h - 1);
+    const b = Math.abs(a) < Math.abs(x) ? HALF_TABLE[(h + 1) & 0xffff]! : HALF_TABLE[(h - 1) & 0xffff]!;
     const lo = Math.abs(a) < Math.abs(b) ? a : b;
     const hi = lo === a ? b : a;
     if (!Number.isFinite(hi)) {

@@ -176,7 +176,11 @@ function cloneJson<T>(v: T): T {
   return structuredClone(v);
 }
 
-/** Structural deep copy (Float32Arrays copied). */
+/**
+ * Structural deep copy (Float32Arrays copied), except interest centroids: they are replaced, never written in
+ * place (applyBehavior makes a new one), so states share them. Copying five 512-d centroids per applied event was
+ * most of ingest's allocation.
+ */
 export function cloneState(s: ProfileState): ProfileState {
   return {
     format: s.format,
@@ -191,7 +195,7 @@ export function cloneState(s: ProfileState): ProfileState {
     short: s.short ? { vec: s.short.vec.slice(), weight: s.short.weight } : null,
     interests: s.interests.map((c) => ({
       id: c.id,
-      centroid: c.centroid.slice(),
+      centroid: c.centroid,
       weight: c.weight,
       facets: cloneTally(c.facets),
       topItems: cloneTally(c.topItems),

@@ -19,6 +19,16 @@ export function decayTally(t: Tally, factor: number, prune: number): Tally {
   return out;
 }
 
+/** decayTally on a tally the caller owns: same entries, same key order, no new object (ingest's allocation). */
+export function decayTallyInPlace(t: Tally, factor: number, prune: number): void {
+  if (factor === 1 && prune <= 0) return;
+  for (const k of Object.keys(t)) {
+    const v = t[k]! * factor;
+    if (v >= prune && v > 0) tallySet(t, k, v);
+    else delete t[k];
+  }
+}
+
 /** Keeps the `limit` largest entries (ties by key), preserving the original key order of the survivors. */
 export function capTally(t: Tally, limit: number): Tally {
   const keys = Object.keys(t);

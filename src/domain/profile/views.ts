@@ -246,7 +246,8 @@ export function summarizeProfile(state: ProfileState, now: number, config: Profi
   }
   const dt = dtTo(state, now);
   const cats = shares('category', state.facets.category, 1, 0);
-  const interests = profileInterests(state, now, config);
+  // Only the strongest interest's label is used, and only without categories: made then (it is per-event work).
+  const topInterest = () => profileInterests(state, now, config)[0]?.label;
   const n = state.eventCount;
   const lately = shares(
     'category',
@@ -261,7 +262,7 @@ export function summarizeProfile(state: ProfileState, now: number, config: Profi
       : null;
   let head: string;
   if (n < 3) {
-    const where = cats[0]?.value ?? interests[0]?.label;
+    const where = cats[0]?.value ?? topInterest();
     head = `New user with ${n} interaction${n === 1 ? '' : 's'}${where ? `, so far in ${where}` : ''}`;
   } else if (cats.length > 0) {
     const top = cats
@@ -270,8 +271,8 @@ export function summarizeProfile(state: ProfileState, now: number, config: Profi
       .slice(0, 2)
       .map((c) => c.value);
     head = `Mostly ${joinAnd(top)}`;
-  } else if (interests.length > 0) {
-    head = `Mostly ${interests[0]!.label}`;
+  } else if (topInterest() !== undefined) {
+    head = `Mostly ${topInterest()}`;
   } else {
     head = `${n} interactions, no clear favourite yet`;
   }

@@ -340,13 +340,24 @@ export class ProfileWriter {
     return { save, versions, written };
   }
 
+  /**
+   * The row of a stored step. Its state bytes and summary are made when first read: the last row is saved (both
+   * read), a snapshot version reads the bytes, but an intermediate version of a group may never need either.
+   */
   private profileRow(userId: string, plan: PlannedStep, step: Step, now: Date): ProfileRow {
+    const { config } = this.deps;
+    let state: Uint8Array | null = null;
+    let summary: string | null = null;
     return {
       userId,
       version: plan.version,
       eventCount: step.state.eventCount,
-      state: encodeProfileState(step.state),
-      summary: summarizeProfile(step.state, step.asOf.getTime(), this.deps.config),
+      get state() {
+        return (state ??= encodeProfileState(step.state));
+      },
+      get summary() {
+        return (summary ??= summarizeProfile(step.state, step.asOf.getTime(), config));
+      },
       drift: step.change.drift,
       driftShort: step.change.driftShort,
       changedFacets: step.change.changedFacets,

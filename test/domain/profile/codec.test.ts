@@ -10,7 +10,13 @@ import {
   type ProfileConfig,
   type ProfileState,
 } from '../../../src/domain/profile/index.js';
-import { ditherToF16, f16BitsToNumber, f32ToF16Bits, isF16Exact } from '../../../src/domain/profile/half.js';
+import {
+  ditherToF16,
+  f16BitsOfVector,
+  f16BitsToNumber,
+  f32ToF16Bits,
+  isF16Exact,
+} from '../../../src/domain/profile/half.js';
 import { DAY, EventFactory, T0, topicAxis, type Ev } from '../fixtures/profileFixtures.js';
 
 function bits(v: Float32Array): number[] {
@@ -119,6 +125,20 @@ describe('float16 helpers', () => {
     }
     expect(f32ToF16Bits(1e9)).toBe(0x7c00);
     expect(f16BitsToNumber(f32ToF16Bits(Math.fround(0.1)))).toBeCloseTo(0.1, 3);
+  });
+
+  it('f16BitsOfVector gives the scalar conversion and exactness for every kind of value', () => {
+    const special = [0, -0, NaN, Infinity, -Infinity, 1e-8, -1e-8, 6e-5, 65504, 65520, 1e9, Math.fround(0.1), 2 ** -24];
+    const random = Array.from({ length: 4000 }, (_, i) => Math.sin(i * 12.9898) * 10 ** ((i % 9) - 5));
+    const exact = Array.from({ length: 2000 }, (_, i) => f16BitsToNumber((i * 37) & 0x7bff));
+    for (const values of [special, random, exact, exact.map((x) => -x)]) {
+      const v = Float32Array.from(values);
+      const out = new Uint16Array(v.length);
+      const allExact = f16BitsOfVector(v, out);
+      expect([...out]).toEqual([...v].map((x) => f32ToF16Bits(x)));
+      expect(allExact).toBe([...v].every((x) => Object.is(f16BitsToNumber(f32ToF16Bits(x)), x)));
+    }
+    expect(f16BitsOfVector(Float32Array.from(exact), new Uint16Array(exact.length))).toBe(true);
   });
 
   it('dithered rounding is deterministic, float16-exact and unbiased on average', () => {
