@@ -1,0 +1,97 @@
+// Snapshots of the recommender's behaviour statistics in the database, with the log positions they cover: a process
+// starts from the newest one made for its model and replays only the log after it (LogFollower). Kept in the database
+// rather than a directory: every replica reaches it without a shared volume, and it is backed up with the log it
+// summarises. A snapshot made for another configuration or format, or older than an erasure, is ignored with a log line.
+import {
+  decodeSnapshot,
+  encodeSnapshot,
+  fingerprintOf,
+  SNAPSHOT_FORMAT,
+  type ModelState,
+  type SnapshotMeta,
+} from '../domain/recommend/snapshot.js';
+import type { RecommenderModel } from '../domain/recommend/index.js';
+import type { Store } from '../store/types.js';
+
+export type LogPositions = SnapshotMeta['positions'];
+
+interface Deps {
+  store: Store;
+  model: RecommenderModel;
+  /** What shapes the statistics besides the model configuration (encoder id and dimension...). */
+  describe: Record<string, unknown>;
+  log: (msg: string) => void;
+}
+
+export class RecommenderSnapshots {
+  readonly fingerprint: string;
+  /** Behaviour position of the newest snapshot this process wrote or loaded. */
+  lastPosition = 0;
+
+  constructor(private readonly deps: Deps) {
+    this.fingerprint = fingerprintOf({ format: SNAPSHOT_FORMAT, config: deps.model.config, ...deps.describe });
+  }
+
+  /**
+   * Loads the newest usable snapshot into the model (which must hold no behaviour state yet). Returns the positions
+   * it covers, or null when there is none to use (the caller replays the whole log). `erasureHead`: the newest
+   * erasure now; a snapshot from before it still holds the erased user's statistics.
+   */
+  async load(attributesOf: (userId: string) => Record<string, unknown> | undefined, erasureHead: number) {
+    const { store, log } = this.deps;
+    const newest = await store.latestRecommenderSnapshotInfo();
+    if (!newest) return null;
+    if (newest.fingerprint !== this.fingerprint || newest.format !== SNAPSHOT_FORMAT)
+      log(
+        `recommender snapshot #${newest.id} (behaviour ${newest.behaviorSeq}) ignored: made for another model configuration or format (fingerprint ${newest.fingerprint}, format ${newest.format}; now ${this.fingerprint}, ${SNAPSHOT_FORMAT})`,
+      );
+    const row =
+      newest.fingerprint === this.fingerprint ? await store.latestRecommenderSnapshot(this.fingerprint) : null;
+    if (!row) return null;
+    if (row.erasureSeq < erasureHead) {
+      log(`recommender snapshot #${row.id} ignored: an erasure happened after it (the whole log is replayed)`);
+      return null;
+    }
+    const t0 = performance.now();
+    const decoded = decodeSnapshot<ModelState>(row.state, this.fingerprint);
+    if (!decoded.ok) {
+      log(`recommender snapshot #${row.id} ignored: ${decoded.reason}`);
+      return null;
+    }
+    this.deps.model.importState(decoded.body, attributesOf);
+    this.lastPosition = row.behaviorSeq;
+    log(
+      `recommender: snapshot #${row.id} at behaviour ${row.behaviorSeq} loaded in ${Math.round(performance.now() - t0)} ms (${row.state.length} bytes)`,
+    );
+    return decoded.meta.positions;
+  }
+
+  /**
+   * Takes the model's state now (synchronously: call it between two catch-ups, at `positions`) and returns the
+   * write, which runs without holding anything up.
+   */
+  capture(positions: LogPositions): { encodeMs: number; write: Promise<boolean> } {
+    const t0 = performance.now();
+    const meta: SnapshotMeta = { format: SNAPSHOT_FORMAT, fingerprint: this.fingerprint, positions };
+    const state = encodeSnapshot(meta, this.deps.model.exportState());
+    const encodeMs = performance.now() - t0;
+    this.lastPosition = Math.max(this.lastPosition, positions.behaviors);
+    const write = this.deps.store
+      .saveRecommenderSnapshot({
+        fingerprint: this.fingerprint,
+        format: SNAPSHOT_FORMAT,
+        behaviorSeq: positions.behaviors,
+        catalogSeq: positions.catalog,
+        erasureSeq: positions.erasures,
+        state,
+        vectorIndex: null,
+      })
+      .then((saved) => {
+        this.deps.log(
+          `recommender snapshot at behaviour ${positions.behaviors}: ${saved ? `written, ${state.length} bytes` : 'a newer one exists'} (captured in ${Math.round(encodeMs)} ms, the only part that holds requests)`,
+        );
+        return saved;
+      });
+    return { encodeMs, write };
+  }
+}
