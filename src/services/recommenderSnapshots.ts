@@ -45,8 +45,8 @@ export class RecommenderSnapshots {
       log(
         `recommender snapshot #${newest.id} (behaviour ${newest.behaviorSeq}) ignored: made for another model configuration or format (fingerprint ${newest.fingerprint}, format ${newest.format}; now ${this.fingerprint}, ${SNAPSHOT_FORMAT})`,
       );
-    const row =
-      newest.fingerprint === this.fingerprint ? await store.latestRecommenderSnapshot(this.fingerprint) : null;
+    // Another deployment's snapshot (a rolling upgrade) may be the newest: this model's own newest one still serves.
+    const row = await store.latestRecommenderSnapshot(this.fingerprint);
     if (!row) return null;
     if (row.erasureSeq < erasureHead) {
       log(`recommender snapshot #${row.id} ignored: an erasure happened after it (the whole log is replayed)`);
