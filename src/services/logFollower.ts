@@ -62,12 +62,18 @@ export class LogFollower {
     this.catalogSeq = heads.catalog;
     // The replay below reads the log after these erasures; a later one is seen by follow().
     this.erasureSeq = heads.erasures;
+    const snapshots = this.deps.snapshots;
+    const snapshot = snapshots ? await snapshots.store.read(heads.erasures) : null;
+    // A restored index is as of the snapshot: the catalogue changes after it are replayed (upserts are idempotent).
+    if (snapshot && snapshots!.store.restoreIndex(snapshot))
+      this.catalogSeq = Math.min(this.catalogSeq, snapshot.positions.catalog);
     await loadCatalogue();
     this.attributes = await this.deps.recommendations.userAttributes();
-    const snapshots = this.deps.snapshots;
     if (snapshots) {
-      const from = await snapshots.store.load((id) => this.attributes.get(id), heads.erasures);
-      if (from) this.behaviors = from.behaviors;
+      if (snapshot) {
+        snapshots.store.importState(snapshot, (id) => this.attributes.get(id));
+        this.behaviors = snapshot.positions.behaviors;
+      }
       if (snapshots.everySeconds > 0) {
         this.snapshotTimer = setInterval(() => {
           if (this.behaviors > snapshots.store.lastPosition) void this.snapshot();

@@ -15,6 +15,16 @@ import type { Store } from '../store/types.js';
 
 export type LogPositions = SnapshotMeta['positions'];
 
+/** A snapshot made for this model, decoded. */
+export interface UsableSnapshot {
+  id: number;
+  bytes: number;
+  positions: LogPositions;
+  state: ModelState;
+  /** The approximate index as saved, or null. */
+  index: Uint8Array | null;
+}
+
 interface Deps {
   store: Store;
   model: RecommenderModel;
@@ -33,11 +43,10 @@ export class RecommenderSnapshots {
   }
 
   /**
-   * Loads the newest usable snapshot into the model (which must hold no behaviour state yet). Returns the positions
-   * it covers, or null when there is none to use (the caller replays the whole log). `erasureHead`: the newest
+   * Reads the newest usable snapshot (null: none, the caller replays the whole log). `erasureHead`: the newest
    * erasure now; a snapshot from before it still holds the erased user's statistics.
    */
-  async load(attributesOf: (userId: string) => Record<string, unknown> | undefined, erasureHead: number) {
+  async read(erasureHead: number): Promise<UsableSnapshot | null> {
     const { store, log } = this.deps;
     const newest = await store.latestRecommenderSnapshotInfo();
     if (!newest) return null;
@@ -52,18 +61,45 @@ export class RecommenderSnapshots {
       log(`recommender snapshot #${row.id} ignored: an erasure happened after it (the whole log is replayed)`);
       return null;
     }
-    const t0 = performance.now();
     const decoded = decodeSnapshot<ModelState>(row.state, this.fingerprint);
     if (!decoded.ok) {
       log(`recommender snapshot #${row.id} ignored: ${decoded.reason}`);
       return null;
     }
-    this.deps.model.importState(decoded.body, attributesOf);
-    this.lastPosition = row.behaviorSeq;
-    log(
-      `recommender: snapshot #${row.id} at behaviour ${row.behaviorSeq} loaded in ${Math.round(performance.now() - t0)} ms (${row.state.length} bytes)`,
+    return {
+      id: row.id,
+      bytes: row.state.length,
+      positions: decoded.meta.positions,
+      state: decoded.body,
+      index: row.vectorIndex,
+    };
+  }
+
+  /**
+   * Before the catalogue is loaded: restores the saved approximate index, so the load adds only the vectors it lacks.
+   * True when restored (the catalogue's change log must then be replayed from the snapshot's position).
+   */
+  restoreIndex(snapshot: UsableSnapshot): boolean {
+    if (!snapshot.index) return false;
+    const t0 = performance.now();
+    const ok = this.deps.model.restoreIndex(snapshot.index);
+    this.deps.log(
+      ok
+        ? `recommender: vector index of snapshot #${snapshot.id} loaded in ${Math.round(performance.now() - t0)} ms (${snapshot.index.length} bytes)`
+        : `recommender: vector index of snapshot #${snapshot.id} ignored (other index settings); built from the vectors`,
     );
-    return decoded.meta.positions;
+    return ok;
+  }
+
+  /** After the catalogue load: the snapshot's behaviour statistics into the model (which has none yet). */
+  importState(snapshot: UsableSnapshot, attributesOf: (userId: string) => Record<string, unknown> | undefined): void {
+    const t0 = performance.now();
+    const removed = this.deps.model.finishIndexRestore();
+    this.deps.model.importState(snapshot.state, attributesOf);
+    this.lastPosition = snapshot.positions.behaviors;
+    this.deps.log(
+      `recommender: snapshot #${snapshot.id} at behaviour ${snapshot.positions.behaviors} loaded in ${Math.round(performance.now() - t0)} ms (${snapshot.bytes} bytes${removed ? `; ${removed} deleted items left the index` : ''})`,
+    );
   }
 
   /**
@@ -74,6 +110,7 @@ export class RecommenderSnapshots {
     const t0 = performance.now();
     const meta: SnapshotMeta = { format: SNAPSHOT_FORMAT, fingerprint: this.fingerprint, positions };
     const state = encodeSnapshot(meta, this.deps.model.exportState());
+    const vectorIndex = this.deps.model.index.save?.() ?? null;
     const encodeMs = performance.now() - t0;
     this.lastPosition = Math.max(this.lastPosition, positions.behaviors);
     const write = this.deps.store
@@ -84,11 +121,11 @@ export class RecommenderSnapshots {
         catalogSeq: positions.catalog,
         erasureSeq: positions.erasures,
         state,
-        vectorIndex: null,
+        vectorIndex,
       })
       .then((saved) => {
         this.deps.log(
-          `recommender snapshot at behaviour ${positions.behaviors}: ${saved ? `written, ${state.length} bytes` : 'a newer one exists'} (captured in ${Math.round(encodeMs)} ms, the only part that holds requests)`,
+          `recommender snapshot at behaviour ${positions.behaviors}: ${saved ? `written, ${state.length} bytes${vectorIndex ? ` and an index of ${vectorIndex.length}` : ''}` : 'a newer one exists'} (captured in ${Math.round(encodeMs)} ms, the only part that holds requests)`,
         );
         return saved;
       });

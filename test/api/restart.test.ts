@@ -53,12 +53,17 @@ function expectSame(actual: Awaited<ReturnType<typeof answers>>, expected: Await
   );
 }
 
-describe.each(await providers())('restart from a recommender snapshot on %s', (provider) => {
+// The default index (exact at this size) on both providers, and the approximate one, whose graph the snapshot saves.
+const cases = [...(await providers()).map((p) => [p, 'auto'] as const), ['sqlite', 'approximate'] as const];
+
+describe.each(cases)('restart from a recommender snapshot on %s, index %s', (provider, indexKind) => {
   const db = freshDatabase(provider);
   const logs: string[] = [];
   const start = async (env: Record<string, string> = {}) => {
     logs.length = 0;
-    return startTestServer(provider, { SNAPSHOT_EVERY_SECONDS: '0', ...env }, db, (m) => logs.push(m));
+    return startTestServer(provider, { SNAPSHOT_EVERY_SECONDS: '0', INDEX_KIND: indexKind, ...env }, db, (m) =>
+      logs.push(m),
+    );
   };
   const send = async (server: TestServer, query: string, variables: Record<string, unknown>) =>
     expect((await server.gql(query, variables)).errors).toBeUndefined();
@@ -86,6 +91,11 @@ describe.each(await providers())('restart from a recommender snapshot on %s', (p
     await replayed.close();
     const restarted = await start();
     expect(logs.some((l) => /snapshot #\d+ at behaviour 18 loaded/.test(l))).toBe(true);
+    // The saved graph is loaded, and the item deleted after the snapshot (it7) leaves it.
+    if (indexKind === 'approximate')
+      expect(logs.some((l) => /vector index of snapshot #\d+ loaded/.test(l))).toBe(true);
+    if (indexKind === 'approximate')
+      expect(logs.some((l) => /at behaviour 18 loaded .*1 deleted items left the index/.test(l))).toBe(true);
     expectSame(await answers(restarted), expected);
     expect((expected[0]!.shape as { modelInfo: { memory: { users: number } } }).modelInfo.memory.users).toBe(6);
 

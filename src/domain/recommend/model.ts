@@ -135,6 +135,19 @@ export class RecommenderModel {
     this.catalogue.upsertMany(items, this.isArrival);
   }
 
+  /**
+   * Start from a saved vector index (a snapshot's): call before loading the catalogue, whose load then adds only the
+   * vectors the index lacks; finishIndexRestore() after it. False when the index cannot load it (built as usual).
+   */
+  restoreIndex(saved: Uint8Array): boolean {
+    return this.catalogue.restoreIndex(saved);
+  }
+
+  /** Ends restoreIndex: entries for ids no longer in the catalogue (with a vector) are removed; returns how many. */
+  finishIndexRestore(): number {
+    return this.catalogue.finishIndexRestore();
+  }
+
   /** A new id is a brand-new arrival when behaviour data exists and no event has touched it. */
   private readonly isArrival = (id: string): boolean => {
     const n = this.ids.get(id);

@@ -44,7 +44,10 @@ function answers(model: RecommenderModel, users: string[]) {
   return {
     recs: users.map((u) =>
       model.recommend({
-        signals: { ...emptySignals(u), recent: [{ itemId: cat.items[3]!.id, weight: 1, at: now - MIN }] },
+        signals: {
+          ...emptySignals(u),
+          recent: [{ itemId: cat.items[3]!.id, type: 'PURCHASE', weight: 1, occurredAt: now - MIN }],
+        },
         first: 10,
         now,
         explore: 0,
@@ -54,7 +57,7 @@ function answers(model: RecommenderModel, users: string[]) {
   };
 }
 
-function restart(model: RecommenderModel, cut: number, events: BehaviorEvent[]) {
+function restart(model: RecommenderModel, cut: number) {
   const bytes = encodeSnapshot(
     { format: SNAPSHOT_FORMAT, fingerprint: FP, positions: { behaviors: cut, catalog: 0, erasures: 0 } },
     model.exportState(),
@@ -75,7 +78,7 @@ describe('recommender snapshots', () => {
     const before = makeModel(cat, CONFIG);
     feed(before, events.slice(0, cut));
     const restarted = makeModel(cat, CONFIG);
-    restarted.importState(restart(before, cut, events), attributesOf);
+    restarted.importState(restart(before, cut), attributesOf);
     feed(restarted, events.slice(cut));
     expect(restarted.exportState()).toEqual(full.exportState());
     expect(answers(restarted, users)).toEqual(answers(full, users));
@@ -93,7 +96,7 @@ describe('recommender snapshots', () => {
     feed(rebuilt, events);
     const restarted = makeModel(cat, CONFIG);
     restarted.removeItem(gone);
-    restarted.importState(restart(live, cut, events), attributesOf);
+    restarted.importState(restart(live, cut), attributesOf);
     feed(restarted, events.slice(cut));
     expect(restarted.exportState()).toEqual(rebuilt.exportState());
     expect(answers(restarted, users)).toEqual(answers(rebuilt, users));
