@@ -8,12 +8,9 @@
 // copy on, the first sentence of another base item of the same category appended to its description, so copies
 // are near but not identical neighbours. Users: each picks 1-2 categories and has 20 behaviours in them.
 import 'reflect-metadata';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { loadDataset } from '../eval/datasets/index.js';
-import type { EvalItem } from '../eval/datasets/types.js';
 import { mulberry32 } from '../src/domain/recommend/random.js';
 import { ExactIndex, measureRecall, UsearchIndex } from '../src/vectorindex/index.js';
 import { loadConfig } from '../src/config.js';
@@ -24,7 +21,8 @@ import {
   type ChildServer,
   type TestDatabase,
 } from '../test/helpers/server.js';
-import { machine, percentile, progress, round, SHARED_DATA_DIR, writeResult } from './common.js';
+import { VARIANT_CATALOGUE, variantCatalogue } from './catalogueVariants.js';
+import { machine, percentile, progress, round, writeResult } from './common.js';
 
 const { values } = parseArgs({
   options: { sizes: { type: 'string' }, requests: { type: 'string' }, users: { type: 'string' } },
@@ -33,32 +31,7 @@ const sizes = (values.sizes ?? '10000,100000').split(',').map(Number);
 const requests = Number(values.requests ?? 1000);
 const userCount = Number(values.users ?? 300);
 
-const base: EvalItem[] = [
-  ...loadDataset('amazon-scientific', path.join(SHARED_DATA_DIR, 'amazon-scientific')).items,
-  ...loadDataset('ml-1m', path.join(SHARED_DATA_DIR, 'ml-1m')).items.map((i) => ({ ...i, id: `ml-${i.id}` })),
-];
-const byCategory = new Map<string, EvalItem[]>();
-for (const it of base) byCategory.set(it.category ?? '', [...(byCategory.get(it.category ?? '') ?? []), it]);
-
-function catalogue(size: number) {
-  const rand = mulberry32(size);
-  return Array.from({ length: size }, (_, k) => {
-    const it = base[k % base.length]!;
-    const copy = Math.floor(k / base.length);
-    const peers = byCategory.get(it.category ?? '')!;
-    const other = peers[Math.floor(rand() * peers.length)]!;
-    const extra = copy > 0 ? ` ${(other.description ?? other.title).split(/(?<=\.)\s/)[0]}` : '';
-    return {
-      id: `v${k}`,
-      title: copy > 0 ? `${it.title} (variant ${copy})` : it.title,
-      description: `${it.description ?? ''}${extra}`.trim() || null,
-      category: it.category,
-      tags: it.tags.slice(0, 10),
-      brand: it.brand,
-      price: it.price,
-    };
-  });
-}
+const catalogue = variantCatalogue;
 
 type Gql = ChildServer['gql'];
 
@@ -227,8 +200,7 @@ const file = writeResult('recommend', {
   benchmark: 'bench:recommend',
   query:
     'user(id) { recommendations(first: 10) { item { id title } score reasons { kind text } } } over HTTP, one request at a time',
-  catalogue:
-    'real item texts of Amazon Scientific and MovieLens-1M (with plots); item k = base item k mod N, variant number in the title, and from the second copy on the first sentence of another item of the same category appended (near, not identical, neighbours)',
+  catalogue: VARIANT_CATALOGUE,
   users: 'each user has 20 behaviours (CLICK, every fifth PURCHASE) in one or two categories',
   encoder: 'lexical (default, dim 512)',
   database: 'SQLite (embedded default)',
