@@ -56,6 +56,8 @@ export class LogFollower {
   /**
    * Start-up: the catalogue's change log position is taken before the catalogue is loaded (changes made during the
    * load are applied again: upserts are idempotent), then the whole behaviour log is replayed in sequence order.
+   * With a usable snapshot, only the behaviour log after its position is replayed (and, when its vector index was
+   * restored, the catalogue changes after its catalogue position).
    */
   async start(loadCatalogue: () => Promise<void>): Promise<number> {
     const heads = await this.deps.store.logHeads();

@@ -184,7 +184,7 @@ export interface ChildServer {
 
 export async function startChildServer(
   env: Record<string, string>,
-  opts: { execArgv?: string[] } = {},
+  opts: { execArgv?: string[]; startTimeoutMs?: number } = {},
 ): Promise<ChildServer> {
   const child = spawn(process.execPath, [...(opts.execArgv ?? []), '--import', 'tsx', 'src/cli/serve.ts'], {
     cwd: path.resolve(import.meta.dirname, '../..'),
@@ -193,7 +193,10 @@ export async function startChildServer(
   });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`child server did not start:\n${out}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`child server did not start:\n${out}`)),
+      opts.startTimeoutMs ?? 60_000,
+    );
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = out.match(/GraphQL and GraphiQL at (http[^\s,]+)/);
