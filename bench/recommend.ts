@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { mulberry32 } from '../src/domain/recommend/random.js';
 import { startChildServer, type ChildServer } from '../test/helpers/server.js';
 import { machine, percentile, REPO_ROOT, round, writeResult } from './common.js';
+import { VARIANT_CATALOGUE } from './catalogueVariants.js';
 import { seeded } from './recommendData.js';
 
 const { values } = parseArgs({
@@ -190,8 +191,7 @@ const file = writeResult('recommend', {
   benchmark: 'bench:recommend',
   query:
     'user(id) { recommendations(first: 10) { item { id title } score reasons { kind text } } } over HTTP, one request at a time, users drawn at random',
-  catalogue:
-    'real item texts of Amazon Scientific and MovieLens-1M (with plots); item k = base item k mod N, variant number in the title, and from the second copy on the first sentence of another item of the same category appended (near, not identical, neighbours)',
+  catalogue: VARIANT_CATALOGUE,
   events:
     "MovieLens-1M ratings as RATE events on each film's first catalogue copy, users interleaved round by round (each user's k-th rating in round k); the 10k and 100k catalogues hold the same log",
   seeding:

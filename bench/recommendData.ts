@@ -4,10 +4,7 @@
 // the cached log is what the product writes; it takes minutes at 1M events, so it is done once per (events,
 // catalogue size) and the file reused. A cache file is only renamed into place once complete.
 //
-// Catalogue method: the real item texts of Amazon Scientific (4,385 products) and MovieLens-1M (3,883 films, with
-// plots) are the base; item k is base item (k mod N) with the variant number in its title and, from the second
-// copy on, the first sentence of another base item of the same category appended to its description, so copies
-// are near but not identical neighbours. Events: every MovieLens-1M rating as a RATE event on the first copy of
+// Catalogue: bench/catalogueVariants.ts (variants of real item texts). Events: every MovieLens-1M rating as a RATE event on the first copy of
 // its film, users interleaved round by round (each user's k-th rating in round k), the first --events of them.
 // The 10k and 100k variants hold the same log; the 100k one has 90k more items (variants without events).
 import {
@@ -23,36 +20,14 @@ import {
 import path from 'node:path';
 import { execSync } from 'node:child_process';
 import { loadDataset } from '../eval/datasets/index.js';
-import type { EvalItem } from '../eval/datasets/types.js';
-import { mulberry32 } from '../src/domain/recommend/random.js';
 import { startTestServer, type TestDatabase, type TestServer } from '../test/helpers/server.js';
+import { variantCatalogue } from './catalogueVariants.js';
 import { progress, REPO_ROOT, round, SHARED_DATA_DIR } from './common.js';
 
 const amazon = loadDataset('amazon-scientific', path.join(SHARED_DATA_DIR, 'amazon-scientific'));
 const ml = loadDataset('ml-1m', path.join(SHARED_DATA_DIR, 'ml-1m'));
-const base: EvalItem[] = [...amazon.items, ...ml.items.map((i) => ({ ...i, id: `ml-${i.id}` }))];
-const byCategory = new Map<string, EvalItem[]>();
-for (const it of base) byCategory.set(it.category ?? '', [...(byCategory.get(it.category ?? '') ?? []), it]);
-
-export function catalogue(size: number): EvalItem[] {
-  const rand = mulberry32(size);
-  return Array.from({ length: size }, (_, k) => {
-    const it = base[k % base.length]!;
-    const copy = Math.floor(k / base.length);
-    const peers = byCategory.get(it.category ?? '')!;
-    const other = peers[Math.floor(rand() * peers.length)]!;
-    const extra = copy > 0 ? ` ${(other.description ?? other.title).split(/(?<=\.)\s/)[0]}` : '';
-    return {
-      id: `v${k}`,
-      title: copy > 0 ? `${it.title} (variant ${copy})` : it.title,
-      description: `${it.description ?? ''}${extra}`.trim() || null,
-      category: it.category,
-      tags: it.tags.slice(0, 10),
-      brand: it.brand,
-      price: it.price,
-    };
-  });
-}
+/** The catalogue variants (bench/catalogueVariants.ts), shared with bench:restart. */
+export const catalogue = variantCatalogue;
 
 export interface SeedEvent {
   userId: string;

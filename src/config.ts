@@ -70,6 +70,12 @@ export interface AppConfig {
     /** Apply the newest configuration stored by `npm run model:tune` at start (RECOMMEND_USE_TUNED, default on). */
     useTuned: boolean;
   };
+  /**
+   * Recommender snapshots in the database (RECOMMENDER_SNAPSHOTS, default on): start from the newest + the log tail;
+   * one is written after SNAPSHOT_EVERY_EVENTS new behaviours, at most every SNAPSHOT_EVERY_SECONDS when the log
+   * moved, and at graceful shutdown.
+   */
+  snapshots: { enabled: boolean; everyEvents: number; everySeconds: number };
   llm: { baseUrl: string | null; model: string; apiKey: string | null; timeoutMs: number; features: boolean };
   /** Opinion from text: OPINION_METHOD (auto | lexicon | encoder | blend), OPINION_ASPECTS_FILE (JSON aspect -> words). */
   opinion: { method: OpinionMethod; aspectsFile: string | null };
@@ -150,6 +156,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       quantization: oneOf(env, 'INDEX_QUANTIZATION', ['f32', 'f16', 'i8'] as const, 'f16'),
       explore: num(env, 'RECOMMEND_EXPLORE', 0.1),
       useTuned: oneOf(env, 'RECOMMEND_USE_TUNED', ['on', 'off'] as const, 'on') === 'on',
+    },
+    snapshots: {
+      enabled: oneOf(env, 'RECOMMENDER_SNAPSHOTS', ['on', 'off'] as const, 'on') === 'on',
+      everyEvents: num(env, 'SNAPSHOT_EVERY_EVENTS', 100_000),
+      everySeconds: num(env, 'SNAPSHOT_EVERY_SECONDS', 600),
     },
     llm: {
       baseUrl: env.LLM_BASE_URL || null,

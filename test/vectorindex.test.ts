@@ -231,3 +231,35 @@ describe('createVectorIndex auto', () => {
     expect(plain).toBeInstanceOf(ExactIndex);
   });
 });
+
+describe('saving and loading the approximate index (snapshots)', () => {
+  it('a loaded graph answers as the saved one, follows later changes, and refuses other settings', () => {
+    const vectors = dataset(2000, 32, 21);
+    const approximate = (dim: number, quantization?: 'i8') =>
+      createVectorIndex({ dim, kind: 'approximate', usearch: { quantization } }) as UsearchIndex;
+    const saved = approximate(32);
+    saved.addMany(vectors.map((v, i) => [`i${i}`, v]));
+    saved.remove('i7');
+    const bytes = saved.save();
+    const loaded = approximate(32);
+    const ids = loaded.load(bytes);
+    expect(ids?.length).toBe(1999);
+    expect(loaded.size).toBe(1999);
+    expect(loaded.has('i7')).toBe(false);
+    for (const q of vectors.slice(0, 20)) expect(loaded.search(q, 10)).toEqual(saved.search(q, 10));
+    loaded.upsert('new', vectors[5]!);
+    expect(
+      loaded
+        .search(vectors[5]!, 2)
+        .map((h) => h.id)
+        .sort(),
+    ).toEqual(['i5', 'new']);
+    expect(approximate(16).load(bytes)).toBeNull();
+    expect(approximate(32, 'i8').load(bytes)).toBeNull();
+    // Auto: the saved graph switches it to approximate; an exact one saves nothing.
+    const auto = createVectorIndex({ dim: 32, kind: 'auto' }) as AutoIndex;
+    expect(auto.save()).toBeNull();
+    expect(auto.load(bytes)).toHaveLength(1999);
+    expect(auto.mode).toBe('approximate');
+  });
+});

@@ -23,6 +23,7 @@ import { PrivacyService } from './privacyService.js';
 import { ProfileService } from './profileService.js';
 import type { LabelVocabulary } from './profileView.js';
 import { RecommendationService } from './recommendationService.js';
+import { RecommenderSnapshots } from './recommenderSnapshots.js';
 import { SummaryRewriter } from './summaryRewriter.js';
 import { loadAspectLexicon } from '../inference/opinion/aspects.js';
 import { opinionReaderFor } from './profiles/texts.js';
@@ -191,6 +192,18 @@ export async function createServices(config: AppConfig, log: (msg: string) => vo
     redisUrl: config.redisUrl,
     pollMs: config.logPollMs,
     log,
+    snapshots: config.snapshots.enabled
+      ? {
+          store: new RecommenderSnapshots({
+            store,
+            model,
+            describe: { encoder: description.id, dim: loaded.dim },
+            log,
+          }),
+          everyEvents: Math.max(1, config.snapshots.everyEvents),
+          everySeconds: config.snapshots.everySeconds,
+        }
+      : null,
   });
   followerRef = follower;
   metrics.follow(follower);

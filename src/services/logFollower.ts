@@ -5,10 +5,14 @@
 // each commit); a poll catches up where Redis is absent or a message is lost. An erasure deletes log entries, which
 // no follower can unlearn by sequence: it appends an Erasure row in its transaction, and a follower that sees an
 // Erasure.id beyond its own rebuilds its model from the remaining log, so every replica forgets the erased user.
+// With snapshots (RecommenderSnapshots), start loads the newest one and replays only the log after its positions;
+// the follower writes one every SNAPSHOT_EVERY_EVENTS behaviours, every SNAPSHOT_EVERY_SECONDS when the log moved,
+// and when it closes.
 import { Redis } from 'ioredis';
 import type { LogHeads, Store } from '../store/types.js';
 import type { CatalogService } from './catalogService.js';
 import type { RecommendationService } from './recommendationService.js';
+import type { RecommenderSnapshots } from './recommenderSnapshots.js';
 
 const CHANNEL = 'tastegraph:log-heads';
 const PAGE = 5000;
@@ -21,6 +25,8 @@ interface Deps {
   /** Poll interval in ms when nothing wakes the follower (LOG_POLL_MS); 0: no polling. */
   pollMs: number;
   log: (msg: string) => void;
+  /** Null: no snapshots (RECOMMENDER_SNAPSHOTS=off); start replays the whole log. */
+  snapshots?: { store: RecommenderSnapshots; everyEvents: number; everySeconds: number } | null;
 }
 
 export interface LogPosition {
@@ -40,6 +46,7 @@ export class LogFollower {
   private queue: Promise<void> = Promise.resolve();
   private waiting: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private snapshotTimer: NodeJS.Timeout | null = null;
   private publisher: Redis | null = null;
   private subscriber: Redis | null = null;
   private closed = false;
@@ -49,14 +56,33 @@ export class LogFollower {
   /**
    * Start-up: the catalogue's change log position is taken before the catalogue is loaded (changes made during the
    * load are applied again: upserts are idempotent), then the whole behaviour log is replayed in sequence order.
+   * With a usable snapshot, only the behaviour log after its position is replayed (and, when its vector index was
+   * restored, the catalogue changes after its catalogue position).
    */
   async start(loadCatalogue: () => Promise<void>): Promise<number> {
     const heads = await this.deps.store.logHeads();
     this.catalogSeq = heads.catalog;
     // The replay below reads the log after these erasures; a later one is seen by follow().
     this.erasureSeq = heads.erasures;
+    const snapshots = this.deps.snapshots;
+    const snapshot = snapshots ? await snapshots.store.read(heads.erasures) : null;
+    // A restored index is as of the snapshot: the catalogue changes after it are replayed (upserts are idempotent).
+    if (snapshot && snapshots!.store.restoreIndex(snapshot))
+      this.catalogSeq = Math.min(this.catalogSeq, snapshot.positions.catalog);
     await loadCatalogue();
     this.attributes = await this.deps.recommendations.userAttributes();
+    if (snapshots) {
+      if (snapshot) {
+        snapshots.store.importState(snapshot, (id) => this.attributes.get(id));
+        this.behaviors = snapshot.positions.behaviors;
+      }
+      if (snapshots.everySeconds > 0) {
+        this.snapshotTimer = setInterval(() => {
+          if (this.behaviors > snapshots.store.lastPosition) void this.snapshot();
+        }, snapshots.everySeconds * 1000);
+        this.snapshotTimer.unref();
+      }
+    }
     await this.catchUp();
     const { redisUrl, pollMs } = this.deps;
     if (redisUrl) {
@@ -114,10 +140,35 @@ export class LogFollower {
     return { behaviors: lag(this.heads.behaviors, this.behaviors), catalog: lag(this.heads.catalog, this.catalogSeq) };
   }
 
+  /**
+   * Writes a snapshot of the model at this follower's positions (between two catch-ups); resolves once written
+   * (false when skipped or failed: snapshots only save time, the log stays the source of truth).
+   */
+  snapshot(): Promise<boolean> {
+    const snapshots = this.deps.snapshots;
+    if (!snapshots) return Promise.resolve(false);
+    const captured = this.queue.then(() =>
+      snapshots.store.capture({ behaviors: this.behaviors, catalog: this.catalogSeq, erasures: this.erasureSeq }),
+    );
+    this.queue = captured.then(
+      () => {},
+      () => {},
+    );
+    return captured
+      .then((c) => c.write)
+      .catch((err: unknown) => {
+        this.deps.log(`recommender snapshot failed: ${(err as Error).message}`);
+        return false;
+      });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.snapshotTimer) clearInterval(this.snapshotTimer);
     await this.queue;
+    const snapshots = this.deps.snapshots;
+    if (snapshots && this.behaviors > snapshots.store.lastPosition) await this.snapshot();
     await Promise.all([this.publisher?.quit(), this.subscriber?.quit()].map((p) => p?.catch(() => {})));
   }
 
@@ -155,5 +206,8 @@ export class LogFollower {
       this.behaviors = rows[rows.length - 1]!.seq;
       this.heads.behaviors = Math.max(this.heads.behaviors, this.behaviors);
     }
+    const snapshots = this.deps.snapshots;
+    if (snapshots && !this.closed && this.behaviors - snapshots.store.lastPosition >= snapshots.everyEvents)
+      void this.snapshot();
   }
 }

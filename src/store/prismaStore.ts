@@ -11,6 +11,7 @@ import type { DatabaseTarget } from './databaseUrl.js';
 import { logOps } from './logOps.js';
 import { privacyOps } from './privacyOps.js';
 import { relationOps } from './relationOps.js';
+import { snapshotOps } from './snapshotOps.js';
 import { tunedConfigOps } from './tunedConfigOps.js';
 import {
   byIds,
@@ -85,6 +86,7 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     ...privacyOps(prisma, toVersion),
     ...relationOps(prisma),
     ...tunedConfigOps(prisma),
+    ...snapshotOps(prisma),
     ...logOps(prisma),
     provider: target.provider,
     stats,

@@ -160,6 +160,26 @@ export interface StoreStats {
   pool(): { total: number; idle: number; waiting: number } | null;
 }
 
+/** Where a recommender snapshot stands: what it was made for and the log positions it covers. */
+export interface RecommenderSnapshotInfo {
+  id: number;
+  fingerprint: string;
+  format: number;
+  behaviorSeq: number;
+  catalogSeq: number;
+  erasureSeq: number;
+  createdAt: Date;
+}
+
+export interface RecommenderSnapshotRow extends RecommenderSnapshotInfo {
+  /** The behaviour statistics (src/domain/recommend/snapshot.ts). */
+  state: Uint8Array;
+  /** The approximate vector index as saved (null: rebuilt from the items' vectors). */
+  vectorIndex: Uint8Array | null;
+}
+
+export type RecommenderSnapshotWrite = Omit<RecommenderSnapshotRow, 'id' | 'createdAt'>;
+
 /** A configuration chosen by `npm run model:tune`; `version` increases with every run. */
 export interface TunedConfigurationRow {
   version: number;
@@ -255,6 +275,12 @@ export interface Store extends Omit<
   }): Promise<TunedConfigurationRow>;
   /** The newest tuned configuration, or null when model:tune never ran. */
   latestTunedConfiguration(): Promise<TunedConfigurationRow | null>;
+  /** Adds a recommender snapshot unless one of its fingerprint covers a position as new; false when skipped. */
+  saveRecommenderSnapshot(s: RecommenderSnapshotWrite): Promise<boolean>;
+  /** The snapshot at the newest behaviour position, whatever it was made for (no bytes). */
+  latestRecommenderSnapshotInfo(): Promise<RecommenderSnapshotInfo | null>;
+  /** The newest snapshot made for `fingerprint`. */
+  latestRecommenderSnapshot(fingerprint: string): Promise<RecommenderSnapshotRow | null>;
   /** Row counts per table (tests check that bad input writes nothing). */
   tableCounts(): Promise<Record<string, number>>;
   /** Bytes stored for profile versions (storage budget benchmark). */

@@ -85,6 +85,19 @@ export class AutoIndex implements VectorIndex {
     return this.inner.search(query, k, accept);
   }
 
+  /** The approximate graph (null while exact: building an exact index is a copy of the vectors). */
+  save(): Uint8Array | null {
+    return this.inner instanceof UsearchIndex ? this.inner.save() : null;
+  }
+
+  /** Loads a saved approximate graph, switching to approximate. */
+  load(saved: Uint8Array): string[] | null {
+    const approx = new UsearchIndex(this.dim, this.usearchOptions);
+    const ids = approx.load(saved);
+    if (ids) this.inner = approx;
+    return ids;
+  }
+
   searchMany(queries: ReadonlyArray<SearchQuery>, accept?: (id: string) => boolean): SearchHit[][] {
     return this.inner.searchMany(queries, accept);
   }

@@ -17,6 +17,8 @@ export interface UsearchNative {
   remove(keys: bigint): number;
   contains(keys: bigint): boolean;
   size(): number;
+  save(path: string): void;
+  load(path: string): void;
 }
 export interface UsearchModule {
   Index: new (config: {

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { loadUsearch, type UsearchNative } from './native.js';
 import type { SearchHit, SearchQuery, VectorIndex } from './types.js';
 
@@ -133,6 +136,82 @@ export class UsearchIndex implements VectorIndex {
     this.idOf.clear();
     this.removedSinceBuild = 0;
     this.addMany(entries);
+  }
+
+  /**
+   * The graph as usearch saves it (its own file format, through a temporary file: usearch's JS binding saves to
+   * paths only), after a JSON header with the id <-> key map and the settings it was built with.
+   */
+  save(): Uint8Array {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tastegraph-index-'));
+    try {
+      const file = path.join(dir, 'index.usearch');
+      this.native.save(file);
+      const graph = readFileSync(file);
+      const header = Buffer.from(
+        JSON.stringify({
+          dim: this.dim,
+          quantization: this.opts.quantization,
+          connectivity: this.opts.connectivity,
+          ids: [...this.keyOf.keys()],
+          keys: [...this.keyOf.values()].map(Number),
+          nextKey: Number(this.nextKey),
+          removed: this.removedSinceBuild,
+        }),
+      );
+      const out = new Uint8Array(4 + header.length + graph.length);
+      new DataView(out.buffer).setUint32(0, header.length, true);
+      out.set(header, 4);
+      out.set(graph, 4 + header.length);
+      return out;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Loads what `save` wrote, when it was built with this index's dimension and graph settings; else null. */
+  load(saved: Uint8Array): string[] | null {
+    if (saved.length < 4) return null;
+    const headerLength = new DataView(saved.buffer, saved.byteOffset, saved.byteLength).getUint32(0, true);
+    let header: {
+      dim: number;
+      quantization: string;
+      connectivity: number;
+      ids: string[];
+      keys: number[];
+      nextKey: number;
+      removed: number;
+    };
+    try {
+      header = JSON.parse(Buffer.from(saved.subarray(4, 4 + headerLength)).toString('utf8')) as typeof header;
+    } catch {
+      return null;
+    }
+    const { dim, quantization, connectivity } = header;
+    if (dim !== this.dim || quantization !== this.opts.quantization || connectivity !== this.opts.connectivity)
+      return null;
+    const dir = mkdtempSync(path.join(tmpdir(), 'tastegraph-index-'));
+    try {
+      const file = path.join(dir, 'index.usearch');
+      writeFileSync(file, saved.subarray(4 + headerLength));
+      const native = this.createNative();
+      native.load(file);
+      this.native = native;
+    } catch {
+      return null;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    this.keyOf.clear();
+    this.idOf.clear();
+    header.ids.forEach((id, i) => {
+      const key = BigInt(header.keys[i]!);
+      this.keyOf.set(id, key);
+      this.idOf.set(key, id);
+    });
+    this.nextKey = BigInt(header.nextKey);
+    this.removedSinceBuild = header.removed;
+    return header.ids;
   }
 
   /** One graph walk per query, each only as wide as its own k needs (a shared batch would widen all to the largest). */

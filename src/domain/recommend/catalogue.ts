@@ -11,6 +11,8 @@ export class Catalogue {
   /** Dense list of item ids for O(1) random sampling (swap-remove). */
   private readonly itemIds: string[] = [];
   private readonly itemSlot = new Map<string, number>();
+  /** While restoring a saved index: the ids it holds that the catalogue load has not reached yet. */
+  private restoring: Set<string> | null = null;
   /** Items upserted after behaviour data existed and not touched since: brand-new arrivals (cold-item boost). */
   readonly fresh = new Set<string>();
 
@@ -59,6 +61,8 @@ export class Catalogue {
     for (const item of items) {
       const vector = unitOrNull(item.vector, this.dim);
       this.put(item, vector, isArrival);
+      // A restored index holds the vector as of its snapshot; later changes are replayed from the change log.
+      if (vector && this.restoring?.delete(item.id)) continue;
       if (vector) batch.push([item.id, vector]);
       else this.index.remove(item.id);
     }
@@ -75,6 +79,22 @@ export class Catalogue {
     }
     const { title, category, tags, brand, price } = item;
     this.items.set(id, { id, title, category, tags, brand, price, vector });
+  }
+
+  /** Loads a saved index before the catalogue is loaded (which then skips the vectors it holds); false: unusable. */
+  restoreIndex(saved: Uint8Array): boolean {
+    if (this.items.size) throw new Error('Catalogue.restoreIndex: the catalogue is already loaded');
+    const ids = this.index.load?.(saved) ?? null;
+    this.restoring = ids && new Set(ids);
+    return ids !== null;
+  }
+
+  /** After the catalogue load: ids the saved index held that are no longer items with vectors leave it. */
+  finishIndexRestore(): number {
+    const gone = this.restoring ?? new Set<string>();
+    this.restoring = null;
+    for (const id of gone) this.index.remove(id);
+    return gone.size;
   }
 
   /** An event touched the item: it is no longer a brand-new arrival. */

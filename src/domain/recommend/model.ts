@@ -28,6 +28,7 @@ import { StatsTable } from './state/statsTable.js';
 import { findInBuffer, insertBuffer, UserTable } from './state/users.js';
 import { valueRerank } from './valueRerank.js';
 import type { VectorIndex } from './vectorIndex.js';
+import type { ModelState } from './snapshot.js';
 
 export type { ItemItemScorer, ModelItem };
 
@@ -76,6 +77,8 @@ export class RecommenderModel {
   private readonly coVisitation: CoVisitationSource;
   private readonly sequential: SequentialSource;
   private readonly segment: SegmentSource;
+  private readonly popularity: PopularitySource;
+  private readonly trending: TrendingSource;
   private readonly ease: EaseSource;
   private readonly embedding: EmbeddingSource;
   /** In blend order: candidates are added (and their sums accumulated) in this order. */
@@ -97,8 +100,8 @@ export class RecommenderModel {
     this.content = new ContentSource(c, this.catalogue);
     this.coVisitation = new CoVisitationSource(c, this.ids, this.catalogue);
     this.sequential = new SequentialSource(c, this.ids, this.catalogue);
-    const popularity = new PopularitySource(c, this.ids, this.stats);
-    const trending = new TrendingSource(c, this.ids, this.stats, popularity);
+    const popularity = (this.popularity = new PopularitySource(c, this.ids, this.stats));
+    const trending = (this.trending = new TrendingSource(c, this.ids, this.stats, popularity));
     this.segment = new SegmentSource(c, this.ids, this.users, popularity);
     this.ease = new EaseSource(c, this.ids, this.catalogue);
     const social = new SocialSource(c, this.ids, this.users);
@@ -138,6 +141,19 @@ export class RecommenderModel {
     this.catalogue.upsertMany(items, this.isArrival);
   }
 
+  /**
+   * Start from a saved vector index (a snapshot's): call before loading the catalogue, whose load then adds only the
+   * vectors the index lacks; finishIndexRestore() after it. False when the index cannot load it (built as usual).
+   */
+  restoreIndex(saved: Uint8Array): boolean {
+    return this.catalogue.restoreIndex(saved);
+  }
+
+  /** Ends restoreIndex: entries for ids no longer in the catalogue (with a vector) are removed; returns how many. */
+  finishIndexRestore(): number {
+    return this.catalogue.finishIndexRestore();
+  }
+
   /** A new id is a brand-new arrival when behaviour data exists and no event has touched it. */
   private readonly isArrival = (id: string): boolean => {
     const n = this.ids.get(id);
@@ -145,13 +161,13 @@ export class RecommenderModel {
     return this.lastEventAt > 0 && !touched;
   };
 
-  /** Remove an item from the catalogue and the index; behaviour statistics about it are dropped lazily. */
+  /**
+   * Remove an item from the catalogue and the index: it is no longer recommended. Behaviour statistics about it
+   * stay, as in a model rebuilt from the log (which replays the events about it too): incremental == rebuild, so a
+   * snapshot of a live model is one of the rebuild.
+   */
   removeItem(id: string): void {
-    if (!this.catalogue.remove(id)) return;
-    const n = this.ids.get(id);
-    if (n === undefined) return;
-    for (const s of this.sources) s.forgetItem?.(n);
-    this.stats.reset(n);
+    this.catalogue.remove(id);
   }
 
   /** Fit EASE on the positive histories observed so far (needs config.ease.enabled) and use it as the `ease` source. */
@@ -246,6 +262,49 @@ export class RecommenderModel {
     this.maxEvents = 0;
     this.catalogue.fresh.clear();
     this.observeAll(events, attributesOf);
+  }
+
+  /** The behaviour state as plain arrays (snapshots); the catalogue and index are not part of it. */
+  exportState(): ModelState {
+    return {
+      items: [...this.ids.names],
+      stats: this.stats.exportState(),
+      lastEventAt: this.lastEventAt,
+      maxEvents: this.maxEvents,
+      popularity: this.popularity.counts.exportState(),
+      trending: this.trending.counts.exportState(),
+      coVisitation: this.coVisitation.store.exportState(),
+      transitions: this.sequential.transitions.exportState(),
+      segments: this.segment.exportState(),
+      users: this.users.exportState(),
+      ease: this.ease.exportState(),
+    };
+  }
+
+  /**
+   * Takes a snapshot's behaviour state, as if its events had been observed (in a model with no behaviour state yet,
+   * with the catalogue loaded, as at start). Users' segments come from their attributes now, as a replay at start
+   * derives them.
+   */
+  importState(state: ModelState, attributesOf: (userId: string) => Record<string, unknown> | undefined): void {
+    if (this.ids.size || this.lastEventAt)
+      throw new Error('RecommenderModel.importState: the model has behaviour state');
+    this.ids.load(state.items);
+    this.stats.importState(state.stats);
+    this.lastEventAt = state.lastEventAt;
+    this.maxEvents = state.maxEvents;
+    this.popularity.counts.importState(state.popularity);
+    this.trending.counts.importState(state.trending);
+    this.coVisitation.store.importState(state.coVisitation);
+    this.sequential.transitions.importState(state.transitions);
+    this.segment.importState(state.segments);
+    this.users.importState(state.users, (userId) => {
+      const attributes = attributesOf(userId) ?? {};
+      return { attributes, segments: this.segment.keysOf(attributes) };
+    });
+    this.ease.importState(state.ease);
+    // As after a replay at start: items loaded before any event are not brand-new arrivals.
+    this.catalogue.fresh.clear();
   }
 
   /** Events observed about an item (0 when none), and the most about any item: read-time novelty. */

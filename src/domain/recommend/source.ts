@@ -63,8 +63,6 @@ export interface CandidateSource {
   weight?(req: CandidateRequest): number;
   /** Update the source's own state with an event with positive liking evidence. */
   observe?(o: Observation): void;
-  /** Drop what the source knows about a removed item (interned id). */
-  forgetItem?(item: number): void;
   /** Forget all behaviour state (before a replay of the log). */
   clear?(): void;
   /** Scored candidates for a request; every id must pass req.accept. Empty when the source has nothing to say. */

@@ -34,4 +34,11 @@ export interface VectorIndex {
   needsRebuild(): boolean;
   /** Drop the index's contents and build it afresh from `entries` (the owner's stored vectors). */
   rebuild(entries: Iterable<[string, Float32Array]>): void;
+  /**
+   * The index's own saved form, where building it again from the vectors is slow (an approximate graph); null where
+   * it is not worth saving (exact). A consistent copy as of now (snapshots).
+   */
+  save?(): Uint8Array | null;
+  /** Replaces the contents with what `save` returned; the ids it now holds, or null when it cannot (then unchanged). */
+  load?(saved: Uint8Array): string[] | null;
 }

@@ -33,10 +33,6 @@ export class CoVisitationSource implements CandidateSource {
     }
   }
 
-  forgetItem(item: number): void {
-    this.store.deleteItem(item);
-  }
-
   clear(): void {
     this.store.clear();
   }

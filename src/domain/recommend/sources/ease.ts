@@ -15,6 +15,12 @@ export interface ItemItemScorer {
   ): Array<{ itemId: string; score: number; seedItemId: string }>;
 }
 
+export interface EaseState {
+  users: string[];
+  sizes: Int32Array;
+  items: Int32Array;
+}
+
 export class EaseSource implements CandidateSource {
   readonly name = 'ease';
   readonly scale = 'relative';
@@ -49,6 +55,21 @@ export class EaseSource implements CandidateSource {
   /** Plug in (or remove) the scorer. */
   setScorer(scorer: ItemItemScorer | null): void {
     this.scorer = scorer;
+  }
+
+  /** The positive item sets per user (empty unless config.ease.enabled), users in insertion order. */
+  exportState(): EaseState {
+    const users = [...this.histories.keys()];
+    const sizes = Int32Array.from(users, (u) => this.histories.get(u)!.size);
+    const items = Int32Array.from([...this.histories.values()].flatMap((h) => [...h]));
+    return { users, sizes, items };
+  }
+
+  /** Takes a snapshot's histories; a scorer fitted before is dropped (the next request fits, as after a rebuild). */
+  importState(s: EaseState): void {
+    this.clear();
+    let at = 0;
+    s.users.forEach((u, i) => this.histories.set(u, new Set(s.items.subarray(at, (at += s.sizes[i]!)))));
   }
 
   /** Forget the histories, and a scorer fitted from them (a plugged-in one stays). */

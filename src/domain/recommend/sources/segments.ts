@@ -7,6 +7,13 @@ import type { UserTable } from '../state/users.js';
 import type { PopularitySource } from './popularity.js';
 import { SOCIAL_ATTRIBUTES } from './social.js';
 
+export interface SegmentsState {
+  keys: string[];
+  sizes: Int32Array;
+  items: Int32Array;
+  weights: Float64Array;
+}
+
 export class SegmentSource implements CandidateSource {
   readonly name = 'segment';
   readonly scale = 'relative';
@@ -68,6 +75,32 @@ export class SegmentSource implements CandidateSource {
 
   clear(): void {
     this.segments.clear();
+  }
+
+  /** Segments and their rows in insertion order (pruning and ties depend on it). */
+  exportState(): SegmentsState {
+    const keys = [...this.segments.keys()];
+    const sizes = Int32Array.from(keys, (k) => this.segments.get(k)!.size);
+    const n = sizes.reduce((a, b) => a + b, 0);
+    const items = new Int32Array(n);
+    const weights = new Float64Array(n);
+    let at = 0;
+    for (const seg of this.segments.values())
+      for (const [item, w] of seg) {
+        items[at] = item;
+        weights[at++] = w;
+      }
+    return { keys, sizes, items, weights };
+  }
+
+  importState(s: SegmentsState): void {
+    this.segments.clear();
+    let at = 0;
+    s.keys.forEach((key, i) => {
+      const seg = new Map<number, number>();
+      for (let k = 0; k < s.sizes[i]!; k++, at++) seg.set(s.items[at]!, s.weights[at]!);
+      this.segments.set(key, seg);
+    });
   }
 
   /** The request's attributes' segments (else the ones last seen for the user), each divided by its best item. */

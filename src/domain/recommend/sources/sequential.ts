@@ -39,10 +39,6 @@ export class SequentialSource implements CandidateSource {
     }
   }
 
-  forgetItem(item: number): void {
-    this.transitions.deleteItem(item);
-  }
-
   clear(): void {
     this.transitions.clear();
   }

@@ -45,14 +45,27 @@ export class DecayedCounts {
     this.top.update(item, col[item]!);
   }
 
-  forgetItem(item: number): void {
-    this.top.delete(item);
-  }
-
   clear(): void {
     this.clock.t0 = null;
     this.top.clear();
   }
+
+  /** The clock and the top-k (the counts themselves are a StatsTable column, saved with it). */
+  exportState(): DecayedCountsState {
+    const { ids, scores } = this.top.exportState();
+    return { t0: this.clock.t0, topItems: Int32Array.from(ids), topScores: Float64Array.from(scores) };
+  }
+
+  importState(s: DecayedCountsState): void {
+    this.clock.t0 = s.t0;
+    this.top.importState({ ids: [...s.topItems], scores: [...s.topScores] });
+  }
+}
+
+export interface DecayedCountsState {
+  t0: number | null;
+  topItems: Int32Array;
+  topScores: Float64Array;
 }
 
 /** A source whose state is one DecayedCounts column, fed with each positive event's liking evidence. */
@@ -61,10 +74,6 @@ export abstract class DecayedCountsSource {
 
   observe(o: { item: number; weight: number; t: number }): void {
     this.counts.add(o.item, o.weight, o.t);
-  }
-
-  forgetItem(item: number): void {
-    this.counts.forgetItem(item);
   }
 
   clear(): void {

@@ -26,4 +26,10 @@ export class Interner {
   get size(): number {
     return this.names.length;
   }
+
+  /** Takes the ids of a snapshot, in their order (the interner must be empty). */
+  load(names: readonly string[]): void {
+    if (this.names.length) throw new Error('Interner.load: not empty');
+    for (const name of names) this.id(name);
+  }
 }

@@ -1,6 +1,15 @@
 // Bounded, time-decayed item -> neighbour weights (co-visitation pairs, transitions).
 import { DecayClock } from './decayClock.js';
 
+/** A NeighbourStore as plain arrays (snapshots): rows concatenated, `counts[i]` entries for row i. */
+export interface NeighbourState {
+  t0: number | null;
+  counts: Int32Array;
+  totals: Float64Array;
+  keys: Int32Array;
+  vals: Float64Array;
+}
+
 /**
  * For each item (dense int id), a bounded row of neighbour -> decayed weight in parallel typed arrays.
  * A row may hold up to 2*cap entries and is pruned back to its cap best when it fills (amortised
@@ -125,20 +134,44 @@ export class NeighbourStore {
     return from < this.totals.length ? this.totals[from]! : 0;
   }
 
-  deleteItem(id: number): void {
-    if (id >= this.counts.length) return;
-    this.keys[id] = undefined;
-    this.vals[id] = undefined;
-    this.counts[id] = 0;
-    this.totals[id] = 0;
-  }
-
   clear(): void {
     this.keys = [];
     this.vals = [];
     this.counts = new Int32Array(1024);
     this.totals = new Float64Array(1024);
     this.clock.t0 = null;
+  }
+
+  exportState(): NeighbourState {
+    const n = this.entryCount;
+    const keys = new Int32Array(n);
+    const vals = new Float64Array(n);
+    let at = 0;
+    for (let i = 0; i < this.counts.length; i++) {
+      const c = this.counts[i]!;
+      if (c === 0) continue;
+      keys.set(this.keys[i]!.subarray(0, c), at);
+      vals.set(this.vals[i]!.subarray(0, c), at);
+      at += c;
+    }
+    return { t0: this.clock.t0, counts: this.counts.slice(), totals: this.totals.slice(), keys, vals };
+  }
+
+  /** Replaces the contents with a snapshot's (rows get exactly their entries' room: growth and pruning do not
+   * depend on a row's spare room, only on its count against the cap). */
+  importState(s: NeighbourState): void {
+    this.clear();
+    this.clock.t0 = s.t0;
+    this.counts = s.counts.slice();
+    this.totals = s.totals.slice();
+    let at = 0;
+    for (let i = 0; i < this.counts.length; i++) {
+      const c = this.counts[i]!;
+      if (c === 0) continue;
+      this.keys[i] = s.keys.slice(at, at + c);
+      this.vals[i] = s.vals.slice(at, at + c);
+      at += c;
+    }
   }
 
   /** Entries held (for memory accounting). */

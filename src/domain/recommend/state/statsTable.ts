@@ -1,5 +1,13 @@
 // Per-item counters shared by several parts of the recommender (popularity, trending, exploration).
 
+export interface StatsState {
+  pop: Float64Array;
+  trend: Float64Array;
+  events: Float64Array;
+  pos: Float64Array;
+  neg: Float64Array;
+}
+
 /** Per-item behaviour statistics in growable typed arrays, indexed by interned id. */
 export class StatsTable {
   /** Forward-decayed positive weight on the popularity clock. */
@@ -28,13 +36,24 @@ export class StatsTable {
     this.neg = grow(this.neg);
   }
 
-  reset(i: number): void {
-    if (i >= this.pop.length) return;
-    this.pop[i] = 0;
-    this.trend[i] = 0;
-    this.events[i] = 0;
-    this.pos[i] = 0;
-    this.neg[i] = 0;
+  exportState(): StatsState {
+    return {
+      pop: this.pop.slice(),
+      trend: this.trend.slice(),
+      events: this.events.slice(),
+      pos: this.pos.slice(),
+      neg: this.neg.slice(),
+    };
+  }
+
+  importState(s: StatsState): void {
+    if (new Set([s.pop, s.trend, s.events, s.pos, s.neg].map((a) => a.length)).size !== 1)
+      throw new Error('StatsTable.importState: columns of different lengths');
+    this.pop = s.pop.slice();
+    this.trend = s.trend.slice();
+    this.events = s.events.slice();
+    this.pos = s.pos.slice();
+    this.neg = s.neg.slice();
   }
 
   clear(): void {

@@ -114,6 +114,18 @@ export class TopTracker<K = string> {
     this.pos.clear();
   }
 
+  /** The heap as it is (snapshots): its order decides ties between equal scores. */
+  exportState(): { ids: K[]; scores: number[] } {
+    return { ids: [...this.ids], scores: [...this.scores] };
+  }
+
+  importState(s: { ids: readonly K[]; scores: readonly number[] }): void {
+    this.clear();
+    this.ids = [...s.ids];
+    this.scores = [...s.scores];
+    this.ids.forEach((id, i) => this.pos.set(id, i));
+  }
+
   /** Entries in no particular order. */
   entries(): Array<[K, number]> {
     return this.ids.map((id, i) => [id, this.scores[i]!]);

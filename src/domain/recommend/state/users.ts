@@ -51,6 +51,53 @@ export class UserTable {
   clear(): void {
     this.users.clear();
   }
+
+  /** Users from least to most recently seen, with their buffers (segments follow from attributes, not saved). */
+  exportState(): UsersState {
+    const ids: string[] = [];
+    const sizes = new Int32Array(this.users.size);
+    let n = 0;
+    for (const u of this.users.values()) n += u.buffer.length;
+    const items = new Int32Array(n);
+    const times = new Float64Array(n);
+    const weights = new Float64Array(n);
+    let at = 0;
+    for (const [id, u] of this.users) {
+      sizes[ids.length] = u.buffer.length;
+      ids.push(id);
+      for (const b of u.buffer) {
+        items[at] = b.item;
+        times[at] = b.t;
+        weights[at++] = b.w;
+      }
+    }
+    return { ids, sizes, items, times, weights };
+  }
+
+  /** Replaces the table with a snapshot's; `segmentsOf` gives each user's attributes and their segment keys. */
+  importState(
+    s: UsersState,
+    segmentsOf: (userId: string) => { attributes: Record<string, unknown>; segments: string[] | null },
+  ): void {
+    this.users.clear();
+    let at = 0;
+    s.ids.forEach((id, i) => {
+      const buffer: BufferEntry[] = [];
+      for (let k = 0; k < s.sizes[i]!; k++, at++)
+        buffer.push({ item: s.items[at]!, t: s.times[at]!, w: s.weights[at]! });
+      const { attributes, segments } = segmentsOf(id);
+      this.users.set(id, { buffer, segments, attributesRef: attributes });
+    });
+  }
+}
+
+export interface UsersState {
+  ids: string[];
+  /** Buffer length per user; the buffers' entries follow one another in items / times / weights. */
+  sizes: Int32Array;
+  items: Int32Array;
+  times: Float64Array;
+  weights: Float64Array;
 }
 
 /** Index of the last entry for `item` in the buffer, or -1. */

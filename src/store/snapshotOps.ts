@@ -1,0 +1,66 @@
+// Store operations for the recommender's snapshots (restart = newest snapshot + the log tail). Several replicas may
+// write at once: per fingerprint, a snapshot is only added when it covers a newer behaviour position than every one
+// kept, and older ones are deleted after it, so the newest position wins and writing the same one twice is harmless.
+import type { PrismaClient } from '../generated/sqlite/client.js';
+import type { RecommenderSnapshotInfo, RecommenderSnapshotRow, RecommenderSnapshotWrite } from './types.js';
+
+const INFO = {
+  id: true,
+  fingerprint: true,
+  format: true,
+  behaviorSeq: true,
+  catalogSeq: true,
+  erasureSeq: true,
+  createdAt: true,
+} as const;
+
+export function snapshotOps(prisma: PrismaClient) {
+  return {
+    /** Adds the snapshot unless one with the same fingerprint covers its position already; false when skipped. */
+    async saveRecommenderSnapshot(s: RecommenderSnapshotWrite): Promise<boolean> {
+      const newer = await prisma.recommenderSnapshot.findFirst({
+        where: { fingerprint: s.fingerprint, behaviorSeq: { gte: s.behaviorSeq }, erasureSeq: { gte: s.erasureSeq } },
+        select: { id: true },
+      });
+      if (newer) return false;
+      const row = await prisma.recommenderSnapshot.create({
+        data: {
+          fingerprint: s.fingerprint,
+          format: s.format,
+          behaviorSeq: s.behaviorSeq,
+          catalogSeq: s.catalogSeq,
+          erasureSeq: s.erasureSeq,
+          state: s.state as Uint8Array<ArrayBuffer>,
+          vectorIndex: s.vectorIndex as Uint8Array<ArrayBuffer> | null,
+        },
+        select: { id: true },
+      });
+      // Older positions of this fingerprint go; one written concurrently at a newer position deletes this one.
+      await prisma.recommenderSnapshot.deleteMany({
+        where: {
+          fingerprint: s.fingerprint,
+          id: { not: row.id },
+          OR: [{ behaviorSeq: { lt: s.behaviorSeq } }, { behaviorSeq: s.behaviorSeq, id: { lt: row.id } }],
+        },
+      });
+      return true;
+    },
+
+    /** The snapshot covering the newest behaviour position, of any fingerprint (without its bytes). */
+    async latestRecommenderSnapshotInfo(): Promise<RecommenderSnapshotInfo | null> {
+      return prisma.recommenderSnapshot.findFirst({
+        select: INFO,
+        orderBy: [{ behaviorSeq: 'desc' }, { id: 'desc' }],
+      });
+    },
+
+    /** The newest snapshot made with `fingerprint`, with its bytes. */
+    async latestRecommenderSnapshot(fingerprint: string): Promise<RecommenderSnapshotRow | null> {
+      const r = await prisma.recommenderSnapshot.findFirst({
+        where: { fingerprint },
+        orderBy: [{ behaviorSeq: 'desc' }, { id: 'desc' }],
+      });
+      return r;
+    },
+  };
+}
