@@ -48,15 +48,19 @@ describe('model:tune logic', () => {
 
   it('searches within the budget and keeps the pick at least as good as the defaults on validation', async () => {
     const { ds, vectors, matrix } = datasetFromLog(items(12), log(), DIM);
-    const calls: number[] = [];
+    const calls: Array<[number, number]> = [];
     const r = await tuneRecommender(ds, vectors, matrix, DIM, {
       users: 20,
       budgetSeconds: 60,
-      onProgress: (done) => calls.push(done),
+      onProgress: (done, total) => calls.push([done, total]),
     });
     expect(r.validation.users).toBe(20);
     expect(r.validation.validation.chosen.ndcg10).toBeGreaterThanOrEqual(r.validation.validation.defaults.ndcg10);
     expect(r.validation.test.chosen.ndcg10).toBeGreaterThan(0);
-    expect(calls.length).toBe(r.validation.candidatesTried + 1);
+    // One report before the search, one per candidate scored, and the bar completed when the search ends early.
+    expect(calls.length).toBe(r.validation.candidatesTried + 2);
+    const done = calls.map(([d]) => d);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    expect(calls.at(-1)![0]).toBe(calls.at(-1)![1]);
   }, 60_000);
 });

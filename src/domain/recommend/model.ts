@@ -81,6 +81,7 @@ export class RecommenderModel {
   private readonly trending: TrendingSource;
   private readonly ease: EaseSource;
   private readonly embedding: EmbeddingSource;
+  private readonly similarUsers: SimilarUsersSource;
   /** In blend order: candidates are added (and their sums accumulated) in this order. */
   private readonly sources: CandidateSource[];
   private readonly explainer: Explainer;
@@ -116,7 +117,7 @@ export class RecommenderModel {
       this.ease,
       social,
       this.embedding,
-      new SimilarUsersSource(c, this.ids, this.catalogue),
+      (this.similarUsers = new SimilarUsersSource(c, this.ids, this.catalogue)),
     ];
     this.explainer = new Explainer(c, this.catalogue);
   }
@@ -278,6 +279,7 @@ export class RecommenderModel {
       segments: this.segment.exportState(),
       users: this.users.exportState(),
       ease: this.ease.exportState(),
+      similarUsers: this.similarUsers.exportState(),
     };
   }
 
@@ -303,6 +305,7 @@ export class RecommenderModel {
       return { attributes, segments: this.segment.keysOf(attributes) };
     });
     this.ease.importState(state.ease);
+    this.similarUsers.importState(state.similarUsers);
     // As after a replay at start: items loaded before any event are not brand-new arrivals.
     this.catalogue.fresh.clear();
   }

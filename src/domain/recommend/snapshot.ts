@@ -13,9 +13,10 @@ import type { StatsState } from './state/statsTable.js';
 import type { UsersState } from './state/users.js';
 import type { EaseState } from './sources/ease.js';
 import type { SegmentsState } from './sources/segments.js';
+import type { SimilarUsersState } from './sources/similarUsers.js';
 
 /** Bumped whenever ModelState or the layout changes: older snapshots are then ignored. */
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
 
 /** Everything the model learnt from behaviour events (the catalogue and vector index are not part of it). */
 export interface ModelState {
@@ -31,6 +32,7 @@ export interface ModelState {
   segments: SegmentsState;
   users: UsersState;
   ease: EaseState;
+  similarUsers: SimilarUsersState;
 }
 
 /** The log positions a snapshot covers, and what it was made for. */

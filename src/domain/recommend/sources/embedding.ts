@@ -34,7 +34,6 @@ export class EmbeddingSource implements CandidateSource {
   readonly name = 'embedding';
   readonly scale = 'absolute';
   private fitted: Fitted | null = null;
-  private observed = 0;
 
   constructor(
     private readonly config: RecommendConfig,
@@ -44,13 +43,8 @@ export class EmbeddingSource implements CandidateSource {
     private readonly coVisits: NeighbourStore,
   ) {}
 
-  observe(): void {
-    this.observed++;
-  }
-
   clear(): void {
     this.fitted = null;
-    this.observed = 0;
   }
 
   /** Fit the item vectors on the co-visitation counts observed so far and the catalogue's text vectors. */
@@ -110,7 +104,8 @@ export class EmbeddingSource implements CandidateSource {
   candidates(req: CandidateRequest): ScoredCandidate[] {
     const cfg = this.config.embedding;
     if (!cfg.enabled || req.recentPositive.length === 0) return [];
-    if (!this.fitted && this.observed > 0) this.fit();
+    // Fitted lazily from the counts (a user with recent items means some were observed, or came from a snapshot).
+    if (!this.fitted) this.fit();
     const f = this.fitted;
     if (!f) return [];
     const qb = new Float64Array(f.dim);

@@ -40,13 +40,21 @@ export class SimilarUsersSource implements CandidateSource {
     if (users.length > usersPerItem) users.shift();
   }
 
-  forgetItem(item: number): void {
-    this.postings[item] = [];
-  }
-
   clear(): void {
     this.items = [];
     this.postings = [];
+  }
+
+  /** The users' item lists and the items' postings, in their order (which decides what is dropped next). */
+  exportState(): SimilarUsersState {
+    return { users: [...this.userIds.names], items: ragged(this.items), postings: ragged(this.postings) };
+  }
+
+  importState(s: SimilarUsersState): void {
+    this.clear();
+    this.userIds.load(s.users);
+    this.items = unragged(s.items);
+    this.postings = unragged(s.postings);
   }
 
   candidates(req: CandidateRequest): ScoredCandidate[] {
@@ -86,4 +94,31 @@ export class SimilarUsersSource implements CandidateSource {
       },
     }));
   }
+}
+
+/** Lists of ints as one flat array and their sizes (-1 for a hole: nothing recorded at that index). */
+export interface RaggedInts {
+  sizes: Int32Array;
+  values: Int32Array;
+}
+
+export interface SimilarUsersState {
+  users: string[];
+  items: RaggedInts;
+  postings: RaggedInts;
+}
+
+function ragged(lists: number[][]): RaggedInts {
+  const sizes = Int32Array.from({ length: lists.length }, (_, i) => lists[i]?.length ?? -1);
+  const values = Int32Array.from(lists.flatMap((l) => l ?? []));
+  return { sizes, values };
+}
+
+function unragged({ sizes, values }: RaggedInts): number[][] {
+  const out: number[][] = [];
+  let at = 0;
+  sizes.forEach((n, i) => {
+    if (n >= 0) out[i] = Array.from(values.subarray(at, (at += n)));
+  });
+  return out;
 }
