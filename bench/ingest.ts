@@ -106,13 +106,15 @@ async function runServer(provider: ProviderName, dataset: LoadedDataset, stream:
     const load = [os.loadavg()[0]!];
     const cpuBefore = cpuSeconds(server.pid);
     const started = performance.now();
+    const startedAt = Date.now();
     for (let i = 0; i < stream.length; i += batchSize) {
       const res = await server.gql(
         `mutation($inputs: [BehaviorInput!]!) { recordBehaviors(inputs: $inputs) { count } }`,
         { inputs: stream.slice(i, i + batchSize) },
       );
       if (res.errors) throw new Error(JSON.stringify(res.errors).slice(0, 2000));
-      if ((i / batchSize) % 20 === 0) progress(`${provider} ingest`, i + batchSize, stream.length, Date.now());
+      if ((i / batchSize) % 20 === 0)
+        progress(`${provider} ingest`, Math.min(i + batchSize, stream.length), stream.length, startedAt);
     }
     const seconds = (performance.now() - started) / 1000;
     const cpu = cpuSeconds(server.pid) - cpuBefore;

@@ -61,6 +61,12 @@ export class SimilarUsersSource implements CandidateSource {
     const { enabled, recentItems, neighbours } = this.config.similarUsers;
     if (!enabled) return [];
     const self = this.userIds.get(req.signals.userId);
+    // A user the requester blocked is never their neighbour: this source is a direct user-to-user channel.
+    const blocked = new Set<number>();
+    for (const b of req.signals.blocked ?? []) {
+      const v = this.userIds.get(b);
+      if (v !== undefined) blocked.add(v);
+    }
     const acc = new Map<number, number>();
     const query = req.recentPositive.slice(0, recentItems);
     query.forEach((r, rank) => {
@@ -68,7 +74,7 @@ export class SimilarUsersSource implements CandidateSource {
       const users = i === undefined ? undefined : this.postings[i];
       if (!users) return;
       const w = (recentItems - rank) / recentItems;
-      for (const v of users) if (v !== self) acc.set(v, (acc.get(v) ?? 0) + w);
+      for (const v of users) if (v !== self && !blocked.has(v)) acc.set(v, (acc.get(v) ?? 0) + w);
     });
     if (acc.size === 0) return [];
     const sims = [...acc]

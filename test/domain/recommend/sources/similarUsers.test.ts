@@ -40,4 +40,25 @@ describe('similar-users source (session kNN)', () => {
     expect(off.recommend(req)).toEqual([]);
     expect(on.recommend(req)).toEqual([]);
   });
+
+  it('never takes a neighbour the user blocked', () => {
+    const cat = makeCatalogue({ topics: 2, perTopic: 5, dim: 16, seed: 4 });
+    const events = [
+      ...['c0-i1', 'c1-i3'].map((it, k) => ev('troll', it, T0 + k)),
+      ...['c0-i1', 'c1-i4'].map((it, k) => ev('friend', it, T0 + 10 + k)),
+    ];
+    const model = makeModel(cat, { weights: { similarUsers: 1 } });
+    for (const e of events) model.observe(e);
+    const history = [{ itemId: 'c0-i1', at: T0 + HOUR }];
+    const req = (blocked: string[]) => ({
+      signals: { ...signalsFrom(cat, 'me', history), blocked },
+      first: 5,
+      now: T0 + 2 * HOUR,
+      explore: 0,
+      sources: ONLY,
+    });
+    const ids = (blocked: string[]) => model.recommend(req(blocked)).map((r) => r.itemId);
+    expect(ids([])).toEqual(expect.arrayContaining(['c1-i3', 'c1-i4']));
+    expect(ids(['troll'])).toEqual(['c1-i4']);
+  });
 });
