@@ -7,13 +7,18 @@ try {
   const config = loadConfig();
   const server = await startServer(config, (m) => console.log(`[tastegraph] ${m}`));
   console.log(`[tastegraph] GraphQL and GraphiQL at ${server.url}, subscriptions at ${server.wsUrl}`);
+  let stopping = false;
   const stop = async () => {
+    if (stopping) return;
+    stopping = true;
     console.log('[tastegraph] shutting down');
     await server.close();
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // `on`, not `once`: under tsx (npm start) a signal with no listener left makes tsx's own handler exit at once,
+  // which cut the drain and the shutdown snapshot short.
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 } catch (err) {
   // A configuration problem gets one clear line, not a stack trace.
   if (

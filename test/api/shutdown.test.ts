@@ -5,7 +5,7 @@ import { openStore, parseDatabaseUrl } from '../../src/store/index.js';
 import { freshDatabase, startChildServer } from '../helpers/server.js';
 
 describe('SIGTERM', () => {
-  it('drains the in-flight write, then exits', async () => {
+  it('drains the in-flight write, snapshots the recommender, then exits 0', async () => {
     const db = freshDatabase('sqlite');
     const server = await startChildServer({ DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
     try {
@@ -31,11 +31,15 @@ describe('SIGTERM', () => {
       const res = await inFlight;
       expect(res.errors).toBeUndefined();
       expect(res.data).toEqual({ recordBehaviors: { count: 400 } });
-      await stopped;
+      // Exit 0: the shutdown handler ran to its end.
+      expect(await stopped).toBe(0);
       const store = await openStore(parseDatabaseUrl(db.url));
       const counts = await store.tableCounts();
+      const snapshot = await store.latestRecommenderSnapshotInfo();
       await store.close();
       expect(counts).toMatchObject({ behaviors: 400, profiles: 200, profileVersions: 400 });
+      // The shutdown wrote the recommender snapshot covering the drained write, so the next start replays nothing.
+      expect(snapshot?.behaviorSeq).toBe(400);
     } finally {
       await server.stop();
       await db.drop();

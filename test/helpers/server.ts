@@ -178,8 +178,8 @@ export interface ChildServer {
   /** The child's process id (benchmarks read its CPU time from /proc). */
   pid: number;
   gql: TestServer['gql'];
-  /** Sends SIGTERM; resolves once the process has exited (its database connections are closed). */
-  stop(): Promise<void>;
+  /** Sends SIGTERM; resolves with the exit code once the process has exited (its database connections closed). */
+  stop(): Promise<number | null>;
 }
 
 export async function startChildServer(
@@ -209,8 +209,8 @@ export async function startChildServer(
     child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`child server exited ${code}:\n${out}`)));
   });
-  const exited = new Promise<void>((resolve) =>
-    child.exitCode !== null ? resolve() : child.once('exit', () => resolve()),
+  const exited = new Promise<number | null>((resolve) =>
+    child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
   );
   return {
     url,
