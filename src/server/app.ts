@@ -128,6 +128,10 @@ export async function startServer(config: AppConfig, log: (m: string) => void = 
     includeStacktraceInErrorResponses: false,
     introspection: !security.production,
     allowBatchedHttpRequests: false,
+    // The process's owner (src/cli/serve.ts) handles SIGTERM/SIGINT: it drains, then closes services (the shutdown
+    // snapshot, the database). Apollo's own handlers (on outside NODE_ENV=test) re-raised the signal after stopping
+    // HTTP, so the process died before the services closed.
+    stopOnTerminationSignals: false,
     formatError: formatError(log, security.production),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

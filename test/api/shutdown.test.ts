@@ -7,7 +7,9 @@ import { freshDatabase, startChildServer } from '../helpers/server.js';
 describe('SIGTERM', () => {
   it('drains the in-flight write, snapshots the recommender, then exits 0', async () => {
     const db = freshDatabase('sqlite');
-    const server = await startChildServer({ DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
+    // NODE_ENV as a deployment has it, not vitest's 'test': libraries behave differently under 'test' (Apollo
+    // Server installs its own signal handlers outside it, which once killed the process before the services closed).
+    const server = await startChildServer({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', NODE_ENV: 'development' });
     try {
       const items = [{ id: 'g1', title: 'Graceful film', category: 'Drama' }];
       expect(
