@@ -1,121 +1,38 @@
-// `npm run bench:restart`: time to ready (server process start until it answers User.recommendations) with
-// MovieLens-1M's 1,000,209 ratings in the log, and with a 100k-item catalogue; each with the recommender's snapshot
-// (start = load the newest snapshot + replay the log tail) and without one (RECOMMENDER_SNAPSHOTS=off: the whole log
-// is replayed and the vector index built from the items' stored vectors).
+// `npm run bench:restart`: time to ready (server process start until it answers User.recommendations) with all of
+// MovieLens-1M's 1,000,209 ratings in the log, on a 10k-item catalogue ("events") and on a 100k-item catalogue
+// ("items"); each with the recommender's snapshot (start = load the newest snapshot + replay the log tail) and without
+// one (RECOMMENDER_SNAPSHOTS=off: the whole log is replayed and the vector index built from the items' stored vectors).
 //
-// Seeding goes through the product's own batch write path (ProfileService.recordBehaviors / CatalogService.upsertItems,
-// what the GraphQL mutations call), in this process. 1M events take about a quarter of an hour, so each seeded SQLite
-// file is kept under bench/.cache/ (gitignored) and copied for every run; `--reseed` builds them again.
-// Options: --only events|items, --runs 3, --reseed, --seed-only, --note TEXT (recorded with the results).
+// The databases are bench:recommend's (bench/recommendData.ts): seeded once through the product's own write path,
+// cached under bench/.cache/ (gitignored) and copied for every run. `npm run bench:recommend -- --seed-only` fills
+// the cache ahead of a quiet-machine measurement.
+// Options: --only events|items, --runs 3, --events N (a prefix of the stream), --note TEXT (recorded with the results).
 import 'reflect-metadata';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { loadDataset } from '../eval/datasets/index.js';
 import { encodeSnapshot, SNAPSHOT_FORMAT } from '../src/domain/recommend/snapshot.js';
 import { startServer } from '../src/server/app.js';
 import { loadConfig } from '../src/config.js';
 import { startChildServer } from '../test/helpers/server.js';
-import { VARIANT_CATALOGUE, variantCatalogue } from './catalogueVariants.js';
-import { machine, progress, REPO_ROOT, round, SHARED_DATA_DIR, writeResult } from './common.js';
+import { VARIANT_CATALOGUE } from './catalogueVariants.js';
+import { machine, REPO_ROOT, round, writeResult } from './common.js';
+import { seeded } from './recommendData.js';
 
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
     runs: { type: 'string' },
-    reseed: { type: 'boolean' },
-    'seed-only': { type: 'boolean' },
+    events: { type: 'string' },
     note: { type: 'string' },
   },
 });
 const runs = Number(values.runs ?? 3);
-const CACHE = path.join(REPO_ROOT, 'bench', '.cache');
-const BATCH = 500;
+const eventCount = Number(values.events ?? 1_000_209);
 
 type Scenario = 'events' | 'items';
-
-/** Seeds a fresh SQLite file through the product's write path, in-process (no HTTP needed for set-up). */
-async function seed(file: string, fill: (s: Awaited<ReturnType<typeof startServer>>['services']) => Promise<void>) {
-  mkdirSync(CACHE, { recursive: true });
-  const partial = `${file}.partial`;
-  rmSync(partial, { force: true });
-  const config = loadConfig({
-    DATABASE_URL: `file:${partial}`,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    INDEX_KIND: 'exact',
-    RECOMMENDER_SNAPSHOTS: 'off',
-  });
-  const server = await startServer(config, () => {});
-  try {
-    await fill(server.services);
-  } finally {
-    await server.close();
-  }
-  renameSync(partial, file);
-}
-
-/** MovieLens-1M: its 3,706 rated films, then every user's ratings in their order, 500 per recordBehaviors call. */
-async function seedEvents(file: string): Promise<void> {
-  const ds = loadDataset('ml-1m', path.join(SHARED_DATA_DIR, 'ml-1m'));
-  await seed(file, async (services) => {
-    for (let i = 0; i < ds.items.length; i += BATCH) await services.catalog.upsertItems(ds.items.slice(i, i + BATCH));
-    const total = ds.users.reduce((n, u) => n + u.items.length, 0);
-    let batch: Parameters<typeof services.profiles.recordBehaviors>[0] = [];
-    let done = 0;
-    const t0 = Date.now();
-    for (const u of ds.users) {
-      for (let k = 0; k < u.items.length; k++) {
-        batch.push({
-          userId: `u${u.id}`,
-          eventId: `${u.id}-${k}`,
-          itemId: ds.items[u.items[k]!]!.id,
-          type: 'RATE',
-          value: u.ratings![k]!,
-          occurredAt: new Date(u.times[k]!),
-        });
-        if (batch.length === BATCH) {
-          await services.profiles.recordBehaviors(batch);
-          done += batch.length;
-          batch = [];
-          if (done % 10_000 === 0) progress('seeding ml-1m ratings (cached once in bench/.cache)', done, total, t0);
-        }
-      }
-    }
-    if (batch.length) await services.profiles.recordBehaviors(batch);
-    progress('seeding ml-1m ratings (cached once in bench/.cache)', total, total, t0);
-  });
-}
-
-/** 100k catalogue variants and 300 users with 20 behaviours each (as bench:recommend builds them). */
-async function seedItems(file: string): Promise<void> {
-  const items = variantCatalogue(100_000);
-  await seed(file, async (services) => {
-    const t0 = Date.now();
-    for (let i = 0; i < items.length; i += BATCH) {
-      await services.catalog.upsertItems(items.slice(i, i + BATCH));
-      progress('seeding 100k items (cached once in bench/.cache)', Math.min(i + BATCH, items.length), items.length, t0);
-    }
-    const events = Array.from({ length: 300 }, (_, u) =>
-      Array.from({ length: 20 }, (_, j) => ({
-        userId: `user-${u}`,
-        eventId: `${u}-${j}`,
-        itemId: `v${(u * 7919 + j * 104_729) % items.length}`,
-        type: j % 5 === 0 ? ('PURCHASE' as const) : ('CLICK' as const),
-      })),
-    ).flat();
-    for (let i = 0; i < events.length; i += BATCH) await services.profiles.recordBehaviors(events.slice(i, i + BATCH));
-  });
-}
-
-async function seeded(scenario: Scenario): Promise<string> {
-  const file = path.join(CACHE, scenario === 'events' ? 'restart-ml1m-events.db' : 'restart-100k-items.db');
-  if (values.reseed || !existsSync(file)) await (scenario === 'events' ? seedEvents(file) : seedItems(file));
-  return file;
-}
+const CATALOGUE: Record<Scenario, number> = { events: 10_000, items: 100_000 };
 
 const RECS = `query($u: ID!) { user(id: $u) { recommendations(first: 10) { item { id } score } } }`;
 
@@ -157,11 +74,9 @@ async function captureCost(dbFile: string) {
 }
 
 async function scenarioRow(scenario: Scenario) {
-  const cached = await seeded(scenario);
-  const dir = mkdtempSync(path.join(tmpdir(), 'tastegraph-restart-'));
-  const dbFile = path.join(dir, 'bench.db');
-  copyFileSync(cached, dbFile);
-  const userId = scenario === 'events' ? 'u1' : 'user-1';
+  const { db, seed } = await seeded(CATALOGUE[scenario], eventCount, 100_000);
+  const dbFile = db.url.slice('file:'.length);
+  const userId = 'u1';
   try {
     const without: number[] = [];
     for (let i = 0; i < runs; i++) {
@@ -175,6 +90,11 @@ async function scenarioRow(scenario: Scenario) {
     const stopAt = performance.now();
     await first.server.stop();
     const shutdownWithSnapshot = performance.now() - stopAt;
+    // The "with snapshot" starts below mean nothing unless that stop wrote one.
+    const check = new Database(dbFile, { readonly: true });
+    const written = check.prepare('SELECT COUNT(*) AS n FROM "RecommenderSnapshot"').get() as { n: number };
+    check.close();
+    if (!written.n) throw new Error('the graceful stop wrote no recommender snapshot');
     const withSnapshot: number[] = [];
     for (let i = 0; i < runs; i++) {
       const { server, ready } = await timeToReady(dbFile, {}, userId);
@@ -200,17 +120,14 @@ async function scenarioRow(scenario: Scenario) {
       firstStartSeconds: round(first.ready / 1000, 2),
       shutdownWritingSnapshotSeconds: round(shutdownWithSnapshot / 1000, 2),
       capture,
+      seed,
     };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    await db.drop();
   }
 }
 
 const scenarios: Scenario[] = values.only ? [values.only as Scenario] : ['events', 'items'];
-if (values['seed-only']) {
-  for (const s of scenarios) await seeded(s);
-  process.exit(0);
-}
 const rows = [];
 for (const s of scenarios) rows.push({ ...(await scenarioRow(s)), loadAverage1m: machine().loadAverage1m });
 // With --only, the other scenario's row from an earlier run is kept (each records its own load average).
@@ -226,13 +143,12 @@ const file = writeResult('restart', {
   measure:
     'time to ready: from spawning the server process (src/cli/serve.ts, as npm start) until it has answered one User.recommendations(first: 10) query over HTTP; median of --runs starts',
   scenarios: {
-    events:
-      "MovieLens-1M: its 3,706 rated films and its ratings (RATE) in each user's order, users one after another; a row's `behaviors` says how many are in the log (the seed stops short of 1,000,209 when cut for time: see `seedingNote`)",
-    items: `100,000 catalogue items (${VARIANT_CATALOGUE}) and 300 users with 20 behaviours each`,
+    events: `MovieLens-1M's ratings as RATE events (users interleaved round by round, as bench:recommend) on a 10,000-item catalogue (${VARIANT_CATALOGUE}); a row's \`behaviors\` says how many are in the log`,
+    items: 'the same log on the 100,000-item catalogue (an approximate HNSW index above 20,000 items)',
   },
   seeding:
-    "written by the product's own batch write path (ProfileService.recordBehaviors and CatalogService.upsertItems, 500 per call) into a SQLite file cached under bench/.cache/ and copied for each run",
-  seedingNote: values.note ?? null,
+    "bench:recommend's cached databases (bench/recommendData.ts): written by the product's own batch write path (CatalogService.upsertItems, ProfileService.recordBehaviors, 500 per call), copied for each run; each row's `seed` says how",
+  note: values.note ?? null,
   withoutSnapshot: 'RECOMMENDER_SNAPSHOTS=off: the whole log replayed and the vector index built at start',
   withSnapshot:
     'default settings: the newest snapshot written at the previous graceful shutdown is loaded, and the log tail replayed',
