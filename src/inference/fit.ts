@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { randomizedSvd, type Csr } from './linalg.js';
+import { randomizedSvd, type Csr } from '../domain/linalg.js';
 import { writeSafetensors } from './safetensors.js';
 
 export interface FitOptions {

@@ -81,7 +81,7 @@ export function getCatalogEncoderDir(): Promise<string> {
     const fitOpts = { dim: 128, minCount: 2, window: 8 };
     const h = createHash('sha256');
     h.update(JSON.stringify({ FIT_VERSION, fitOpts }));
-    for (const src of ['src/inference/fit.ts', 'src/inference/linalg.ts', 'src/inference/safetensors.ts']) {
+    for (const src of ['src/inference/fit.ts', 'src/domain/linalg.ts', 'src/inference/safetensors.ts']) {
       h.update(readFileSync(join(REPO_ROOT, src)));
     }
     for (const t of texts) h.update(`${t}\n`);

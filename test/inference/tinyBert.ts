@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildOnnxModel, DType, type OnnxNode } from '../../src/inference/onnxProto.js';
-import { gaussian } from '../../src/inference/linalg.js';
+import { gaussian } from '../../src/domain/linalg.js';
 
 export const D = 16;
 export const MAX_POS = 32;

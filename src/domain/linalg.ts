@@ -1,5 +1,6 @@
-// Small dense/sparse linear algebra for the catalog encoder fit (no native BLAS here): CSR sparse matrices,
-// row-major dense Float64Array matrices, shifted Cholesky-QR, Jacobi eigen-decomposition, randomized SVD.
+// Small dense/sparse linear algebra (no native BLAS here), pure: CSR sparse matrices, row-major dense Float64Array
+// matrices, shifted Cholesky-QR, Jacobi eigen-decomposition, randomized SVD. Used by the catalogue encoder fit
+// (src/inference/fit.ts) and the behaviour item vectors (recommend/itemEmbedding.ts).
 
 export interface Csr {
   rows: number;
