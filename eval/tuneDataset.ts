@@ -21,7 +21,9 @@ const { values } = parseArgs({
   },
 });
 if (!values.dataset) {
-  process.stderr.write('usage: npx tsx eval/tuneDataset.ts --dataset <name> [--data dir] [--users N] [--search-users N] [--budget S]\n');
+  process.stderr.write(
+    'usage: npx tsx eval/tuneDataset.ts --dataset <name> [--data dir] [--users N] [--search-users N] [--budget S]\n',
+  );
   process.exit(2);
 }
 const dataDir = values.data ?? resolve(import.meta.dirname, '../../shared/data', values.dataset);
