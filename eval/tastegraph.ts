@@ -56,6 +56,8 @@ export interface TastegraphSettings {
 export interface EvalTexts {
   vector(text: string): Float32Array | null;
   opinion(text: string): TextOpinion | null;
+  /** The encoder's common text direction (inference/textDirection.ts), as TextContexts puts it in every context. */
+  direction: Float32Array | null;
 }
 
 export const DEFAULT_SETTINGS: TastegraphSettings = {
@@ -208,7 +210,11 @@ export class TastegraphContext {
         const it = user.items[k]!;
         const text = s.text ? ev.text : null;
         const textCtx = text
-          ? { textVector: this.textsFor().vector(text), textOpinion: this.textsFor().opinion(text) }
+          ? {
+              textVector: this.textsFor().vector(text),
+              textDirection: this.textsFor().direction,
+              textOpinion: this.textsFor().opinion(text),
+            }
           : { textVector: null };
         state = applyBehavior(
           state,

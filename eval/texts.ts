@@ -1,8 +1,10 @@
 // The users' review texts through the run's encoder, read as the server's write path reads them (TextContexts): each
 // distinct text encoded once as a query, its opinion read by the OpinionReader the server would build for that encoder
-// (OPINION_METHOD auto: the VADER lexicon for the lexical encoder, the blend otherwise).
+// (OPINION_METHOD auto: the VADER lexicon for the lexical encoder, the blend otherwise), and the encoder's common text
+// direction that every context carries.
 import type { TextOpinion } from '../src/domain/types.js';
 import { OpinionReader } from '../src/inference/opinion/reader.js';
+import { commonTextDirection } from '../src/inference/textDirection.js';
 import type { Encoder } from '../src/inference/types.js';
 import type { LoadedDataset } from './datasets/types.js';
 import { Progress } from './progress.js';
@@ -26,6 +28,7 @@ export async function readTexts(ds: LoadedDataset, encoder: Encoder, batch = 64)
   const encode = (xs: string[]) => encoder.encodeBatch(xs, 'query');
   const reader = new OpinionReader({ kind: encoder.kind, encode });
   await reader.prepare();
+  const direction = await commonTextDirection(encode);
   const vectors = new Map<string, Float32Array>();
   const opinions = new Map<string, TextOpinion>();
   const progress = new Progress(`encode review texts (${encoder.id})`, texts.length);
@@ -44,6 +47,7 @@ export async function readTexts(ds: LoadedDataset, encoder: Encoder, batch = 64)
   return {
     vector: (t) => vectors.get(t) ?? null,
     opinion: (t) => opinions.get(t) ?? null,
+    direction,
     count: texts.length,
     method: reader.method,
     seconds: (performance.now() - t0) / 1000,

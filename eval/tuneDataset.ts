@@ -1,4 +1,4 @@
-// `npx tsx eval/tuneDataset.ts --dataset ml-100k [--data dir] [--users N] [--budget S]`: what `npm run model:tune`
+// `npx tsx eval/tuneDataset.ts --dataset ml-100k [--data dir] [--users N] [--search-users N] [--budget S]`: what `npm run model:tune`
 // does (eval/tune.ts), on a shared dataset instead of a server's log, written to eval/results/model-tune-<dataset>.json.
 // The pick's test figure is compared with the harness's tuned figure of eval/results/<dataset>.json when present.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDataset } from './datasets/index.js';
 import { Progress } from './progress.js';
-import { tuneRecommender } from './tune.js';
+import { DEFAULT_SEARCH_USERS, tuneRecommender } from './tune.js';
 import { itemVectors } from './vectors.js';
 
 const { values } = parseArgs({
@@ -16,11 +16,14 @@ const { values } = parseArgs({
     data: { type: 'string' },
     users: { type: 'string', default: '2000' },
     budget: { type: 'string', default: '600' },
+    'search-users': { type: 'string', default: String(DEFAULT_SEARCH_USERS) },
     out: { type: 'string', default: resolve(import.meta.dirname, 'results') },
   },
 });
 if (!values.dataset) {
-  process.stderr.write('usage: npx tsx eval/tuneDataset.ts --dataset <name> [--data dir] [--users N] [--budget S]\n');
+  process.stderr.write(
+    'usage: npx tsx eval/tuneDataset.ts --dataset <name> [--data dir] [--users N] [--search-users N] [--budget S]\n',
+  );
   process.exit(2);
 }
 const dataDir = values.data ?? resolve(import.meta.dirname, '../../shared/data', values.dataset);
@@ -31,6 +34,7 @@ let shown = 0;
 const load = loadavg()[0]!.toFixed(2);
 const result = await tuneRecommender(ds, vec.rows, vec.matrix, vec.dim, {
   users: Math.max(1, Number.parseInt(values.users!, 10)),
+  searchUsers: Math.max(1, Number.parseInt(values['search-users']!, 10)),
   budgetSeconds: Math.max(1, Number(values.budget)),
   onProgress: (done, total) => {
     bar ??= new Progress(`model:tune ${ds.name}`, total);
@@ -58,7 +62,7 @@ writeFileSync(
   JSON.stringify(
     {
       ...result,
-      command: `npx tsx eval/tuneDataset.ts --dataset ${values.dataset} --users ${values.users} --budget ${values.budget}`,
+      command: `npx tsx eval/tuneDataset.ts --dataset ${values.dataset} --users ${values.users} --search-users ${values['search-users']} --budget ${values.budget}`,
       generatedAt: new Date().toISOString(),
       machine: `${cpus().length} x ${cpus()[0]?.model ?? '?'}, load average ${load} at start`,
       encoder: vec.encoderId,

@@ -1,8 +1,8 @@
-// `npm run model:tune [-- --users 2000 --budget 600]`: tunes the recommender on this deployment's own log with the
+// `npm run model:tune [-- --users 2000 --search-users 300 --budget 600]`: tunes the recommender on this deployment's own log with the
 // evaluation harness's leave-last-out protocol (eval/tune.ts) and stores the pick as a new TunedConfiguration
 // version with its validation figures; the server applies the newest one at start (admin query tunedConfiguration).
 import { parseArgs } from 'node:util';
-import { datasetFromLog, tuneRecommender, type LogItem } from '../../eval/tune.js';
+import { DEFAULT_SEARCH_USERS, datasetFromLog, tuneRecommender, type LogItem } from '../../eval/tune.js';
 import { Progress } from '../../eval/progress.js';
 import { loadConfig } from '../config.js';
 import { migrate, openStore, parseDatabaseUrl, type BehaviorRow } from '../store/index.js';
@@ -11,6 +11,7 @@ const { values } = parseArgs({
   options: {
     users: { type: 'string', default: process.env.TUNE_USERS ?? '2000' },
     budget: { type: 'string', default: process.env.TUNE_BUDGET_SECONDS ?? '600' },
+    'search-users': { type: 'string', default: process.env.TUNE_SEARCH_USERS ?? String(DEFAULT_SEARCH_USERS) },
     'dry-run': { type: 'boolean', default: false },
   },
 });
@@ -41,6 +42,7 @@ try {
   let shown = 0;
   const result = await tuneRecommender(ds, vectors, matrix, dim, {
     users: Math.max(1, Number.parseInt(values.users!, 10)),
+    searchUsers: Math.max(1, Number.parseInt(values['search-users']!, 10)),
     budgetSeconds: Math.max(1, Number(values.budget)),
     onProgress: (done, total) => {
       bar ??= new Progress('model:tune (validation NDCG@10)', total);
@@ -53,7 +55,7 @@ try {
   console.error(
     `validation NDCG@10: defaults ${v.validation.defaults.ndcg10.toFixed(4)}, chosen ${v.validation.chosen.ndcg10.toFixed(4)}; ` +
       `test NDCG@10: defaults ${v.test.defaults.ndcg10.toFixed(4)}, chosen ${v.test.chosen.ndcg10.toFixed(4)}, most-popular ${v.test.mostPopular.ndcg10.toFixed(4)} ` +
-      `(${v.users} users, ${v.candidatesTried}/${v.candidatesPlanned} candidates${v.stoppedByBudget ? ', stopped by the time budget' : ''}, ${v.seconds} s)`,
+      `(${v.users} users, candidates scored on ${v.searchUsers}${v.confirmed ? '' : ', search pick not confirmed on all users'}, ${v.candidatesTried}/${v.candidatesPlanned} candidates${v.stoppedByBudget ? ', stopped by the time budget' : ''}, ${v.seconds} s)`,
   );
   if (values['dry-run']) {
     console.log(JSON.stringify(result, null, 2));

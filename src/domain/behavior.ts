@@ -16,6 +16,9 @@ export const BEHAVIOR_TYPES = [
 ] as const;
 export type BehaviorType = (typeof BEHAVIOR_TYPES)[number];
 
+/** The types that reject their item: never recommended again, and never a seed of the behaviour sources. */
+export const REJECTION_TYPES: ReadonlySet<BehaviorType> = new Set<BehaviorType>(['SKIP', 'DISLIKE']);
+
 /** The range RATE values are given on (RATING_MIN..RATING_MAX; default 1..5). */
 export interface RatingScale {
   min: number;

@@ -49,6 +49,11 @@ export interface EventContext {
   itemVector: Vector | null;
   /** Embedding of the event's own text (reviews); null when there is no text. */
   textVector: Vector | null;
+  /**
+   * The direction every text of the encoder shares (inference/textDirection.ts): removed from textVector before the
+   * text pulls the profile (profile/textPull.ts). Absent or null: the text pulls as encoded.
+   */
+  textDirection?: Vector | null;
   /** Opinion read from the event's text (absent or null: no text, or no opinion reader). */
   textOpinion?: TextOpinion | null;
 }

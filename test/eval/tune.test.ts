@@ -55,6 +55,7 @@ describe('model:tune logic', () => {
       onProgress: (done, total) => calls.push([done, total]),
     });
     expect(r.validation.users).toBe(20);
+    expect(r.validation.searchUsers).toBe(20); // fewer users than the default search sample: one stage
     expect(r.validation.validation.chosen.ndcg10).toBeGreaterThanOrEqual(r.validation.validation.defaults.ndcg10);
     expect(r.validation.test.chosen.ndcg10).toBeGreaterThan(0);
     // One report before the search, one per candidate scored, and the bar completed when the search ends early.
@@ -62,5 +63,19 @@ describe('model:tune logic', () => {
     const done = calls.map(([d]) => d);
     expect(done).toEqual([...done].sort((a, b) => a - b));
     expect(calls.at(-1)![0]).toBe(calls.at(-1)![1]);
+  }, 60_000);
+
+  it('searches on a subset of the users and keeps the pick only if it beats the defaults on all of them', async () => {
+    const { ds, vectors, matrix } = datasetFromLog(items(12), log(), DIM);
+    const r = await tuneRecommender(ds, vectors, matrix, DIM, { users: 40, searchUsers: 10, budgetSeconds: 60 });
+    const v = r.validation;
+    expect(v.users).toBe(40);
+    expect(v.searchUsers).toBe(10);
+    expect(v.search.best.ndcg10).toBeGreaterThanOrEqual(v.search.defaults.ndcg10);
+    // The figures reported are those on all 40 users, and the pick is never below the defaults there.
+    expect(v.validation.chosen.ndcg10).toBeGreaterThanOrEqual(v.validation.defaults.ndcg10);
+    if (!v.confirmed) expect(r.config).toEqual({});
+    if (v.confirmed && Object.keys(r.config).length > 0)
+      expect(v.validation.chosen.ndcg10).toBeGreaterThan(v.validation.defaults.ndcg10);
   }, 60_000);
 });

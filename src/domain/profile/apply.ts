@@ -1,4 +1,5 @@
 // Applying behaviours to a profile: pure, deterministic, exact under replay.
+import { REJECTION_TYPES } from '../behavior.js';
 import { hashSeed } from '../hash.js';
 import { compareEvents, type BehaviorEvent, type BehaviorType, type EventContext } from '../types.js';
 import { cosine, norm } from '../vector.js';
@@ -15,6 +16,7 @@ import {
   pruneRelative,
   type FacetChange,
 } from './tallies.js';
+import { textPullVector } from './textPull.js';
 import { cloneState, tallyGet, type DecayedVector, type InterestCluster, type ProfileState } from './state.js';
 
 export const DAY_MS = 86_400_000;
@@ -86,7 +88,6 @@ export function priceBand(price: number): string {
 }
 
 const BOUGHT: ReadonlySet<BehaviorType> = new Set<BehaviorType>(['PURCHASE', 'ADD_TO_CART']);
-const REJECTING: ReadonlySet<BehaviorType> = new Set<BehaviorType>(['SKIP', 'DISLIKE']);
 const UNREJECTING: ReadonlySet<BehaviorType> = new Set<BehaviorType>(['PURCHASE', 'ADD_TO_CART', 'FAVORITE', 'SHARE']);
 
 const LIKING: ReadonlySet<BehaviorType> = new Set<BehaviorType>([
@@ -189,12 +190,11 @@ export function applyBehavior(
   const type = event.type;
   const w = opinionPull(profilePull(s, event, config), ctx.textOpinion, config);
   const pushedByText = w < 0 && !!ctx.textOpinion && type !== 'SKIP' && type !== 'DISLIKE';
+  // A review pulls towards what its text says, less what every text says (textPull.ts); a panned one pushes away
+  // from the item itself.
+  const textPull = type === 'REVIEW' && ctx.textVector ? textPullVector(ctx.textVector, ctx.textDirection) : null;
   let x: Float32Array | null =
-    type === 'REVIEW'
-      ? pushedByText
-        ? (ctx.itemVector ?? ctx.textVector)
-        : (ctx.textVector ?? ctx.itemVector)
-      : ctx.itemVector;
+    type === 'REVIEW' ? (pushedByText ? (ctx.itemVector ?? textPull) : (textPull ?? ctx.itemVector)) : ctx.itemVector;
   if (x && (x.length === 0 || norm(x) === 0)) x = null;
   if (x && s.dim !== null && x.length !== s.dim) {
     s.dimMismatches += 1;
@@ -315,7 +315,14 @@ export function applyBehavior(
     }
   }
   const price = ctx.item?.price;
-  if (price !== null && price !== undefined && Number.isFinite(price) && price >= 0 && !REJECTING.has(type) && w > 0) {
+  if (
+    price !== null &&
+    price !== undefined &&
+    Number.isFinite(price) &&
+    price >= 0 &&
+    !REJECTION_TYPES.has(type) &&
+    w > 0
+  ) {
     const band = priceBand(price);
     const key = BOUGHT.has(type) ? 'bought' : 'browsed';
     addTally(s.price[key], band, w);
@@ -351,7 +358,7 @@ export function applyBehavior(
       s.consumed.push(itemId);
       if (s.consumed.length > config.maxConsumed) s.consumed.splice(0, s.consumed.length - config.maxConsumed);
     }
-    if (REJECTING.has(type)) {
+    if (REJECTION_TYPES.has(type)) {
       if (!s.rejected.includes(itemId)) {
         s.rejected.push(itemId);
         if (s.rejected.length > config.maxRejected) s.rejected.splice(0, s.rejected.length - config.maxRejected);

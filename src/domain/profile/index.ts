@@ -13,3 +13,4 @@ export * from './codec.js';
 export * from './versionPlan.js';
 export * from './opinion.js';
 export { cosine, dot, norm, normalized } from '../vector.js';
+export * from './textPull.js';

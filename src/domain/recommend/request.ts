@@ -1,4 +1,5 @@
 // What every source of one request shares: the filter and the user's recent positive items and seeds.
+import { REJECTION_TYPES } from '../behavior.js';
 import type { ProfileSignals, RecommendationFilter } from '../types.js';
 import type { Catalogue } from './catalogue.js';
 import type { RecentPositive } from './source.js';
@@ -30,7 +31,9 @@ export function makeAccept(
 
 /**
  * Recent positive interactions, newest first, one per item, rejected items left out. recentRatings 'interaction':
- * every rated item counts (weight 1), also one the profile read as below the user's mean (RecommendConfig).
+ * every rated item counts (weight 1), also one the profile read as below the user's mean (RecommendConfig), and so
+ * does an item whose text the profile read as panned (a negative pull on a type that is not a rejection): the push
+ * keeps the profile's vectors away from it, but what follows an item in the log follows it whatever the review said.
  */
 export function positiveRecent(
   signals: ProfileSignals,
@@ -39,7 +42,8 @@ export function positiveRecent(
   const seen = new Set<string>();
   const out: RecentPositive[] = [];
   for (const r of signals.recent) {
-    const rated = recentRatings === 'interaction' && r.type === 'RATE';
+    const rated =
+      recentRatings === 'interaction' && (r.type === 'RATE' || (r.weight < 0 && !REJECTION_TYPES.has(r.type)));
     if ((r.weight <= 0 && !rated) || seen.has(r.itemId) || signals.rejected.has(r.itemId)) continue;
     seen.add(r.itemId);
     out.push({ itemId: r.itemId, type: r.type, weight: rated ? 1 : r.weight });

@@ -1,13 +1,15 @@
 // What the domain needs besides the log rows: the seed a profile starts from, and each event's context (item
-// features and vectors, the text's vector and opinion). Texts are encoded and their opinion read up front, outside
-// any transaction; code that runs inside one only looks them up, and asks for a retry (MissingTextVectors) when a
-// text it meets was not encoded. The opinion is a deterministic function of (text, vector, reader), so a rebuild
-// reads the same one; it is cached by text, and recomputed (synchronously, cheaply) if the cache dropped it.
+// features and vectors, the text's vector and opinion, the encoder's common text direction). Texts are encoded and
+// their opinion read up front, outside any transaction; code that runs inside one only looks them up, and asks for a
+// retry (MissingTextVectors) when a text it meets was not encoded. The opinion is a deterministic function of (text,
+// vector, reader), so a rebuild reads the same one; it is cached by text, and recomputed (synchronously, cheaply) if
+// the cache dropped it. The common direction is a function of the encoder alone (inference/textDirection.ts).
 import { LRUCache } from 'lru-cache';
 import type { ProfileSeed } from '../../domain/profile/index.js';
 import type { BehaviorEvent, EventContext, NewBehaviorEvent, TextOpinion } from '../../domain/types.js';
 import type { EncoderService } from '../../inference/encoderService.js';
 import { OpinionReader } from '../../inference/opinion/reader.js';
+import { commonTextDirection } from '../../inference/textDirection.js';
 import type { BehaviorRow, UserRow } from '../../store/types.js';
 import type { CatalogService } from '../catalogService.js';
 import type { TextFeatureExtractor } from '../textFeatures.js';
@@ -33,6 +35,8 @@ export function opinionReaderFor(encoder: EncoderService, opts?: ConstructorPara
 export class TextContexts {
   readonly opinion: OpinionReader;
   private readonly opinions = new LRUCache<string, TextOpinion>({ max: 10_000 });
+  private direction: Promise<Float32Array | null> | null = null;
+  private directionReady: Float32Array | null = null;
 
   constructor(
     private readonly deps: {
@@ -51,6 +55,12 @@ export class TextContexts {
    * returns the map.
    */
   async encode(texts: Iterable<string | null | undefined>, into: TextVectors = new Map()): Promise<TextVectors> {
+    // The encoder's common text direction, once per process (every context() after an encode() carries it).
+    this.direction ??= commonTextDirection((xs) => this.deps.encoder.encodeMany(xs, 'query')).catch((err) => {
+      this.direction = null;
+      throw err;
+    });
+    this.directionReady = await this.direction;
     const todo = [...new Set([...texts].filter(encodable))].filter((t) => !into.has(t));
     const vectors = todo.length ? await this.deps.encoder.encodeMany(todo, 'query') : [];
     todo.forEach((t, i) => into.set(t, vectors[i]!));
@@ -83,6 +93,7 @@ export class TextContexts {
     return {
       ...this.deps.catalog.eventContext(event.itemId),
       textVector,
+      textDirection: textVector ? this.directionReady : null,
       textOpinion: this.opinionOf(event.text, textVector),
     };
   }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { likingEvidence, LIKING_EVIDENCE_WEIGHTS } from '../../../src/domain/behavior.js';
 import { DEFAULT_RECOMMEND_CONFIG } from '../../../src/domain/recommend/config.js';
 import { RecommenderModel } from '../../../src/domain/recommend/model.js';
+import { positiveRecent } from '../../../src/domain/recommend/request.js';
 import type { BehaviorEvent, BehaviorType, ProfileSignals } from '../../../src/domain/types.js';
 import { ExactIndex } from '../../../src/vectorindex/index.js';
 import { emptySignals } from '../../helpers/syntheticCatalogue.js';
@@ -100,5 +101,30 @@ describe('a panned review in the recommender', () => {
   it('with opinion off a panned review counts as liking, as before', () => {
     const off = ranksAfterA(-0.8, { opinion: { enabled: false } });
     expect(off).toEqual(ranksAfterA(0.8));
+  });
+});
+
+describe('seeds of the behaviour sources', () => {
+  const at = Date.UTC(2026, 0, 1);
+  // Newest first, as the profile keeps them; the rejections fell out of the bounded rejected list.
+  const signals: ProfileSignals = {
+    ...emptySignals('u'),
+    recent: [
+      { itemId: 'panned', type: 'REVIEW', occurredAt: at + 5, weight: -1.2 },
+      { itemId: 'skipped', type: 'SKIP', occurredAt: at + 4, weight: -0.5 },
+      { itemId: 'low', type: 'RATE', occurredAt: at + 3, weight: -0.4 },
+      { itemId: 'disliked', type: 'DISLIKE', occurredAt: at + 2, weight: -2 },
+      { itemId: 'bought', type: 'PURCHASE', occurredAt: at + 1, weight: 3 },
+    ],
+  };
+  it("'interaction': an item whose review the profile read as panned still seeds, as a low rating does", () => {
+    expect(positiveRecent(signals, 'interaction')).toEqual([
+      { itemId: 'panned', type: 'REVIEW', weight: 1 },
+      { itemId: 'low', type: 'RATE', weight: 1 },
+      { itemId: 'bought', type: 'PURCHASE', weight: 3 },
+    ]);
+  });
+  it("'liking': only what the profile read as liking", () => {
+    expect(positiveRecent(signals, 'liking')).toEqual([{ itemId: 'bought', type: 'PURCHASE', weight: 3 }]);
   });
 });
