@@ -12,9 +12,10 @@ function setup() {
 
 describe('ContentSource', () => {
   it('scores items by cosine to the short-term vector, with the generic recent reason', () => {
-    const { catalogue, source } = setup();
+    const p = setup();
+    const { source } = p;
     const signals = emptySignals('u', { shortTerm: vec(1, 0), eventCount: 20 });
-    const out = source.candidates(request(catalogue, { signals })).sort((x, y) => y.raw - x.raw);
+    const out = source.candidates(request(p, { signals })).sort((x, y) => y.raw - x.raw);
     expect(out.map((c) => c.id)).toEqual(['a', 'b', 'c']);
     expect(out[0]!.raw).toBeCloseTo(1, 5);
     expect(out[1]!.raw).toBeCloseTo(0.8, 5);
@@ -23,23 +24,26 @@ describe('ContentSource', () => {
   });
 
   it('respects the request filter and says nothing without vectors to query', () => {
-    const { catalogue, source } = setup();
+    const p = setup();
+    const { source } = p;
     const signals = emptySignals('u', { shortTerm: vec(1, 0) });
-    const out = source.candidates(request(catalogue, { signals, accept: (id) => id !== 'a' }));
+    const out = source.candidates(request(p, { signals, accept: (id) => id !== 'a' }));
     expect(out.map((c) => c.id).sort()).toEqual(['b', 'c']);
-    expect(source.candidates(request(catalogue))).toEqual([]);
+    expect(source.candidates(request(p))).toEqual([]);
   });
 
   it('weighs cold users up: coldStartContentWeight at 0 events, weights.content from coldStartEvents on', () => {
-    const { catalogue, config, source } = setup();
-    const w = (eventCount: number) => source.weight(request(catalogue, { signals: emptySignals('u', { eventCount }) }));
+    const p = setup();
+    const { config, source } = p;
+    const w = (eventCount: number) => source.weight(request(p, { signals: emptySignals('u', { eventCount }) }));
     expect(w(0)).toBe(config.content.coldStartContentWeight);
     expect(w(config.content.coldStartEvents)).toBe(config.weights.content);
   });
 
   it('similarTo: content neighbours of an item with a SIMILAR_ITEM reason', () => {
-    const { catalogue, source } = setup();
-    const a = catalogue.get('a')!;
+    const p = setup();
+    const { source } = p;
+    const a = p.catalogue.get('a')!;
     const out = source.similarTo(a, 2, (id) => id !== 'a');
     expect(out.map((c) => c.id)).toEqual(['b', 'c']);
     expect(out[0]!.reason).toEqual({ kind: 'SIMILAR_ITEM', itemId: 'a', text: 'Similar to Title a' });
