@@ -21,6 +21,19 @@ export class ContentSource implements CandidateSource {
     return cfg.weights.content + Math.max(0, cfg.content.coldStartContentWeight - cfg.weights.content) * coldness;
   }
 
+  /**
+   * How many of the user's strongest interests are searched: all maxInterests at the cold-start weight, fewer as the
+   * weight falls to weights.content (at least one). Each search is a walk of the whole vector index (or a scan of
+   * it) that costs the same whatever its k, and at a warm user's weight (0.1 against 8 for co-visitation) a content
+   * score only nudges candidates the behaviour sources found; the strongest interest keeps its own k (its hits are
+   * those it had), the weaker ones are not searched. ML-100K NDCG@10 unchanged (README, How recommendations are made).
+   */
+  interestsSearched(req: CandidateRequest): number {
+    const cc = this.config.content;
+    const share = Math.min(1, this.weight(req) / Math.max(cc.coldStartContentWeight, this.config.weights.content));
+    return Math.max(1, Math.round(cc.maxInterests * share));
+  }
+
   candidates(req: CandidateRequest): ScoredCandidate[] {
     const { signals, accept } = req;
     const dim = this.catalogue.dim;
@@ -33,7 +46,7 @@ export class ContentSource implements CandidateSource {
       .slice(0, cc.maxInterests);
     const maxW = interests[0]?.weight ?? 1;
     const sumW = interests.reduce((s, i) => s + i.weight, 0) || 1;
-    for (const i of interests) {
+    for (const i of interests.slice(0, this.interestsSearched(req))) {
       queries.push({
         vector: i.vector,
         weight: i.weight / maxW,
