@@ -40,6 +40,27 @@ describe('ContentSource', () => {
     expect(w(config.content.coldStartEvents)).toBe(config.weights.content);
   });
 
+  it('searches the strongest interests only, fewer as the content weight falls from cold start to warm', () => {
+    const p = setup();
+    const { config, source } = p;
+    const interests = [1, 0.9, 0.8, 0.7, 0.6].map((weight, i) => ({
+      label: `i${i}`,
+      weight,
+      vector: i === 0 ? vec(1, 0) : vec(0, 1),
+      topItemIds: [],
+    }));
+    const at = (eventCount: number) => request(p, { signals: emptySignals('u', { interests, eventCount }) });
+    const { maxInterests, warmInterests, coldStartEvents } = config.content;
+    expect(source.interestsSearched(at(0))).toBe(maxInterests);
+    expect(source.interestsSearched(at(coldStartEvents))).toBe(warmInterests);
+    expect(source.interestsSearched(at(coldStartEvents / 2))).toBe(Math.round((maxInterests + warmInterests) / 2));
+    // A warm user's weaker interests are not searched: only the strongest one's neighbours here (warmInterests 1).
+    const one = new ContentSource({ ...config, content: { ...config.content, warmInterests: 1 } }, p.catalogue);
+    const out = one.candidates(at(coldStartEvents + 5)).sort((x, y) => y.raw - x.raw);
+    expect(out[0]).toMatchObject({ id: 'a', reason: { kind: 'INTEREST', value: 'i0' } });
+    expect(out.every((c) => c.reason.kind === 'INTEREST' && c.reason.value === 'i0')).toBe(true);
+  });
+
   it('similarTo: content neighbours of an item with a SIMILAR_ITEM reason', () => {
     const p = setup();
     const { source } = p;
