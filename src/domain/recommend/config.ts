@@ -112,6 +112,8 @@ export interface RecommendConfig {
      * interests is enough there (sources/content.ts).
      */
     warmInterests: number;
+    /** Candidates searched for at the warm weight, rising linearly to candidates.content at the cold-start weight. */
+    warmCandidates: number;
     shortTermWeight: number;
     longTermWeight: number;
     onboardingWeight: number;
@@ -273,6 +275,7 @@ export const DEFAULT_RECOMMEND_CONFIG: RecommendConfig = {
   content: {
     maxInterests: 5,
     warmInterests: 2,
+    warmCandidates: 50,
     shortTermWeight: 1.0,
     longTermWeight: 0.6,
     onboardingWeight: 1.0,

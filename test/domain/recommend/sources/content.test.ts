@@ -61,6 +61,15 @@ describe('ContentSource', () => {
     expect(out.every((c) => c.reason.kind === 'INTEREST' && c.reason.value === 'i0')).toBe(true);
   });
 
+  it('asks for fewer candidates as the content weight falls: candidates.content cold, warmCandidates warm', () => {
+    const p = setup();
+    const { config, source } = p;
+    const at = (eventCount: number) => request(p, { signals: emptySignals('u', { eventCount }) });
+    expect(source.candidateBudget(at(0))).toBe(config.candidates.content);
+    expect(source.candidateBudget(at(config.content.coldStartEvents))).toBe(config.content.warmCandidates);
+    expect(config.content.warmCandidates).toBeLessThan(config.candidates.content);
+  });
+
   it('similarTo: content neighbours of an item with a SIMILAR_ITEM reason', () => {
     const p = setup();
     const { source } = p;
