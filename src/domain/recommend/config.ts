@@ -275,7 +275,7 @@ export const DEFAULT_RECOMMEND_CONFIG: RecommendConfig = {
   content: {
     maxInterests: 5,
     warmInterests: 2,
-    warmCandidates: 50,
+    warmCandidates: 64,
     shortTermWeight: 1.0,
     longTermWeight: 0.6,
     onboardingWeight: 1.0,

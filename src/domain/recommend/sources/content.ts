@@ -41,8 +41,9 @@ export class ContentSource implements CandidateSource {
 
   /**
    * Candidates the searches share: candidates.content at the cold-start weight, content.warmCandidates at
-   * weights.content, linear in between. An HNSW walk widens with its k beyond the index's expansion (128): at 100k
-   * items a warm user's interest search at k 100 (200 asked, for the filter) cost 2.3 ms, at k 50 about 1 ms.
+   * weights.content, linear in between. An HNSW walk widens once it asks for more than the index's expansion (128;
+   * it asks twice k, for the filter): at 100k items a warm user's interest search at k 100 cost 2.3 ms, at 64 about
+   * 1 ms. Fewer (50) left a one-category user without enough other categories to meet the category cap.
    */
   candidateBudget(req: CandidateRequest): number {
     const all = this.config.candidates.content;
