@@ -13,6 +13,7 @@ import type { LogHeads, Store } from '../store/types.js';
 import type { CatalogService } from './catalogService.js';
 import type { RecommendationService } from './recommendationService.js';
 import type { RecommenderSnapshots } from './recommenderSnapshots.js';
+import { forEachSliced } from './slices.js';
 
 const CHANNEL = 'tastegraph:log-heads';
 const PAGE = 5000;
@@ -202,9 +203,15 @@ export class LogFollower {
         const users = await store.usersByIds(unknown);
         unknown.forEach((id, i) => this.attributes.set(id, users[i]?.attributes ?? {}));
       }
-      for (const b of rows) recommendations.observe(b, this.attributes.get(b.userId) ?? {});
-      this.behaviors = rows[rows.length - 1]!.seq;
-      this.heads.behaviors = Math.max(this.heads.behaviors, this.behaviors);
+      // In slices, reads answered between them: the model is then at a log position (a prefix of the log).
+      await forEachSliced(
+        rows,
+        (b) => recommendations.observe(b, this.attributes.get(b.userId) ?? {}),
+        (end) => {
+          this.behaviors = rows[end - 1]!.seq;
+          this.heads.behaviors = Math.max(this.heads.behaviors, this.behaviors);
+        },
+      );
     }
     const snapshots = this.deps.snapshots;
     if (snapshots && !this.closed && this.behaviors - snapshots.store.lastPosition >= snapshots.everyEvents)

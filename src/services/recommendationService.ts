@@ -6,6 +6,7 @@ import type { BehaviorEvent, FacetWeight, ProfileSignals, RecommendationFilter, 
 import type { EncoderService } from '../inference/encoderService.js';
 import type { ItemRow, Store, UserRow } from '../store/types.js';
 import { notFound } from './errors.js';
+import { forEachSliced } from './slices.js';
 import type { ProfileView } from './profileView.js';
 
 export interface RecommendationResult {
@@ -43,7 +44,7 @@ export class RecommendationService {
     this.deps.model.rebuild([]);
     let last = 0;
     for await (const rows of this.deps.store.iterateBehaviors()) {
-      for (const e of rows) this.observe(e, attributes.get(e.userId) ?? {});
+      await forEachSliced(rows, (e) => this.observe(e, attributes.get(e.userId) ?? {}));
       if (rows.length) last = rows[rows.length - 1]!.seq;
     }
     return last;

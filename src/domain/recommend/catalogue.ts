@@ -19,6 +19,8 @@ export class Catalogue {
   constructor(
     readonly dim: number,
     readonly index: VectorIndex,
+    /** Told of every item upserted or removed (caches of catalogue entries forget it). */
+    private readonly changed: (id: string) => void = () => {},
   ) {
     if (index.dim !== dim) throw new Error(`RecommenderModel: index dim ${index.dim} != ${dim}`);
   }
@@ -79,6 +81,7 @@ export class Catalogue {
     }
     const { title, category, tags, brand, price } = item;
     this.items.set(id, { id, title, category, tags, brand, price, vector });
+    this.changed(id);
   }
 
   /** Loads a saved index before the catalogue is loaded (which then skips the vectors it holds); false: unusable. */
@@ -105,6 +108,7 @@ export class Catalogue {
   /** Remove an item and its vector (rebuilding the index when it asks for it); false when it was not there. */
   remove(id: string): boolean {
     if (!this.items.delete(id)) return false;
+    this.changed(id);
     this.index.remove(id);
     const slot = this.itemSlot.get(id)!;
     const last = this.itemIds.pop()!;

@@ -103,8 +103,17 @@ export interface RecommendConfig {
     maxTracked: number;
   };
   content: {
-    /** Interest clusters queried per request (largest weights first). */
+    /** Interest clusters queried per request (largest weights first) at the cold-start content weight. */
     maxInterests: number;
+    /**
+     * Interest clusters queried at the warm weight (weights.content), rising linearly with the content weight to
+     * maxInterests at coldStartContentWeight. Each query is a walk (or scan) of the whole vector index whatever its
+     * k, and a warm user's content score only nudges what the behaviour sources found: searching the strongest
+     * interests is enough there (sources/content.ts).
+     */
+    warmInterests: number;
+    /** Candidates searched for at the warm weight, rising linearly to candidates.content at the cold-start weight. */
+    warmCandidates: number;
     shortTermWeight: number;
     longTermWeight: number;
     onboardingWeight: number;
@@ -265,6 +274,8 @@ export const DEFAULT_RECOMMEND_CONFIG: RecommendConfig = {
   users: { maxTracked: 200_000 },
   content: {
     maxInterests: 5,
+    warmInterests: 2,
+    warmCandidates: 64,
     shortTermWeight: 1.0,
     longTermWeight: 0.6,
     onboardingWeight: 1.0,

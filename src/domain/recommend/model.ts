@@ -11,7 +11,7 @@ import { categoryCap, mmr, selectPool } from './diversity.js';
 import { Explainer } from './explanations.js';
 import { explorationSlots, pickExploration, placeExploration } from './exploration.js';
 import { mulberry32 } from './random.js';
-import { makeAccept, positiveRecent, seedItems } from './request.js';
+import { InternedAccept, makeAccept, makeItemFilter, positiveRecent, seedItems } from './request.js';
 import type { CandidateRequest, CandidateSource, Observation } from './source.js';
 import { ContentSource } from './sources/content.js';
 import { CoVisitationSource } from './sources/coVisitation.js';
@@ -71,6 +71,7 @@ export class RecommenderModel {
   private readonly catalogue: Catalogue;
   /** Behaviour state is keyed by interned ints (cheaper maps, typed arrays). */
   private readonly ids = new Interner();
+  private readonly acceptInterned: InternedAccept;
   private readonly stats = new StatsTable();
   private readonly users: UserTable;
   private readonly content: ContentSource;
@@ -96,7 +97,8 @@ export class RecommenderModel {
     this.config = mergeRecommendConfig(opts.config);
     this.index = opts.index;
     const c = this.config;
-    this.catalogue = new Catalogue(opts.dim, opts.index);
+    this.catalogue = new Catalogue(opts.dim, opts.index, (id) => this.acceptInterned.forget(id));
+    this.acceptInterned = new InternedAccept(this.ids, this.catalogue);
     this.users = new UserTable(() => this.config.users.maxTracked);
     this.content = new ContentSource(c, this.catalogue);
     this.coVisitation = new CoVisitationSource(c, this.ids, this.catalogue);
@@ -337,17 +339,22 @@ export class RecommenderModel {
     const cfg = this.config;
     const on = (s: SourceName) => req.sources?.[s] !== false;
     const recentPositive = positiveRecent(signals, cfg.recentRatings);
+    const passes = makeItemFilter(signals, req.filter);
     const ctx: CandidateRequest = {
       signals,
       now,
-      accept: makeAccept(this.catalogue, signals, req.filter),
+      accept: makeAccept(this.catalogue, passes),
+      acceptItem: this.acceptInterned.begin(passes),
       recentPositive,
       seeds: seedItems(recentPositive, cfg.coVisitation.seedItems),
     };
 
     const cands: CandidateMap = new Map();
     for (const s of this.sources) {
-      if (on(s.name)) addSource(cands, cfg, s.name, s.candidates(ctx), s.scale === 'absolute', s.weight?.(ctx));
+      if (!on(s.name)) continue;
+      // A source with no weight adds nothing to the blend: its candidates are not computed at all.
+      const weight = s.weight?.(ctx) ?? cfg.weights[s.name];
+      if (weight > 0) addSource(cands, cfg, s.name, s.candidates(ctx), s.scale === 'absolute', weight);
     }
     const boost = cfg.content.coldItemBoost * cfg.weights.collaborative;
     if (boost > 0 && on('collaborative') && this.catalogue.fresh.size > 0) {
@@ -389,12 +396,12 @@ export class RecommenderModel {
     const item = this.catalogue.get(itemId);
     first = Math.max(0, Math.floor(first));
     if (!item || first === 0) return [];
-    const accept = (id: string) => id !== itemId && this.catalogue.has(id);
+    const other = (id: string) => id !== itemId;
     now ??= this.lastEventAt;
     const cands: CandidateMap = new Map();
     const k = Math.max(first * 3, 30);
-    addSource(cands, this.config, 'content', this.content.similarTo(item, k, accept), true);
-    const covisited = this.coVisitation.neighbours([{ itemId, weight: 1 }], accept, now);
+    addSource(cands, this.config, 'content', this.content.similarTo(item, k, makeAccept(this.catalogue, other)), true);
+    const covisited = this.coVisitation.neighbours([{ itemId, weight: 1 }], this.acceptInterned.begin(other), now);
     addSource(cands, this.config, 'collaborative', covisited, true);
     return rankCandidates(cands)
       .slice(0, first)

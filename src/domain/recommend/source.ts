@@ -30,6 +30,8 @@ export interface CandidateRequest {
   now: number;
   /** The request's filter (catalogue membership, consumed and rejected items, categories, price, exclusions). */
   accept: (id: string) => boolean;
+  /** `accept` on interned item ids (the model's Interner), each item decided once per request. */
+  acceptItem: (item: number) => boolean;
   /** Recent positive interactions, newest first, one per item, rejected items left out. */
   recentPositive: RecentPositive[];
   /** The first coVisitation.seedItems of recentPositive, weights damped by rank (w / (1 + 0.3 rank)). */

@@ -44,6 +44,7 @@ import {
   type Written,
 } from './writeTypes.js';
 import { MissingTextVectors, type TextVectors } from './texts.js';
+import { forEachSliced } from '../slices.js';
 
 export { ContendedBatch, LateEventInGroup, type Committed, type WriterDeps } from './writeTypes.js';
 
@@ -216,7 +217,20 @@ export class ProfileWriter {
     const cached = heads.map((h) => (h ? this.states.get(h) : null));
     const misses = heads.flatMap((h, i) => (h && !cached[i] ? [h.userId] : []));
     const rows = new Map((misses.length ? await tx.getProfiles(misses) : []).map((r) => [r!.userId, r!]));
-    const stateOf = (h: ProfileHead, i: number) => cached[i] ?? decodeProfileState(rows.get(h.userId)!.state);
+    const states = heads.map((h, i) => (h ? (cached[i] ?? decodeProfileState(rows.get(h.userId)!.state)) : null));
+    // A late event is found before anything is written (a new row's seq is above every logged one, and within a
+    // group the log keeps its order for equal times): the domain work below yields to the event loop, and no reader
+    // should meet rows that a LateEventInGroup would then roll back. The check in the loop stays as the invariant.
+    groups.forEach((group, i) =>
+      group.forEach((e, k) => {
+        const state = states[i];
+        const inOrder =
+          k > 0
+            ? e.occurredAt >= group[k - 1]!.occurredAt
+            : !state || isInOrder(state, { occurredAt: e.occurredAt, seq: Number.POSITIVE_INFINITY });
+        if (!inOrder) throw new LateEventInGroup();
+      }),
+    );
     // The log takes the batch in event-time order (ties in input order): the order every replica's recommender
     // reads it in. Each user's events keep their order (they come in event-time order or go one by one).
     const flat = groups.flat();
@@ -227,22 +241,32 @@ export class ProfileWriter {
     order.forEach((i, k) => (behaviors[i] = appended[k]!));
     const newUsers = await tx.ensureUsers(userIds.filter((_, i) => !heads[i]));
     const seeds = new Map(newUsers.map((u) => [u.id, u]));
-    let k = 0;
-    const plans = groups.map((group, i) => {
-      const userId = userIds[i]!;
-      const current = heads[i] ?? null;
-      const events = behaviors.slice(k, (k += group.length));
-      let state = current
-        ? stateOf(current, i)
-        : newProfile(userId, this.deps.texts.seed(seeds.get(userId)!, vectors), this.deps.config);
-      const steps = events.map((event) => {
-        if (!isInOrder(state, event)) throw new LateEventInGroup();
-        const step = this.apply(state, event, vectors);
-        state = step.state;
-        return step;
-      });
-      return this.plan(userId, current, steps, events);
-    });
+    const firstEvent = new Array<number>(groups.length);
+    groups.reduce((k, group, i) => ((firstEvent[i] = k), k + group.length), 0);
+    const plans: Array<ReturnType<ProfileWriter['plan']>> = [];
+    // The domain work of a large batch runs in slices with turns of the event loop between them (reads are answered
+    // in between); each user's state bytes and summary are made in its slice, not all at once by the statement.
+    await forEachSliced(
+      userIds.map((_, i) => i),
+      (i) => {
+        const userId = userIds[i]!;
+        const current = heads[i] ?? null;
+        const events = behaviors.slice(firstEvent[i]!, firstEvent[i]! + groups[i]!.length);
+        let state = current
+          ? states[i]!
+          : newProfile(userId, this.deps.texts.seed(seeds.get(userId)!, vectors), this.deps.config);
+        const steps = events.map((event) => {
+          if (!isInOrder(state, event)) throw new LateEventInGroup();
+          const step = this.apply(state, event, vectors);
+          state = step.state;
+          return step;
+        });
+        const plan = this.plan(userId, current, steps, events);
+        void plan.save.row.state;
+        void plan.save.row.summary;
+        plans.push(plan);
+      },
+    );
     await tx.saveProfiles(plans.map((p) => p.save));
     const versions = plans.flatMap((p) => p.versions);
     if (versions.length) await tx.insertProfileVersions(versions);

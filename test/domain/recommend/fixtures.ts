@@ -2,6 +2,7 @@
 import type { BehaviorEvent } from '../../../src/domain/types.js';
 import { Catalogue, type ModelItem } from '../../../src/domain/recommend/catalogue.js';
 import { mergeRecommendConfig, type DeepPartial, type RecommendConfig } from '../../../src/domain/recommend/config.js';
+import { InternedAccept } from '../../../src/domain/recommend/request.js';
 import type { CandidateRequest, Observation } from '../../../src/domain/recommend/source.js';
 import { Interner } from '../../../src/domain/recommend/state/interner.js';
 import { StatsTable } from '../../../src/domain/recommend/state/statsTable.js';
@@ -35,15 +36,23 @@ export function parts(overrides?: DeepPartial<RecommendConfig>) {
   return { config, ids, stats, users, catalogue };
 }
 
-/** A request for `userId` with everything in the catalogue acceptable unless `accept` says otherwise. */
-export function request(catalogue: Catalogue, over: Partial<CandidateRequest> = {}): CandidateRequest {
+/**
+ * A request for `userId` with everything in the catalogue acceptable unless `accept` says otherwise; `acceptItem`
+ * is that filter on the interned ids of `p.ids`, decided once per item as the model's is.
+ */
+export function request(
+  p: { catalogue: Catalogue; ids: Interner },
+  over: Partial<Omit<CandidateRequest, 'acceptItem'>> = {},
+): CandidateRequest {
+  const accept = over.accept ?? ((id: string) => p.catalogue.has(id));
   return {
     signals: emptySignals('u'),
     now: T0,
-    accept: (id) => catalogue.has(id),
     recentPositive: [],
     seeds: [],
     ...over,
+    accept,
+    acceptItem: new InternedAccept(p.ids, p.catalogue).begin((id) => accept(id)),
   };
 }
 

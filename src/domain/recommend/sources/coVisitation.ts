@@ -39,17 +39,17 @@ export class CoVisitationSource implements CandidateSource {
 
   candidates(req: CandidateRequest): ScoredCandidate[] {
     if (req.seeds.length === 0) return [];
-    return this.neighbours(req.seeds, req.accept, req.now);
+    return this.neighbours(req.seeds, req.acceptItem, req.now);
   }
 
   /**
    * Co-visitation neighbours of the seed items. Per pair: shrunk cosine co / (sqrt(n_i n_j) + shrinkage);
    * over seeds: noisy-OR of (seed weight / max seed weight) * sim, so the score stays in [0, 1] and grows
-   * with independent evidence.
+   * with independent evidence. `acceptItem` filters on interned ids.
    */
   neighbours(
     seeds: Array<{ itemId: string; weight: number }>,
-    accept: (id: string) => boolean,
+    acceptItem: (item: number) => boolean,
     now: number,
   ): ScoredCandidate[] {
     const acc: NoisyOrAcc = new Map();
@@ -62,8 +62,8 @@ export class CoVisitationSource implements CandidateSource {
       if (si === undefined || !covis.has(si)) continue;
       const ni = covis.total(si);
       covis.forEach(si, (jn, co) => {
+        if (!acceptItem(jn)) return;
         const j = names[jn]!;
-        if (!accept(j)) return;
         const nj = covis.total(jn);
         const sim = Math.min(1, co / (Math.sqrt(ni * nj) + shrink));
         const contrib = (s.weight / wMax) * sim;

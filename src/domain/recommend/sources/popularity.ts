@@ -43,8 +43,7 @@ export class PopularitySource extends DecayedCountsSource implements CandidateSo
     const limit = this.config.candidates.popularity;
     for (const [n, s] of this.counts.top.sorted()) {
       if (out.length >= limit) break;
-      const id = this.ids.name(n);
-      if (req.accept(id)) out.push({ id, raw: s, reason: POPULAR_REASON });
+      if (req.acceptItem(n)) out.push({ id: this.ids.name(n), raw: s, reason: POPULAR_REASON });
     }
     return out;
   }

@@ -105,7 +105,7 @@ export class SegmentSource implements CandidateSource {
 
   /** The request's attributes' segments (else the ones last seen for the user), each divided by its best item. */
   candidates(req: CandidateRequest): ScoredCandidate[] {
-    const { signals, accept } = req;
+    const { signals, acceptItem } = req;
     let keys = this.keysOf(signals.attributes) ?? [];
     if (keys.length === 0) keys = this.users.peek(signals.userId)?.segments ?? [];
     const best = new Map<string, { raw: number; reason: Reason }>();
@@ -119,8 +119,8 @@ export class SegmentSource implements CandidateSource {
       const facet = key.slice(0, eq);
       const value = key.slice(eq + 1);
       for (const [n, v] of seg) {
+        if (!acceptItem(n)) continue;
         const id = this.ids.name(n);
-        if (!accept(id)) continue;
         const raw = v / max;
         const prev = best.get(id);
         if (!prev || raw > prev.raw) {

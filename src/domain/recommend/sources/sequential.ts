@@ -46,7 +46,7 @@ export class SequentialSource implements CandidateSource {
   /** Transitions from the most recent items: shrunk P(next | prev), noisy-OR over seeds weighted 1, d, d^2... (d = seedDecay). */
   candidates(req: CandidateRequest): ScoredCandidate[] {
     if (req.recentPositive.length === 0) return [];
-    const { accept, now } = req;
+    const { acceptItem, now } = req;
     const acc: NoisyOrAcc = new Map();
     const seeds = req.recentPositive.slice(0, this.config.sequential.seedItems);
     const shrink = this.transitions.clock.storedFor(this.config.sequential.shrinkage, now);
@@ -58,8 +58,8 @@ export class SequentialSource implements CandidateSource {
       if (!(out > 0)) return;
       const w = Math.pow(this.config.sequential.seedDecay, rank);
       this.transitions.forEach(si, (jn, c) => {
+        if (!acceptItem(jn)) return;
         const j = names[jn]!;
-        if (!accept(j)) return;
         const contrib = Math.min(1, (w * c) / (out + shrink));
         noisyOr(acc, j, contrib, s.itemId);
       });

@@ -85,8 +85,9 @@ export class SimilarUsersSource implements CandidateSource {
     const scores = new Map<string, number>();
     for (const { v, s } of sims)
       for (const j of this.items[v]!) {
+        if (!req.acceptItem(j)) continue;
         const id = names[j]!;
-        if (req.accept(id)) scores.set(id, (scores.get(id) ?? 0) + s);
+        scores.set(id, (scores.get(id) ?? 0) + s);
       }
     const seed = query[0]!.itemId;
     const title = this.catalogue.title(seed);

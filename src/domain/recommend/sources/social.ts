@@ -52,8 +52,8 @@ export class SocialSource implements CandidateSource {
       if (!u || u.buffer.length === 0) continue;
       const name = sharedName(u.attributesRef, f);
       for (const b of u.buffer) {
+        if (!req.acceptItem(b.item)) continue;
         const id = this.ids.name(b.item);
-        if (!req.accept(id)) continue;
         const age = Math.max(0, req.now - b.t);
         const contrib = Math.min(1, Math.max(0, b.w)) * (halfLifeMs > 0 ? Math.pow(2, -age / halfLifeMs) : 1);
         if (!(contrib > 0)) continue;

@@ -26,7 +26,7 @@ export class TrendingSource extends DecayedCountsSource implements CandidateSour
   }
 
   candidates(req: CandidateRequest): ScoredCandidate[] {
-    const { now, accept } = req;
+    const { now, acceptItem } = req;
     const p = this.config.popularity;
     const out: ScoredCandidate[] = [];
     this.counts.top.forEach((n, stored) => {
@@ -36,8 +36,7 @@ export class TrendingSource extends DecayedCountsSource implements CandidateSour
       const longRate = this.popularity.clock.valueAt(this.stats.pop[n]!, now) / p.halfLifeMs;
       const lift = shortRate / (longRate + 1e-12);
       if (lift < p.trendingMinLift) return;
-      const id = this.ids.name(n);
-      if (accept(id)) out.push({ id, raw: shortRate * Math.log1p(lift), reason: TRENDING_REASON });
+      if (acceptItem(n)) out.push({ id: this.ids.name(n), raw: shortRate * Math.log1p(lift), reason: TRENDING_REASON });
     });
     return out;
   }

@@ -16,7 +16,7 @@ describe('CoVisitationSource', () => {
     const p = setup();
     const a = p.ids.id('a');
     p.source.observe(observation(p, user([{ item: a, t: T0, w: 1 }]), 'b', T0 + MIN));
-    const out = p.source.candidates(request(p.catalogue, { seeds: [{ itemId: 'a', weight: 1 }], now: T0 + MIN }));
+    const out = p.source.candidates(request(p, { seeds: [{ itemId: 'a', weight: 1 }], now: T0 + MIN }));
     expect(out.map((c) => c.id)).toEqual(['b']);
     // co 1, n_a = n_b = 1, shrinkage 2 (on the stored scale: a hair above 2 a minute later).
     expect(out[0]!.raw).toBeCloseTo(1 / 3, 4);
@@ -41,7 +41,7 @@ describe('CoVisitationSource', () => {
     );
     p.source.observe(observation(p, user([{ item: a, t: T0, w: 1 }]), 'c', T0 + 8 * 24 * HOUR));
     expect(p.source.store.entryCount).toBe(0);
-    expect(p.source.candidates(request(p.catalogue))).toEqual([]);
+    expect(p.source.candidates(request(p))).toEqual([]);
   });
 
   it('clears', () => {

@@ -14,7 +14,7 @@ describe('EaseSource', () => {
       () => false,
     );
     const source = new EaseSource(p.config, p.ids, p.catalogue);
-    expect(source.candidates(request(p.catalogue, { seeds, recentPositive }))).toEqual([]);
+    expect(source.candidates(request(p, { seeds, recentPositive }))).toEqual([]);
     source.setScorer({
       score: (s, limit) => {
         expect(s).toEqual([{ itemId: 'a', weight: 1 }]);
@@ -25,10 +25,10 @@ describe('EaseSource', () => {
         ];
       },
     });
-    const out = source.candidates(request(p.catalogue, { seeds, recentPositive, accept: (id) => id !== 'c' }));
+    const out = source.candidates(request(p, { seeds, recentPositive, accept: (id) => id !== 'c' }));
     const text = 'People who liked Title a also liked this';
     expect(out).toEqual([{ id: 'b', raw: 0.7, reason: { kind: 'ALSO_LIKED', itemId: 'a', text } }]);
-    expect(source.candidates(request(p.catalogue, { recentPositive }))).toEqual([]); // no seeds
+    expect(source.candidates(request(p, { recentPositive }))).toEqual([]); // no seeds
   });
 
   it('with ease.enabled, keeps positive histories and fits once on the first request', () => {
@@ -42,9 +42,9 @@ describe('EaseSource', () => {
       for (const id of u % 2 ? ['a', 'b'] : ['c', 'd']) source.observe(observation(p, user(), id, T0, 1, `u${u}`));
     }
     const signals = emptySignals('x', { consumed: new Set(['a']) });
-    const out = source.candidates(request(p.catalogue, { signals, seeds, recentPositive }));
+    const out = source.candidates(request(p, { signals, seeds, recentPositive }));
     expect(out[0]!.id).toBe('b');
     source.clear();
-    expect(source.candidates(request(p.catalogue, { signals, seeds, recentPositive }))).toEqual([]);
+    expect(source.candidates(request(p, { signals, seeds, recentPositive }))).toEqual([]);
   });
 });

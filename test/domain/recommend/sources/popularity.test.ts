@@ -22,7 +22,7 @@ describe('PopularitySource', () => {
     ] as const) {
       p.source.observe(observation(p, user(), id, T0, w));
     }
-    const out = p.source.candidates(request(p.catalogue, { accept: (id) => id !== 'c' }));
+    const out = p.source.candidates(request(p, { accept: (id) => id !== 'c' }));
     expect(out.map((c) => [c.id, c.raw])).toEqual([
       ['b', 2],
       ['a', 0.3],
@@ -38,15 +38,15 @@ describe('PopularitySource', () => {
     p.source.observe(observation(p, user(), 'b', T0 + 401 * MIN, 1));
     expect(rescaled).toBeLessThan(1);
     expect(p.source.clock.t0).toBe(T0 + 401 * MIN);
-    expect(p.source.candidates(request(p.catalogue)).map((c) => c.id)).toEqual(['b', 'a']);
+    expect(p.source.candidates(request(p)).map((c) => c.id)).toEqual(['b', 'a']);
   });
 
   it('clears', () => {
     const p = setup();
     p.source.observe(observation(p, user(), 'a', T0, 1));
-    expect(p.source.candidates(request(p.catalogue)).map((c) => c.id)).toEqual(['a']);
+    expect(p.source.candidates(request(p)).map((c) => c.id)).toEqual(['a']);
     p.source.clear();
-    expect(p.source.candidates(request(p.catalogue))).toEqual([]);
+    expect(p.source.candidates(request(p))).toEqual([]);
     expect(p.source.clock.t0).toBeNull();
   });
 });

@@ -34,7 +34,7 @@ describe('SegmentSource', () => {
     p.source.observe(observation(p, fr, 'a', T0, 1, 'u1'));
     p.source.observe(observation(p, fr, 'b', T0, 0.5, 'u1'));
     const signals = emptySignals('u2', { attributes: { country: 'fr' } });
-    const out = p.source.candidates(request(p.catalogue, { signals }));
+    const out = p.source.candidates(request(p, { signals }));
     expect(out.map((c) => [c.id, c.raw])).toEqual([
       ['a', 1],
       ['b', 0.5],
@@ -46,7 +46,7 @@ describe('SegmentSource', () => {
       text: 'Popular with users like you (country: fr)',
     });
     // Without attributes in the request, the user's remembered segments are used.
-    expect(p.source.candidates(request(p.catalogue, { signals: emptySignals('u1') })).length).toBe(2);
-    expect(p.source.candidates(request(p.catalogue, { signals: emptySignals('u3') }))).toEqual([]);
+    expect(p.source.candidates(request(p, { signals: emptySignals('u1') })).length).toBe(2);
+    expect(p.source.candidates(request(p, { signals: emptySignals('u3') }))).toEqual([]);
   });
 });

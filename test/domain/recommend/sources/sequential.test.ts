@@ -17,7 +17,7 @@ describe('SequentialSource', () => {
     const a = p.ids.id('a');
     p.source.observe(observation(p, user([{ item: a, t: T0, w: 1 }]), 'b', T0 + HOUR));
     const recentPositive = [{ itemId: 'a', type: 'PURCHASE' as const, weight: 1 }];
-    const out = p.source.candidates(request(p.catalogue, { recentPositive, now: T0 + HOUR }));
+    const out = p.source.candidates(request(p, { recentPositive, now: T0 + HOUR }));
     expect(out.map((c) => c.id)).toEqual(['b']);
     expect(out[0]!.raw).toBeCloseTo(1 / 3, 4); // one transition out of a, shrinkage 2
     expect(out[0]!.reason).toEqual({ kind: 'NEXT_IN_SEQUENCE', itemId: 'a', text: 'Often chosen next after Title a' });
@@ -29,7 +29,7 @@ describe('SequentialSource', () => {
     p.source.observe(observation(p, user([{ item: a, t: T0, w: 1 }]), 'b', T0 + p.config.sequential.maxGapMs + 1));
     p.source.observe(observation(p, user([{ item: a, t: T0, w: 1 }]), 'a', T0 + HOUR));
     expect(p.source.transitions.entryCount).toBe(0);
-    expect(p.source.candidates(request(p.catalogue))).toEqual([]);
+    expect(p.source.candidates(request(p))).toEqual([]);
   });
 
   it('skip transitions: with skipWindow 2 the item before the latest also learns the new one, at skipDecay', () => {
@@ -45,7 +45,7 @@ describe('SequentialSource', () => {
     p.source.observe(observation(p, buf, 'c', T0 + 2 * HOUR));
     const from = (id: string) =>
       p.source.candidates(
-        request(p.catalogue, {
+        request(p, {
           recentPositive: [{ itemId: id, type: 'PURCHASE' as const, weight: 1 }],
           now: T0 + 2 * HOUR,
         }),
@@ -63,7 +63,7 @@ describe('SequentialSource', () => {
       { itemId: 'b', type: 'PURCHASE' as const, weight: 1 },
       { itemId: 'a', type: 'PURCHASE' as const, weight: 1 },
     ];
-    const out = p.source.candidates(request(p.catalogue, { recentPositive, now: T0 + HOUR }));
+    const out = p.source.candidates(request(p, { recentPositive, now: T0 + HOUR }));
     expect(out[0]!.raw).toBeCloseTo(1 / 3, 4); // a is the second seed but undiscounted
   });
 });

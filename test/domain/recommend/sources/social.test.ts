@@ -24,7 +24,7 @@ describe('SocialSource', () => {
   it('proposes what followed users liked, naming only those who share their activity', () => {
     const { p, source } = setup();
     const signals = emptySignals('u', { following: ['bob', 'carol'] });
-    const out = source.candidates(request(p.catalogue, { signals }));
+    const out = source.candidates(request(p, { signals }));
     const byId = Object.fromEntries(out.map((c) => [c.id, c]));
     expect(Object.keys(byId).sort()).toEqual(['a', 'b', 'c']);
     expect(byId.a!.reason).toEqual({ kind: 'FOLLOWING', text: 'Bob, whom you follow, liked this', value: 'bob' });
@@ -36,9 +36,9 @@ describe('SocialSource', () => {
   it('blocked users never contribute; unfollowed users and filtered items neither', () => {
     const { p, source } = setup();
     const signals = emptySignals('u', { following: ['bob', 'mallory'], blocked: ['mallory'] });
-    const out = source.candidates(request(p.catalogue, { signals, accept: (id) => id !== 'b' }));
+    const out = source.candidates(request(p, { signals, accept: (id) => id !== 'b' }));
     expect(out.map((c) => c.id)).toEqual(['a']);
-    expect(source.candidates(request(p.catalogue, { signals: emptySignals('u') }))).toEqual([]);
+    expect(source.candidates(request(p, { signals: emptySignals('u') }))).toEqual([]);
   });
 });
 

@@ -27,7 +27,7 @@ describe('TrendingSource', () => {
     for (let d = 0; d < 40; d += 2) p.feed('steady', T0 + d * DAY);
     for (let k = 0; k < 3; k++) p.feed('burst', T0 + 40 * DAY + k);
     p.feed('once', T0 + 40 * DAY);
-    const out = p.trending.candidates(request(p.catalogue, { now: T0 + 40 * DAY }));
+    const out = p.trending.candidates(request(p, { now: T0 + 40 * DAY }));
     expect(out.map((c) => c.id)).toEqual(['burst']);
     expect(out[0]!.reason).toEqual({ kind: 'TRENDING', text: 'Trending now' });
   });
@@ -35,6 +35,6 @@ describe('TrendingSource', () => {
   it('respects the filter', () => {
     const p = setup();
     for (let k = 0; k < 3; k++) p.feed('burst', T0 + k);
-    expect(p.trending.candidates(request(p.catalogue, { now: T0, accept: () => false }))).toEqual([]);
+    expect(p.trending.candidates(request(p, { now: T0, accept: () => false }))).toEqual([]);
   });
 });
