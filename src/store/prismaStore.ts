@@ -37,11 +37,18 @@ const CATALOG_LOCK_KEY = 7_411_000_000_002n;
 
 export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
   let base: Client;
+  // SQLite: the log followers read through a second connection. The write path keeps its transaction open across
+  // awaits on the first, and a read on that connection meanwhile saw the uncommitted rows (a rolled-back batch
+  // reached the recommender). In WAL mode the second connection sees committed rows only, as PostgreSQL does.
+  let logReader: Client | null = null;
   // Our own pool (not one the adapter makes) so its counts can be read for /metrics; closed in close().
   let pool: pg.Pool | null = null;
   if (target.provider === 'sqlite') {
     mkdirSync(path.dirname(target.location), { recursive: true });
-    base = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: `file:${target.location}`, timeout: 10_000 }) });
+    const connect = () =>
+      new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: `file:${target.location}`, timeout: 10_000 }) });
+    base = connect();
+    logReader = connect();
   } else {
     pool = new pg.Pool({ connectionString: target.location, max: 10 });
     const adapter = new PrismaPg(pool, { schema: target.schema });
@@ -87,7 +94,7 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     ...relationOps(prisma),
     ...tunedConfigOps(prisma),
     ...snapshotOps(prisma),
-    ...logOps(prisma),
+    ...logOps(logReader ?? prisma),
     provider: target.provider,
     stats,
     async ping() {
@@ -95,6 +102,7 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     },
     async close() {
       await base.$disconnect();
+      await logReader?.$disconnect();
       await pool?.end();
     },
     async transaction(fn) {
