@@ -83,6 +83,8 @@ interface SeedInfo {
 }
 
 const CACHE_DIR = path.join(REPO_ROOT, 'bench', '.cache');
+/** The code that wrote a seed: HEAD when this process started (seeding takes an hour, HEAD may move meanwhile). */
+const SEEDING_COMMIT = execSync('git rev-parse --short HEAD', { cwd: REPO_ROOT }).toString().trim();
 const cacheFile = (events: number, items: number) => path.join(CACHE_DIR, `recommend-ml1m-e${events}-i${items}.db`);
 const readInfo = (file: string) => JSON.parse(readFileSync(`${file}.json`, 'utf8')) as Omit<SeedInfo, 'reused'>;
 
@@ -145,7 +147,7 @@ function finish(file: string, tmp: string, info: Omit<SeedInfo, 'reused' | 'file
     file: path.relative(REPO_ROOT, file),
     ...info,
     seededAt: new Date().toISOString(),
-    commit: execSync('git rev-parse --short HEAD', { cwd: REPO_ROOT }).toString().trim(),
+    commit: SEEDING_COMMIT,
   };
   writeFileSync(`${file}.json`, `${JSON.stringify(full, null, 2)}\n`);
   renameSync(tmp, file);
