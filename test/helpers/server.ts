@@ -191,8 +191,8 @@ export async function startChildServer(
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let out = '';
   const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
     const timer = setTimeout(
       () => reject(new Error(`child server did not start:\n${out}`)),
       opts.startTimeoutMs ?? 60_000,
@@ -212,11 +212,18 @@ export async function startChildServer(
   const exited = new Promise<number | null>((resolve) =>
     child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
   );
+  // A child that dies on its own (a crash, out of memory) says why: its callers only see a refused connection.
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping)
+      process.stderr.write(`child server exited (${code ?? signal}) unasked; its output:\n${out.slice(-4000)}\n`);
+  });
   return {
     url,
     pid: child.pid!,
     gql: (query, variables) => postGraphql(url, query, variables),
     stop: () => {
+      stopping = true;
       child.kill('SIGTERM');
       return exited;
     },
