@@ -2,7 +2,7 @@
 import type { LoadedDataset } from './datasets/types.js';
 import { MetricAccumulator, type Metrics } from './metrics.js';
 import { Progress } from './progress.js';
-import { historyEnd, type LeakGuard, type Phase, type SplitPlan, targetOf, trainingEnd } from './protocol.js';
+import { historyEnd, LeakGuard, type Phase, type SplitPlan, targetOf, trainingEnd } from './protocol.js';
 
 export interface PhaseData {
   ds: LoadedDataset;
@@ -22,6 +22,26 @@ export interface PhaseData {
    * (RecBole's sequential full-sort evaluation, used by the Amazon/UniSRec-family published figures).
    */
   excludeHistory?: boolean;
+}
+
+/** One phase's data with a fresh leak guard, top-20 lists (`quick`: only the top 10 is scored, as tuning does). */
+export function phaseData(
+  ds: LoadedDataset,
+  plan: SplitPlan,
+  phase: Phase,
+  vectors: { matrix: Float32Array; dim: number },
+  quick = true,
+): PhaseData {
+  return {
+    ds,
+    plan,
+    phase,
+    guard: new LeakGuard(ds, phase),
+    vectors: vectors.matrix,
+    dim: vectors.dim,
+    depth: 20,
+    quick,
+  };
 }
 
 /** The mask topK should exclude: the history under protocol A, nothing under protocol B. */

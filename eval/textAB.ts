@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadDataset } from './datasets/index.js';
-import type { PhaseData } from './method.js';
-import { LeakGuard, planSplit, targetOf, type Phase } from './protocol.js';
+import { phaseData } from './method.js';
+import { planSplit, targetOf, type Phase } from './protocol.js';
 import {
   DEFAULT_SETTINGS,
   mergeSettings,
@@ -37,16 +37,7 @@ const report = JSON.parse(
 ) as { tuning: { chosen: TastegraphSettings } };
 const plan = planSplit(ds, {});
 const ctx = new TastegraphContext(ds, vec.rows, vec.dim, plan.users, 8, texts);
-const pd: PhaseData = {
-  ds,
-  plan,
-  phase,
-  guard: new LeakGuard(ds, phase),
-  vectors: vec.matrix,
-  dim: vec.dim,
-  depth: 20,
-  quick: true,
-};
+const pd = phaseData(ds, plan, phase, vec);
 
 /** Each user's NDCG@10 (one target: 1 / log2(rank + 2) when it is in the top 10, else 0). */
 async function perUser(s: TastegraphSettings): Promise<number[]> {

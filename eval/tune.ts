@@ -6,8 +6,8 @@ import { BEHAVIOR_TYPES, type BehaviorEvent } from '../src/domain/types.js';
 import type { DeepPartial, RecommendConfig } from '../src/domain/recommend/index.js';
 import type { EvalItem, EvalUser, LoadedDataset } from './datasets/types.js';
 import { MostPopular } from './baselines.js';
-import { evaluateMethod, type Method, type PhaseData } from './method.js';
-import { LeakGuard, planSplit, type Phase, type SplitPlan } from './protocol.js';
+import { evaluateMethod, phaseData, type Method, type PhaseData } from './method.js';
+import { planSplit, type Phase, type SplitPlan } from './protocol.js';
 import {
   DEFAULT_SETTINGS,
   mergeSettings,
@@ -221,16 +221,8 @@ export async function tuneRecommender(
   const narrowed = searchPlan.users.length < plan.users.length;
   const ctx = new TastegraphContext(ds, vectors, dim, plan.users);
   const searchCtx = narrowed ? new TastegraphContext(ds, vectors, dim, searchPlan.users) : ctx;
-  const pd = (phase: Phase, quick: boolean, on: SplitPlan = plan): PhaseData => ({
-    ds,
-    plan: on,
-    phase,
-    guard: new LeakGuard(ds, phase),
-    vectors: matrix,
-    dim,
-    depth: 20,
-    quick,
-  });
+  const pd = (phase: Phase, quick: boolean, on: SplitPlan = plan): PhaseData =>
+    phaseData(ds, on, phase, { matrix, dim }, quick);
   const score = async (m: Method, phase: Phase, on: SplitPlan = plan): Promise<Figures> => {
     const r = await evaluateMethod(m, pd(phase, true, on), { quiet: true });
     return { ndcg10: r.metrics['NDCG@10'], hr10: r.metrics['HR@10'] };

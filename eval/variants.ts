@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadDataset } from './datasets/index.js';
-import { evaluateMethod } from './method.js';
-import { LeakGuard, planSplit, type Phase } from './protocol.js';
+import { evaluateMethod, phaseData } from './method.js';
+import { planSplit, type Phase } from './protocol.js';
 import {
   DEFAULT_SETTINGS,
   mergeSettings,
@@ -43,16 +43,7 @@ for (const [name, over, fromDefaults] of variants) {
   const s = mergeSettings(fromDefaults ? DEFAULT_SETTINGS : report.tuning.chosen, over);
   const t0 = performance.now();
   const m = new TastegraphMethod(name, 'tastegraph', '', s, ctx);
-  const pd = {
-    ds,
-    plan,
-    phase,
-    guard: new LeakGuard(ds, phase),
-    vectors: vec.matrix,
-    dim: vec.dim,
-    depth: 20,
-    quick: true,
-  };
+  const pd = phaseData(ds, plan, phase, vec);
   const r = await evaluateMethod(m, pd, { quiet: true });
   const secs = ((performance.now() - t0) / 1000).toFixed(0);
   console.log(
