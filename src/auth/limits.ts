@@ -48,6 +48,9 @@ export function costEstimator(limits: OperationLimits, maxFirst: number): Comple
   };
 }
 
+/** How many valid operation texts the checker keeps parsed (a deployment's clients send a few dozen). */
+const VALID_DOCUMENTS_KEPT = 500;
+
 export interface OperationChecker {
   check(source: unknown, variables?: Record<string, unknown> | null, operationName?: string | null): CheckResult;
   /** Spec validation (plus no introspection in production), for transports that validate themselves. */
@@ -76,62 +79,88 @@ export function createOperationChecker(
   ];
   const validationRules = production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules;
   const estimators = [costEstimator(limits, maxFirst), simpleEstimator({ defaultComplexity: 1 })];
+  // Documents that passed parsing, the shape limits and spec validation, by their text: clients send the same few
+  // operations again and again, and parsing plus validating each was ~5% of the server's CPU under a steady writer.
+  // Cost is computed per request (it depends on the variables). Bounded, oldest first out.
+  const validDocuments = new Map<string, DocumentNode>();
+  const remember = (source: string, document: DocumentNode) => {
+    if (validDocuments.size >= VALID_DOCUMENTS_KEPT) validDocuments.delete(validDocuments.keys().next().value!);
+    validDocuments.set(source, document);
+  };
 
   return {
     validationRules,
     check(source, variables, operationName) {
       if (typeof source !== 'string') return { ok: false, invalid: [new GraphQLError('query must be a string')] };
-      let document: DocumentNode;
-      try {
-        document = parse(source, { maxTokens: limits.maxTokens, noLocation: false });
-      } catch (err) {
-        const e = err as GraphQLError;
-        // graphql-js 16 spells it "more that".
-        if (/more tha[nt] \d+ tokens/.test(e.message)) {
-          return {
-            ok: false,
-            limitError: tooComplex('tokens', `Token limit of ${limits.maxTokens} exceeded.`, limits.maxTokens),
-          };
-        }
-        return { ok: false, invalid: [e] };
-      }
-      for (const [limit, max, rule] of shapeRules) {
-        try {
-          validate(schema, document, [rule]);
-        } catch (err) {
-          // graphql-armor rules throw their error (propagateOnRejection); its message names the limit and the count.
-          return {
-            ok: false,
-            limitError: tooComplex(limit, (err as Error).message.replace(/^Syntax Error: /, ''), max),
-          };
-        }
-      }
-      // Cost needs a valid document (known fields, no fragment cycles): spec validation comes first.
-      const invalid = validate(schema, document, validationRules, { maxErrors: 10 });
-      if (invalid.length) return { ok: false, invalid };
-      let cost: number;
-      try {
-        cost = getComplexity({
-          schema,
-          query: document,
-          variables: variables ?? {},
-          operationName: operationName ?? undefined,
-          estimators,
-        });
-      } catch (err) {
-        return { ok: false, invalid: [err instanceof GraphQLError ? err : new GraphQLError((err as Error).message)] };
-      }
-      if (cost > limits.maxCost) {
-        return {
-          ok: false,
-          limitError: tooComplex(
-            'cost',
-            `Query cost limit of ${limits.maxCost} exceeded, found ${cost}.`,
-            limits.maxCost,
-          ),
-        };
-      }
-      return { ok: true, document };
+      const known = validDocuments.get(source);
+      return known ? priced(known, variables, operationName) : checkNew(source, variables, operationName);
     },
   };
+
+  function checkNew(
+    source: string,
+    variables?: Record<string, unknown> | null,
+    operationName?: string | null,
+  ): CheckResult {
+    let document: DocumentNode;
+    try {
+      document = parse(source, { maxTokens: limits.maxTokens, noLocation: false });
+    } catch (err) {
+      const e = err as GraphQLError;
+      // graphql-js 16 spells it "more that".
+      if (/more tha[nt] \d+ tokens/.test(e.message)) {
+        return {
+          ok: false,
+          limitError: tooComplex('tokens', `Token limit of ${limits.maxTokens} exceeded.`, limits.maxTokens),
+        };
+      }
+      return { ok: false, invalid: [e] };
+    }
+    for (const [limit, max, rule] of shapeRules) {
+      try {
+        validate(schema, document, [rule]);
+      } catch (err) {
+        // graphql-armor rules throw their error (propagateOnRejection); its message names the limit and the count.
+        return {
+          ok: false,
+          limitError: tooComplex(limit, (err as Error).message.replace(/^Syntax Error: /, ''), max),
+        };
+      }
+    }
+    // Cost needs a valid document (known fields, no fragment cycles): spec validation comes first.
+    const invalid = validate(schema, document, validationRules, { maxErrors: 10 });
+    if (invalid.length) return { ok: false, invalid };
+    remember(source, document);
+    return priced(document, variables, operationName);
+  }
+
+  function priced(
+    document: DocumentNode,
+    variables?: Record<string, unknown> | null,
+    operationName?: string | null,
+  ): CheckResult {
+    let cost: number;
+    try {
+      cost = getComplexity({
+        schema,
+        query: document,
+        variables: variables ?? {},
+        operationName: operationName ?? undefined,
+        estimators,
+      });
+    } catch (err) {
+      return { ok: false, invalid: [err instanceof GraphQLError ? err : new GraphQLError((err as Error).message)] };
+    }
+    if (cost > limits.maxCost) {
+      return {
+        ok: false,
+        limitError: tooComplex(
+          'cost',
+          `Query cost limit of ${limits.maxCost} exceeded, found ${cost}.`,
+          limits.maxCost,
+        ),
+      };
+    }
+    return { ok: true, document };
+  }
 }

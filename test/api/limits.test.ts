@@ -49,6 +49,16 @@ describe('operation limits', () => {
     expect(r.errors![0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit });
   });
 
+  it('prices a known operation text again for each request: its variables decide the cost', async () => {
+    const query = `query($n: Int) { users(first: $n) { edges { node { ${USER_FIELDS} } } } }`;
+    const cheap = await send(server.url, { query, variables: { n: 1 } });
+    expect(cheap.errors).toBeUndefined();
+    // The same text, parsed and validated once already: a large page is still refused for its cost.
+    const costly = await send(server.url, { query, variables: { n: 100 } });
+    expect(costly.errors![0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost' });
+    expect((await send(server.url, { query, variables: { n: 1 } })).errors).toBeUndefined();
+  });
+
   it('lets ordinary queries through and rejects the same bomb over WebSocket', async () => {
     const ok = await send(server.url, {
       query: `{ users(first: 20) { edges { node { recommendations(first: 10) { score } } } } }`,
