@@ -1,5 +1,6 @@
 // The profile dimensions beyond taste, each in its own form: value tendency (0..1 scores), social ties (counts) and
 // the opinions named in the user's reviews (aspects, signed: liked or disliked).
+import type { ReactNode } from 'react';
 import { Stat, WeightBar } from '../../components.js';
 import type { ProfileData } from './types.js';
 
@@ -16,6 +17,24 @@ const VALUE_LABELS: Record<string, string> = {
 };
 const SOCIAL_ORDER = ['following', 'followers', 'blocked'];
 
+/** Facets scored on 0..1 (signed for aspects): a label and a bar each. */
+function FacetTable({ facets, label }: { facets: Facet[]; label: (f: Facet) => ReactNode }) {
+  return (
+    <table className="compact">
+      <tbody>
+        {facets.map((f) => (
+          <tr key={f.value}>
+            <td>{label(f)}</td>
+            <td>
+              <WeightBar weight={f.weight} max={1} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function Dimensions({ facets }: { facets: Facet[] }) {
   const of = (kind: string) => facets.filter((f) => f.kind === kind);
   const value = of('value');
@@ -26,18 +45,7 @@ export function Dimensions({ facets }: { facets: Facet[] }) {
       <div data-testid="value-facets">
         <h3>Value tendency</h3>
         {value.length ? (
-          <table className="compact">
-            <tbody>
-              {value.map((f) => (
-                <tr key={f.value}>
-                  <td>{VALUE_LABELS[f.value] ?? f.value}</td>
-                  <td>
-                    <WeightBar weight={f.weight} max={1} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <FacetTable facets={value} label={(f) => VALUE_LABELS[f.value] ?? f.value} />
         ) : (
           <p className="muted">Not enough purchases or brands yet.</p>
         )}
@@ -57,23 +65,17 @@ export function Dimensions({ facets }: { facets: Facet[] }) {
       <div data-testid="aspect-facets">
         <h3>Opinions in reviews</h3>
         {aspects.length ? (
-          <table className="compact">
-            <tbody>
-              {aspects.slice(0, 8).map((f) => (
-                <tr key={f.value}>
-                  <td>
-                    <span className={`badge ${f.weight < 0 ? 'opinion-neg' : 'opinion-pos'}`}>
-                      {f.weight < 0 ? 'dislikes' : 'likes'}
-                    </span>{' '}
-                    {f.value}
-                  </td>
-                  <td>
-                    <WeightBar weight={f.weight} max={1} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <FacetTable
+            facets={aspects.slice(0, 8)}
+            label={(f) => (
+              <>
+                <span className={`badge ${f.weight < 0 ? 'opinion-neg' : 'opinion-pos'}`}>
+                  {f.weight < 0 ? 'dislikes' : 'likes'}
+                </span>{' '}
+                {f.value}
+              </>
+            )}
+          />
         ) : (
           <p className="muted">No aspects named in reviews.</p>
         )}
