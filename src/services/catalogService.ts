@@ -129,7 +129,7 @@ export class CatalogService {
     const encoderId = this.deps.encoder.encoder.id;
     let items = 0;
     let stale = 0;
-    for await (const page of this.deps.store.iterateItems()) {
+    for await (const page of this.deps.store.iterateItemVectors()) {
       // Bulk insert: the approximate index builds a page at once, multi-threaded.
       this.deps.model.upsertItems(
         page.map((row) => {

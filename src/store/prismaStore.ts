@@ -7,6 +7,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient as SqliteClient, type Prisma } from '../generated/sqlite/client.js';
 import { PrismaClient as PgClient } from '../generated/postgresql/client.js';
+import { postgresBulkReads, sqliteBulkReads } from './bulkReads.js';
 import type { DatabaseTarget } from './databaseUrl.js';
 import { logOps } from './logOps.js';
 import { privacyOps } from './privacyOps.js';
@@ -84,6 +85,7 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     },
   }) as unknown as Client;
 
+  const bulk = pool ? postgresBulkReads(pool, target.schema) : sqliteBulkReads(target.location);
   const ops = txOps(prisma, target);
   // PostgreSQL: catalogue changes commit in id order (as log appends do), so replicas following by id skip none.
   const catalogLock = (db: Db = prisma) =>
@@ -95,6 +97,8 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     ...tunedConfigOps(prisma),
     ...snapshotOps(prisma),
     ...logOps(logReader ?? prisma),
+    iterateItemVectors: (pageSize) => bulk.iterateItemVectors(pageSize),
+    latestRecommenderSnapshot: (fingerprint) => bulk.latestRecommenderSnapshot(fingerprint),
     provider: target.provider,
     stats,
     async ping() {
@@ -103,6 +107,7 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     async close() {
       await base.$disconnect();
       await logReader?.$disconnect();
+      await bulk.close();
       await pool?.end();
     },
     async transaction(fn) {

@@ -1,8 +1,9 @@
 // Store operations for the recommender's snapshots (restart = newest snapshot + the log tail). Several replicas may
 // write at once: per fingerprint, a snapshot is only added when it covers a newer behaviour position than every one
 // kept, and older ones are deleted after it, so the newest position wins and writing the same one twice is harmless.
+// Reading a snapshot's bytes is in bulkReads.ts (through the driver).
 import type { PrismaClient } from '../generated/sqlite/client.js';
-import type { RecommenderSnapshotInfo, RecommenderSnapshotRow, RecommenderSnapshotWrite } from './types.js';
+import type { RecommenderSnapshotInfo, RecommenderSnapshotWrite } from './types.js';
 
 const INFO = {
   id: true,
@@ -52,15 +53,6 @@ export function snapshotOps(prisma: PrismaClient) {
         select: INFO,
         orderBy: [{ behaviorSeq: 'desc' }, { id: 'desc' }],
       });
-    },
-
-    /** The newest snapshot made with `fingerprint`, with its bytes. */
-    async latestRecommenderSnapshot(fingerprint: string): Promise<RecommenderSnapshotRow | null> {
-      const r = await prisma.recommenderSnapshot.findFirst({
-        where: { fingerprint },
-        orderBy: [{ behaviorSeq: 'desc' }, { id: 'desc' }],
-      });
-      return r;
     },
   };
 }

@@ -38,6 +38,12 @@ export interface ItemRow {
 
 export type ItemWrite = Omit<ItemRow, 'createdAt' | 'updatedAt'>;
 
+/** What the recommender loads of an item at start: its features and vector. */
+export type ItemVectorRow = Pick<
+  ItemRow,
+  'id' | 'title' | 'category' | 'tags' | 'brand' | 'price' | 'embedding' | 'encoderId'
+>;
+
 /** An entry of the event log: the domain's event (`seq` is the log's id) and when the server received it (ms). */
 export type BehaviorRow = BehaviorEvent & { receivedAt: number };
 
@@ -226,8 +232,10 @@ export interface Store extends Omit<
   itemsByIds(ids: readonly string[]): Promise<Array<ItemRow | null>>;
   listItems(first: number, after: string | null, category: string | null): Promise<Page<ItemRow>>;
   countItems(category: string | null): Promise<number>;
-  /** Streams every item (with embeddings) in id order, in pages; used to fill the in-memory index at start. */
+  /** Streams every item (all columns, with embeddings) in id order, in pages (jobs: encoder fitting, tuning). */
   iterateItems(pageSize?: number): AsyncGenerator<ItemRow[]>;
+  /** Every item's features and vector in id order, a page at a time (the recommender's start-up load; fast path). */
+  iterateItemVectors(pageSize?: number): AsyncGenerator<ItemVectorRow[]>;
   /** Items whose stored vector came from another encoder (or none): re-embedding work list. */
   itemsNeedingEmbedding(encoderId: string, first: number): Promise<ItemRow[]>;
   setItemEmbeddings(rows: Array<{ id: string; embedding: Float32Array; encoderId: string }>): Promise<void>;

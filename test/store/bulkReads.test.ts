@@ -1,0 +1,70 @@
+// The start-up's bulk reads go through the driver, not Prisma (src/store/bulkReads.ts): they must return exactly what
+// Prisma's client returns for the same rows, on both databases: features, vectors bit for bit, null vectors, pages
+// that cover every item once in id order, and a snapshot's bytes and creation time.
+import { describe, expect, it } from 'vitest';
+import type { ItemWrite } from '../../src/store/types.js';
+import { providers, useMigratedStore } from '../helpers/server.js';
+
+const item = (id: string, vector: number[] | null): ItemWrite => ({
+  id,
+  title: `Title ${id}`,
+  description: `About ${id}`,
+  category: id.endsWith('1') ? null : 'tools',
+  tags: id.endsWith('2') ? [] : ['a', `tag "${id}"`],
+  brand: id.endsWith('3') ? null : 'Acme',
+  price: id.endsWith('4') ? null : 12.5,
+  attributes: {},
+  embedding: vector ? Float32Array.from(vector) : null,
+  encoderId: vector ? 'enc-a' : null,
+});
+
+describe.each(await providers())('bulk reads on %s', (provider) => {
+  const db = useMigratedStore(provider);
+
+  it('pages every item once, in id order, as Prisma reads it', async () => {
+    const { store } = db;
+    const written = ['i3', 'i1', 'i10', 'i2', 'i4', 'i5'].map((id, k) =>
+      item(id, k === 2 ? null : [k + 0.1, -1 / 3, Math.PI * k, 1e-30]),
+    );
+    await store.upsertItems(written);
+    const pages = [];
+    for await (const page of store.iterateItemVectors(4)) pages.push(page);
+    expect(pages.map((p) => p.length)).toEqual([4, 2]);
+    const viaDriver = pages.flat();
+    const viaPrisma = (await store.itemsByIds(viaDriver.map((r) => r.id))).map((r) => ({
+      id: r!.id,
+      title: r!.title,
+      category: r!.category,
+      tags: r!.tags,
+      brand: r!.brand,
+      price: r!.price,
+      embedding: r!.embedding,
+      encoderId: r!.encoderId,
+    }));
+    expect(viaDriver.map((r) => r.id)).toEqual(['i1', 'i10', 'i2', 'i3', 'i4', 'i5']);
+    expect(viaDriver).toEqual(viaPrisma);
+    const i3 = viaDriver.find((r) => r.id === 'i3')!;
+    expect(i3.embedding).toEqual(Float32Array.from([0.1, -1 / 3, 0, 1e-30]));
+    expect(viaDriver.find((r) => r.id === 'i10')!.embedding).toBeNull();
+  });
+
+  it("reads a snapshot's bytes and creation time as Prisma wrote them", async () => {
+    const { store } = db;
+    const state = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 7) % 256);
+    await store.saveRecommenderSnapshot({
+      fingerprint: 'f',
+      format: 3,
+      behaviorSeq: 9,
+      catalogSeq: 4,
+      erasureSeq: 2,
+      state,
+      vectorIndex: Uint8Array.from([1, 2, 3]),
+    });
+    const info = await store.latestRecommenderSnapshotInfo();
+    const row = await store.latestRecommenderSnapshot('f');
+    expect(row).toMatchObject({ ...info, behaviorSeq: 9, catalogSeq: 4, erasureSeq: 2, format: 3 });
+    expect(row!.createdAt.getTime()).toBe(info!.createdAt.getTime());
+    expect(Buffer.from(row!.state).equals(Buffer.from(state))).toBe(true);
+    expect([...row!.vectorIndex!]).toEqual([1, 2, 3]);
+  });
+});
