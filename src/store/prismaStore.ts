@@ -7,7 +7,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient as SqliteClient, type Prisma } from '../generated/sqlite/client.js';
 import { PrismaClient as PgClient } from '../generated/postgresql/client.js';
-import { postgresBulkReads, sqliteBulkReads } from './bulkReads.js';
+import { postgresDriverReads, sqliteDriverReads } from './driverReads.js';
 import type { DatabaseTarget } from './databaseUrl.js';
 import { logOps } from './logOps.js';
 import { privacyOps } from './privacyOps.js';
@@ -15,11 +15,9 @@ import { relationOps } from './relationOps.js';
 import { snapshotOps } from './snapshotOps.js';
 import { tunedConfigOps } from './tunedConfigOps.js';
 import {
-  byIds,
   page,
   toBehavior,
   toItem,
-  toProfile,
   toUser,
   toVersion,
   vectorToBytes,
@@ -85,7 +83,10 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     },
   }) as unknown as Client;
 
-  const bulk = pool ? postgresBulkReads(pool, target.schema) : sqliteBulkReads(target.location);
+  const countQuery = () => void stats.queries++;
+  const driver = pool
+    ? postgresDriverReads(pool, target.schema, countQuery)
+    : sqliteDriverReads(target.location, countQuery);
   const ops = txOps(prisma, target);
   // PostgreSQL: catalogue changes commit in id order (as log appends do), so replicas following by id skip none.
   const catalogLock = (db: Db = prisma) =>
@@ -97,8 +98,12 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     ...tunedConfigOps(prisma),
     ...snapshotOps(prisma),
     ...logOps(logReader ?? prisma),
-    iterateItemVectors: (pageSize) => bulk.iterateItemVectors(pageSize),
-    latestRecommenderSnapshot: (fingerprint) => bulk.latestRecommenderSnapshot(fingerprint),
+    // The start-up's bulk reads and a request's point reads: driverReads.ts says why.
+    iterateItemVectors: (pageSize) => driver.iterateItemVectors(pageSize),
+    latestRecommenderSnapshot: (fingerprint) => driver.latestRecommenderSnapshot(fingerprint),
+    itemsByIds: (ids) => driver.itemsByIds(ids),
+    usersByIds: (ids) => driver.usersByIds(ids),
+    profilesByUserIds: (ids) => driver.profilesByUserIds(ids),
     provider: target.provider,
     stats,
     async ping() {
@@ -107,7 +112,7 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     async close() {
       await base.$disconnect();
       await logReader?.$disconnect();
-      await bulk.close();
+      await driver.close();
       await pool?.end();
     },
     async transaction(fn) {
@@ -128,9 +133,6 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
         update,
       });
       return toUser(u);
-    },
-    async usersByIds(ids) {
-      return byIds(ids, (await prisma.user.findMany({ where: { id: { in: [...ids] } } })).map(toUser));
     },
     async listUsers(first, after) {
       const rows = await prisma.user.findMany({
@@ -177,9 +179,6 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
         await tx.catalogChange.createMany({ data: existing.map((itemId) => ({ itemId, deleted: true })) });
         return existing;
       });
-    },
-    async itemsByIds(ids) {
-      return byIds(ids, (await prisma.item.findMany({ where: { id: { in: [...ids] } } })).map(toItem));
     },
     async listItems(first, after, category) {
       const rows = await prisma.item.findMany({
@@ -274,11 +273,6 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
       }
     },
 
-    async profilesByUserIds(ids) {
-      const rows = await prisma.profile.findMany({ where: { userId: { in: [...ids] } } });
-      const map = new Map(rows.map((r) => [r.userId, toProfile(r)]));
-      return ids.map((id) => map.get(id) ?? null);
-    },
     async setProfileSummary(userId, version, summary) {
       const r = await prisma.profile.updateMany({ where: { userId, version }, data: { summary } });
       return r.count === 1;

@@ -82,11 +82,6 @@ export const toVersion = (v: ProfileVersionModel): ProfileVersionRow => ({
   snapshot: v.snapshot ? bytes(v.snapshot) : null,
 });
 
-export function byIds<T extends { id: string }>(ids: readonly string[], rows: T[]): Array<T | null> {
-  const map = new Map(rows.map((r) => [r.id, r]));
-  return ids.map((id) => map.get(id) ?? null);
-}
-
 export function page<T>(rows: T[], first: number): Page<T> {
   return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
 }

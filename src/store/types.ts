@@ -156,7 +156,7 @@ export interface StoreTx {
 }
 
 export interface StoreStats {
-  /** Prisma operations issued (DataLoader tests count these). */
+  /** Database reads and writes issued, through Prisma or the driver (DataLoader tests count these). */
   queries: number;
   /** Transactions begun through Store.transaction or upsertItems and not yet committed or rolled back. */
   transactionsInFlight: number;

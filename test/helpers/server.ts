@@ -184,9 +184,11 @@ export interface ChildServer {
 
 export async function startChildServer(
   env: Record<string, string>,
-  opts: { execArgv?: string[]; startTimeoutMs?: number } = {},
+  /** `compiled`: the production start (`npm run start:prod`: dist/, built by `npm run build`) instead of `npm start`. */
+  opts: { execArgv?: string[]; startTimeoutMs?: number; compiled?: boolean } = {},
 ): Promise<ChildServer> {
-  const child = spawn(process.execPath, [...(opts.execArgv ?? []), '--import', 'tsx', 'src/cli/serve.ts'], {
+  const entry = opts.compiled ? ['dist/src/cli/serve.js'] : ['--import', 'tsx', 'src/cli/serve.ts'];
+  const child = spawn(process.execPath, [...(opts.execArgv ?? []), ...entry], {
     cwd: path.resolve(import.meta.dirname, '../..'),
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
-// The start-up's bulk reads go through the driver, not Prisma (src/store/bulkReads.ts): they must return exactly what
-// Prisma's client returns for the same rows, on both databases: features, vectors bit for bit, null vectors, pages
-// that cover every item once in id order, and a snapshot's bytes and creation time.
+// Some reads go through the driver, not Prisma (src/store/driverReads.ts): they must return exactly what Prisma's
+// client returns for the same rows, on both databases: features, vectors bit for bit, null vectors, times, pages
+// that cover every item once in id order, rows in the order asked with null for missing ids, a snapshot's bytes.
 import { describe, expect, it } from 'vitest';
 import type { ItemWrite } from '../../src/store/types.js';
 import { providers, useMigratedStore } from '../helpers/server.js';
@@ -18,7 +18,7 @@ const item = (id: string, vector: number[] | null): ItemWrite => ({
   encoderId: vector ? 'enc-a' : null,
 });
 
-describe.each(await providers())('bulk reads on %s', (provider) => {
+describe.each(await providers())('driver reads on %s', (provider) => {
   const db = useMigratedStore(provider);
 
   it('pages every item once, in id order, as Prisma reads it', async () => {
@@ -31,7 +31,15 @@ describe.each(await providers())('bulk reads on %s', (provider) => {
     for await (const page of store.iterateItemVectors(4)) pages.push(page);
     expect(pages.map((p) => p.length)).toEqual([4, 2]);
     const viaDriver = pages.flat();
-    const viaPrisma = (await store.itemsByIds(viaDriver.map((r) => r.id))).map((r) => ({
+    const prismaRows = (await store.listItems(100, null, null)).rows;
+    expect(await store.itemsByIds(['i5', 'nope', 'i1', 'i5'])).toEqual([
+      prismaRows.find((r) => r.id === 'i5'),
+      null,
+      prismaRows.find((r) => r.id === 'i1'),
+      prismaRows.find((r) => r.id === 'i5'),
+    ]);
+    expect(await store.itemsByIds([])).toEqual([]);
+    const viaPrisma = prismaRows.map((r) => ({
       id: r!.id,
       title: r!.title,
       category: r!.category,
@@ -46,6 +54,15 @@ describe.each(await providers())('bulk reads on %s', (provider) => {
     const i3 = viaDriver.find((r) => r.id === 'i3')!;
     expect(i3.embedding).toEqual(Float32Array.from([0.1, -1 / 3, 0, 1e-30]));
     expect(viaDriver.find((r) => r.id === 'i10')!.embedding).toBeNull();
+  });
+
+  it('reads users as Prisma reads them', async () => {
+    const { store } = db;
+    await store.upsertUser({ id: 'uA', attributes: { age: 30, tags: ['x'] }, onboardingText: 'hello' });
+    await store.upsertUser({ id: 'uB', attributes: {}, onboardingText: null });
+    const prismaRows = (await store.listUsers(10, null)).rows;
+    expect(prismaRows.map((u) => u.id)).toEqual(['uA', 'uB']);
+    expect(await store.usersByIds(['uB', 'missing', 'uA'])).toEqual([prismaRows[1], null, prismaRows[0]]);
   });
 
   it("reads a snapshot's bytes and creation time as Prisma wrote them", async () => {
