@@ -59,6 +59,21 @@ function expectSame(a: ProfileState, b: ProfileState): void {
 }
 
 describe('profile codec', () => {
+  it('encodes centroids shared with earlier states (encoded before) as it encodes fresh copies', () => {
+    const f = new EventFactory('codec-chain', 64);
+    let s = newProfile('codec-chain', {}, DEFAULT_PROFILE_CONFIG);
+    const topics = ['scifi', 'documentary', 'cookware', 'horror'];
+    for (let i = 0; i < 60; i++) {
+      const ev = f.on(topics[i % 4]!, i % 10, 'PURCHASE', T0 + i * DAY);
+      s = applyBehavior(s, ev.event, ev.ctx, DEFAULT_PROFILE_CONFIG).state;
+      const bytes = encodeProfileState(s);
+      // structuredClone: new arrays, never encoded before.
+      expect(Buffer.from(encodeProfileState(structuredClone(s))).equals(Buffer.from(bytes))).toBe(true);
+      expect(decodeProfileState(bytes)).toEqual(s);
+    }
+    expect(s.interests.length).toBeGreaterThan(1);
+  });
+
   it('round-trips a dim-512 state with 5 interests losslessly in a few KB', () => {
     const s = build(512, DEFAULT_PROFILE_CONFIG);
     expect(s.interests).toHaveLength(5);
