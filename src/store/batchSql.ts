@@ -1,11 +1,11 @@
-// Multi-row writes of the write path in raw SQL through Prisma ($queryRaw/$executeRaw): one statement per table
+// Multi-row writes of the write path in raw SQL on Prisma's driver adapter (driverTx.ts): one statement per table
 // per batch instead of one generic-client operation per row (the client's per-operation cost dominated ingest).
 // Same SQL on SQLite and PostgreSQL, apart from the casts PostgreSQL needs on parameters inside VALUES lists.
 import { Prisma } from '../generated/sqlite/client.js';
 import type { NewBehaviorEvent } from '../domain/types.js';
 import type { DatabaseTarget } from './databaseUrl.js';
 import { DuplicateEventError, VersionConflictError } from './errors.js';
-import type { Db } from './rows.js';
+import type { DriverSql } from './driverTx.js';
 import type { BehaviorRow, ProfileSave, ProfileVersionWrite } from './types.js';
 
 /** The key of the one advisory lock that orders appends to the log (outside hashtext's int4 range). */
@@ -34,7 +34,7 @@ function packBytes(values: ReadonlyArray<Uint8Array | null>): { blob: Buffer; at
 // Every multi-row statement takes its rows as ONE JSON parameter (an array of arrays), read with json_each
 // (SQLite) or jsonb_array_elements (PostgreSQL): the statement text is the same for every batch size and the
 // generic client handles one parameter instead of thousands. Bytes travel in one blob parameter (packBytes).
-export function batchSql(db: Db, target: DatabaseTarget) {
+export function batchSql(db: DriverSql, target: DatabaseTarget) {
   const pg = target.provider === 'postgresql';
   const table = (name: string) => Prisma.raw(pg ? `"${target.schema}"."${name}"` : `"${name}"`);
   const rows = pg ? Prisma.raw('jsonb_array_elements') : Prisma.raw('json_each');
@@ -65,7 +65,9 @@ export function batchSql(db: Db, target: DatabaseTarget) {
      */
     async lockUsers(userIds: readonly string[]): Promise<void> {
       if (!pg || !userIds.length) return;
-      await db.$queryRaw`SELECT pg_advisory_xact_lock(k)::text FROM (SELECT DISTINCT hashtext(u) AS k FROM unnest(${[...userIds]}::text[]) AS u ORDER BY k) AS keys`;
+      await db.rows(
+        Prisma.sql`SELECT pg_advisory_xact_lock(k)::text FROM (SELECT DISTINCT hashtext(u) AS k FROM unnest(${[...userIds]}::text[]) AS u ORDER BY k) AS keys`,
+      );
     },
 
     /**
@@ -73,7 +75,7 @@ export function batchSql(db: Db, target: DatabaseTarget) {
      * follows the log by id never skips a row committed late. SQLite's single writer gives the same order already.
      */
     async lockLog(): Promise<void> {
-      if (pg) await db.$queryRaw`SELECT pg_advisory_xact_lock(${LOG_LOCK_KEY})::text`;
+      if (pg) await db.rows(Prisma.sql`SELECT pg_advisory_xact_lock(${LOG_LOCK_KEY})::text`);
     },
 
     /** Appends events in one statement; returns them in the given order. DuplicateEventError when one is logged. */
@@ -92,12 +94,13 @@ export function batchSql(db: Db, target: DatabaseTarget) {
         time(e.occurredAt),
       ]);
       const values = cols(['text', 'text', 'text', 'text', 'float', 'text', 'float', 'time']);
-      type Returned = { id: number; userId: string; eventId: string };
       // "WHERE true": SQLite needs it to parse INSERT ... SELECT ... ON CONFLICT.
-      const returned = await db.$queryRaw<
-        Returned[]
-      >`INSERT INTO ${table('Behavior')} ("eventId", "userId", "itemId", "type", "value", "text", "opinion", "occurredAt", "receivedAt") SELECT ${values}, ${pg ? Prisma.sql`${time(receivedAt)}::timestamp(3)` : time(receivedAt)} FROM ${rows}(${json(data)}) AS x WHERE true ON CONFLICT ("userId", "eventId") DO NOTHING RETURNING "id", "userId", "eventId"`;
-      const byKey = new Map(returned.map((r) => [`${r.userId}\u0000${r.eventId}`, Number(r.id)]));
+      const returned = await db.rows(
+        Prisma.sql`INSERT INTO ${table('Behavior')} ("eventId", "userId", "itemId", "type", "value", "text", "opinion", "occurredAt", "receivedAt") SELECT ${values}, ${pg ? Prisma.sql`${time(receivedAt)}::timestamp(3)` : time(receivedAt)} FROM ${rows}(${json(data)}) AS x WHERE true ON CONFLICT ("userId", "eventId") DO NOTHING RETURNING "id", "userId", "eventId"`,
+      );
+      const byKey = new Map(
+        returned.map(([id, userId, eventId]) => [`${String(userId)}\u0000${String(eventId)}`, Number(id)]),
+      );
       const out: BehaviorRow[] = [];
       const seen = new Set<string>();
       for (const e of events) {
@@ -133,8 +136,9 @@ export function batchSql(db: Db, target: DatabaseTarget) {
         const { blob, at } = packBytes(fresh.map((s) => s.row.state));
         const values = cols(['text', 'int', 'int', 'bytes', 'text', 'float', 'float', 'text', 'time'], blob);
         const data = fresh.map((s, i) => fields(s.row, at[i]!));
-        const n =
-          await db.$executeRaw`INSERT INTO ${profile} ("userId", "version", "eventCount", "state", "summary", "drift", "driftShort", "changedFacets", "updatedAt") SELECT ${values} FROM ${rows}(${json(data)}) AS x WHERE true ON CONFLICT ("userId") DO NOTHING`;
+        const n = await db.execute(
+          Prisma.sql`INSERT INTO ${profile} ("userId", "version", "eventCount", "state", "summary", "drift", "driftShort", "changedFacets", "updatedAt") SELECT ${values} FROM ${rows}(${json(data)}) AS x WHERE true ON CONFLICT ("userId") DO NOTHING`,
+        );
         if (n !== fresh.length) throw new VersionConflictError(fresh[0]!.row.userId, null);
       }
       const existing = saves.filter((s) => s.expectedVersion !== null);
@@ -144,9 +148,9 @@ export function batchSql(db: Db, target: DatabaseTarget) {
         const types = ['text', 'int', 'int', 'bytes', 'text', 'float', 'float', 'text', 'time', 'int', 'int'] as const;
         const values = cols([...types], blob);
         const n =
-          await db.$executeRaw`WITH v ("userId", "version", "eventCount", "state", "summary", "drift", "driftShort", "changedFacets", "updatedAt", "expectedVersion", "expectedEventCount") AS (SELECT ${values} FROM ${rows}(${json(data)}) AS x)
+          await db.execute(Prisma.sql`WITH v ("userId", "version", "eventCount", "state", "summary", "drift", "driftShort", "changedFacets", "updatedAt", "expectedVersion", "expectedEventCount") AS (SELECT ${values} FROM ${rows}(${json(data)}) AS x)
           UPDATE ${profile} SET "version" = v."version", "eventCount" = v."eventCount", "state" = v."state", "summary" = v."summary", "drift" = v."drift", "driftShort" = v."driftShort", "changedFacets" = v."changedFacets", "updatedAt" = v."updatedAt"
-          FROM v WHERE ${profile}."userId" = v."userId" AND ${profile}."version" = v."expectedVersion" AND (v."expectedEventCount" IS NULL OR ${profile}."eventCount" = v."expectedEventCount")`;
+          FROM v WHERE ${profile}."userId" = v."userId" AND ${profile}."version" = v."expectedVersion" AND (v."expectedEventCount" IS NULL OR ${profile}."eventCount" = v."expectedEventCount")`);
         if (n !== existing.length)
           throw new VersionConflictError(existing[0]!.row.userId, existing[0]!.expectedVersion);
       }
@@ -170,7 +174,9 @@ export function batchSql(db: Db, target: DatabaseTarget) {
         time(v.asOf),
       ]);
       const values = cols(['text', 'int', 'int', 'float', 'float', 'text', 'int', 'bytes', 'time', 'time'], blob);
-      await db.$executeRaw`INSERT INTO ${table('ProfileVersion')} ("userId", "version", "behaviorId", "drift", "driftShort", "changedFacets", "eventCount", "snapshot", "createdAt", "asOf") SELECT ${values} FROM ${rows}(${json(data)}) AS x`;
+      await db.execute(
+        Prisma.sql`INSERT INTO ${table('ProfileVersion')} ("userId", "version", "behaviorId", "drift", "driftShort", "changedFacets", "eventCount", "snapshot", "createdAt", "asOf") SELECT ${values} FROM ${rows}(${json(data)}) AS x`,
+      );
     },
 
     /** Creates the users that do not exist yet (another process may create one at the same time: no error). */
@@ -178,7 +184,9 @@ export function batchSql(db: Db, target: DatabaseTarget) {
       if (!ids.length) return;
       const now = time(new Date());
       const data = ids.map((id) => [id, now, now]);
-      await db.$executeRaw`INSERT INTO ${table('User')} ("id", "createdAt", "updatedAt") SELECT ${cols(['text', 'time', 'time'])} FROM ${rows}(${json(data)}) AS x WHERE true ON CONFLICT ("id") DO NOTHING`;
+      await db.execute(
+        Prisma.sql`INSERT INTO ${table('User')} ("id", "createdAt", "updatedAt") SELECT ${cols(['text', 'time', 'time'])} FROM ${rows}(${json(data)}) AS x WHERE true ON CONFLICT ("id") DO NOTHING`,
+      );
     },
   };
 }

@@ -9,6 +9,7 @@ import { PrismaClient as SqliteClient, type Prisma } from '../generated/sqlite/c
 import { PrismaClient as PgClient } from '../generated/postgresql/client.js';
 import { postgresDriverReads, sqliteDriverReads } from './driverReads.js';
 import type { DatabaseTarget } from './databaseUrl.js';
+import { driverSql, outsideTransaction, recordingTransactions, runInSlot } from './driverTx.js';
 import { logOps } from './logOps.js';
 import { privacyOps } from './privacyOps.js';
 import { relationOps } from './relationOps.js';
@@ -45,12 +46,14 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
   if (target.provider === 'sqlite') {
     mkdirSync(path.dirname(target.location), { recursive: true });
     const connect = () =>
-      new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: `file:${target.location}`, timeout: 10_000 }) });
+      new SqliteClient({
+        adapter: recordingTransactions(new PrismaBetterSqlite3({ url: `file:${target.location}`, timeout: 10_000 })),
+      });
     base = connect();
     logReader = connect();
   } else {
     pool = new pg.Pool({ connectionString: target.location, max: 10 });
-    const adapter = new PrismaPg(pool, { schema: target.schema });
+    const adapter = recordingTransactions(new PrismaPg(pool, { schema: target.schema }));
     base = new PgClient({ adapter }) as unknown as Client;
   }
   const stats: StoreStats = {
@@ -87,7 +90,8 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
   const driver = pool
     ? postgresDriverReads(pool, target.schema, countQuery)
     : sqliteDriverReads(target.location, countQuery);
-  const ops = txOps(prisma, target);
+  // The Store's own operations are txOps' reads; its multi-row writes run only inside Store.transaction.
+  const ops = txOps(prisma, target, driverSql(outsideTransaction, target.provider));
   // PostgreSQL: catalogue changes commit in id order (as log appends do), so replicas following by id skip none.
   const catalogLock = (db: Db = prisma) =>
     target.provider === 'postgresql' ? [db.$queryRaw`SELECT pg_advisory_xact_lock(${CATALOG_LOCK_KEY})::text`] : [];
@@ -116,7 +120,14 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
       await pool?.end();
     },
     async transaction(fn) {
-      return timed(() => prisma.$transaction((tx) => fn(txOps(tx, target)), { maxWait: 10_000, timeout: 30_000 }));
+      return timed(() =>
+        runInSlot((driver) =>
+          prisma.$transaction((tx) => fn(txOps(tx, target, driverSql(driver, target.provider))), {
+            maxWait: 10_000,
+            timeout: 30_000,
+          }),
+        ),
+      );
     },
 
     async upsertUser({ id, attributes, onboardingText }) {

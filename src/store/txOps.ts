@@ -1,17 +1,20 @@
 // The operations of one write transaction (StoreTx) over Prisma. The write path's per-row statements go through
-// batchSql.ts (multi-row raw SQL); reads that run once per unit of work use the generated client.
+// batchSql.ts (multi-row raw SQL on the transaction's driver adapter); reads that run once per unit of work use the
+// generated client.
 import { Prisma } from '../generated/sqlite/client.js';
 import type { NewBehaviorEvent } from '../domain/types.js';
 import { batchSql } from './batchSql.js';
 import type { DatabaseTarget } from './databaseUrl.js';
+import type { DriverSql } from './driverTx.js';
 import { VersionConflictError } from './errors.js';
 import { relationTxOps } from './relationOps.js';
 import { bytes, isUniqueViolation, toBehavior, toProfile, toUser, toVersion, type Db } from './rows.js';
 import type { ProfileRow, StoreTx } from './types.js';
 
-export function txOps(db: Db, target: DatabaseTarget): StoreTx {
+/** `driver`: raw statements on the same transaction as `db` (see driverTx.ts). */
+export function txOps(db: Db, target: DatabaseTarget, driver: DriverSql): StoreTx {
   const { provider } = target;
-  const batch = batchSql(db, target);
+  const batch = batchSql(driver, target);
   // Raw SQL names the schema itself on PostgreSQL (the adapter's schema option applies to Prisma's own queries).
   const userTable = Prisma.raw(provider === 'postgresql' ? `"${target.schema}"."User"` : '"User"');
   return {

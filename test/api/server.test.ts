@@ -80,8 +80,16 @@ describe.each(await providers())('migrations on %s', (provider) => {
         const r = await client.query(
           `SELECT migration_name, applied_steps_count FROM "${target.schema}"."_prisma_migrations" ORDER BY 1`,
         );
+        // Profile state bytes are stored uncompressed ('e'xternal): pglz never shrank them and tried on every write.
+        const storage = await client.query(
+          `SELECT attname, attstorage FROM pg_attribute WHERE attrelid IN ('"${target.schema}"."Profile"'::regclass, '"${target.schema}"."ProfileVersion"'::regclass) AND attname IN ('state', 'snapshot') ORDER BY 1`,
+        );
         await client.end();
         expect(r.rows).toEqual(all.map((migration_name) => ({ migration_name, applied_steps_count: 1 })));
+        expect(storage.rows).toEqual([
+          { attname: 'snapshot', attstorage: 'e' },
+          { attname: 'state', attstorage: 'e' },
+        ]);
       }
     } finally {
       await db.drop();

@@ -252,6 +252,20 @@ function readVector(r: Reader): Float32Array {
   return v;
 }
 
+/**
+ * The encoded blocks of interest centroids, by array. Centroids are never written in place (states share them, see
+ * cloneState), and most of a state's centroids are unchanged from the previous version: each is encoded once.
+ */
+const centroidBlocks = new WeakMap<Float32Array, Uint8Array>();
+
+function writeCentroid(w: Writer, v: Float32Array): void {
+  const block = centroidBlocks.get(v);
+  if (block) return w.bytes(block);
+  const start = w.len;
+  writeVector(w, v);
+  centroidBlocks.set(v, w.buf.slice(start, w.len));
+}
+
 /** Encodes a state (see the layout above). Deterministic: equal states give equal bytes. */
 const treeScratch = new Writer(16 * 1024);
 const outScratch = new Writer(16 * 1024);
@@ -261,6 +275,7 @@ export function encodeProfileState(state: ProfileState): Uint8Array {
   const tree = treeScratch.reset();
   const strings = new Map<string, number>();
   const vectors: Float32Array[] = [];
+  const centroids = new Set<Float32Array>();
   const str = (s: string) => {
     const ref = strings.get(s);
     if (ref !== undefined) {
@@ -300,7 +315,9 @@ export function encodeProfileState(state: ProfileState): Uint8Array {
       tree.varint(keys.length);
       for (const k of keys) {
         str(k);
-        value((v as Record<string, unknown>)[k]);
+        const x = (v as Record<string, unknown>)[k];
+        if (k === 'centroid' && x instanceof Float32Array) centroids.add(x);
+        value(x);
       }
     } else {
       throw new TypeError(`profile codec: cannot encode a ${typeof v}`);
@@ -313,7 +330,7 @@ export function encodeProfileState(state: ProfileState): Uint8Array {
   out.u8(0);
   out.varint(tree.len);
   out.bytes(tree.buf.subarray(0, tree.len));
-  for (const v of vectors) writeVector(out, v);
+  for (const v of vectors) (centroids.has(v) ? writeCentroid : writeVector)(out, v);
   return out.result();
 }
 

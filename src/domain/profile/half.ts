@@ -116,8 +116,21 @@ export function seedOf(key: number, salt: number): number {
 export function ditherToF16(v: Float32Array, seed: number): Float32Array {
   const bits = bitsOf(v);
   for (let i = 0; i < v.length; i++) {
+    const xb = bits[i]!;
+    const exp = (xb >>> 23) & 0xff;
+    // The common case inline: a normal float16 magnitude whose successor is finite (float32 exponents 113..141).
+    // Dropping the 13 low mantissa bits gives the neighbour toward zero, the next binary16 code the one away from it.
+    if (exp >= 113 && exp <= 141) {
+      if ((xb & 0x1fff) === 0) continue;
+      const toZero = ((xb >>> 16) & 0x8000) | ((exp - 112) << 10) | ((xb >>> 13) & 0x3ff);
+      const lo = HALF_TABLE[toZero]!;
+      const hi = HALF_TABLE[toZero + 1]!;
+      const p = (Math.abs(v[i]!) - Math.abs(lo)) / (Math.abs(hi) - Math.abs(lo));
+      v[i] = hash01(seed, i) < p ? hi : lo;
+      continue;
+    }
     const x = v[i]!;
-    const h = f32BitsToF16Bits(bits[i]!);
+    const h = f32BitsToF16Bits(xb);
     const a = HALF_TABLE[h]!;
     if (a === x || Number.isNaN(x)) continue;
     const b = Math.abs(a) < Math.abs(x) ? HALF_TABLE[(h + 1) & 0xffff]! : HALF_TABLE[(h - 1) & 0xffff]!;

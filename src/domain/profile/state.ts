@@ -165,14 +165,14 @@ export function tallySet(t: Tally, key: string, value: number): void {
   else Object.defineProperty(t, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
+/** Spread defines own properties (a "__proto__" key stays an entry, as tallySet makes it), in key order. */
 function cloneTally(t: Tally): Tally {
-  const out: Tally = {};
-  for (const k of Object.keys(t)) tallySet(out, k, t[k]!);
-  return out;
+  return { ...t };
 }
 
-/** Deep copy of JSON-like data (keeps -0, NaN, undefined and key order). */
+/** Deep copy of JSON-like data (keeps -0, NaN, undefined and key order); most attribute objects are empty. */
 function cloneJson<T>(v: T): T {
+  if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0) return {} as T;
   return structuredClone(v);
 }
 

@@ -59,6 +59,21 @@ function expectSame(a: ProfileState, b: ProfileState): void {
 }
 
 describe('profile codec', () => {
+  it('encodes centroids shared with earlier states (encoded before) as it encodes fresh copies', () => {
+    const f = new EventFactory('codec-chain', 64);
+    let s = newProfile('codec-chain', {}, DEFAULT_PROFILE_CONFIG);
+    const topics = ['scifi', 'documentary', 'cookware', 'horror'];
+    for (let i = 0; i < 60; i++) {
+      const ev = f.on(topics[i % 4]!, i % 10, 'PURCHASE', T0 + i * DAY);
+      s = applyBehavior(s, ev.event, ev.ctx, DEFAULT_PROFILE_CONFIG).state;
+      const bytes = encodeProfileState(s);
+      // structuredClone: new arrays, never encoded before.
+      expect(Buffer.from(encodeProfileState(structuredClone(s))).equals(Buffer.from(bytes))).toBe(true);
+      expect(decodeProfileState(bytes)).toEqual(s);
+    }
+    expect(s.interests.length).toBeGreaterThan(1);
+  });
+
   it('round-trips a dim-512 state with 5 interests losslessly in a few KB', () => {
     const s = build(512, DEFAULT_PROFILE_CONFIG);
     expect(s.interests).toHaveLength(5);
@@ -139,6 +154,30 @@ describe('float16 helpers', () => {
       expect(allExact).toBe([...v].every((x) => Object.is(f16BitsToNumber(f32ToF16Bits(x)), x)));
     }
     expect(f16BitsOfVector(Float32Array.from(exact), new Uint16Array(exact.length))).toBe(true);
+  });
+
+  it('dithered rounding picks, for every value, one of its two float16 neighbours (edge cases included)', () => {
+    // The neighbours found from the rounded-to-nearest code (the general path), against ditherToF16's fast path.
+    const neighbours = (x: number): [number, number] => {
+      const h = f32ToF16Bits(x);
+      const a = f16BitsToNumber(h);
+      const b = f16BitsToNumber(Math.abs(a) < Math.abs(x) ? h + 1 : h - 1);
+      return Math.abs(a) < Math.abs(b) ? [a, b] : [b, a];
+    };
+    const special = [0, -0, NaN, Infinity, -Infinity, 65504, 65519, 65520, 1e5, 6e-8, 3e-8, -1e-9, 6.1e-5, 6.104e-5];
+    const values = [
+      ...special,
+      ...Array.from({ length: 4000 }, (_, i) => Math.sin(i * 12.9898) * 10 ** ((i % 13) - 7)),
+    ];
+    const v = Float32Array.from(values);
+    const out = ditherToF16(v.slice(), 7);
+    v.forEach((x, i) => {
+      if (Object.is(f16BitsToNumber(f32ToF16Bits(x)), x) || Number.isNaN(x)) return expect(out[i]).toBe(x);
+      const [lo, hi] = neighbours(x);
+      expect(Number.isFinite(hi) ? [lo, hi] : [lo]).toContain(out[i]);
+    });
+    // Both neighbours are used: the choice depends on the seed.
+    expect(bits(ditherToF16(v.slice(), 8))).not.toEqual(bits(out));
   });
 
   it('dithered rounding is deterministic, float16-exact and unbiased on average', () => {
