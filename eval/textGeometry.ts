@@ -8,6 +8,8 @@
 // review texts (protocol.ts visibleText), ranks the user's target among the items outside the history (by cosine to
 // the sum of the unit vectors; tied items count half).
 import { resolve } from 'node:path';
+import { textPullVector } from '../src/domain/profile/textPull.js';
+import { dot, norm } from '../src/domain/vector.js';
 import { loadDataset } from './datasets/index.js';
 import { historyEnd, planSplit, visibleText, type Phase } from './protocol.js';
 import { readTexts } from './texts.js';
@@ -20,16 +22,12 @@ const ds = loadDataset(
 const users = planSplit(ds, {}).users.map((u) => ds.users[u]!);
 const PHASES: Phase[] = ['val', 'test'];
 
-const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
 const unit = (a: Float32Array) => {
-  const n = Math.sqrt(dot(a, a)) || 1;
+  const n = norm(a) || 1;
   return a.map((x) => x / n);
 };
-const minusAlong = (v: Float32Array, d: Float32Array | null) => {
-  if (!d) return v;
-  const k = dot(v, d) / dot(d, d);
-  return v.map((x, i) => x - k * d[i]!);
-};
+/** What the profile's text pull does (domain/profile/textPull.ts), a zero vector when nothing is left. */
+const minusAlong = (v: Float32Array, d: Float32Array | null) => textPullVector(v, d) ?? new Float32Array(v.length);
 const count = (xs: boolean[]) => xs.filter(Boolean).length;
 
 // Dataset facts.
