@@ -54,6 +54,27 @@ export function trainingEnd(u: EvalUser, phase: Phase): number {
   return Math.max(0, historyEnd(u, phase));
 }
 
+/**
+ * The texts of a user's held-out reviews in a phase (the target's and any later one's). Amazon 2018 attaches one
+ * review to several listings of a product family, so the same user's same text can sit on a history event on another
+ * item, often the same day: fed there, the target's own review would reach the profile. Such copies are fed
+ * without their text (`visibleText`); the event and its item stay history.
+ */
+export function heldOutTexts(u: EvalUser, phase: Phase): Set<string> {
+  const out = new Set<string>();
+  for (let k = historyEnd(u, phase); k < u.items.length; k++) {
+    const t = u.texts?.[k];
+    if (t) out.add(t);
+  }
+  return out;
+}
+
+/** The text an event at `position` may be fed with in a phase: null when it is a copy of a held-out review. */
+export function visibleText(u: EvalUser, position: number, phase: Phase): string | null {
+  const t = u.texts?.[position] ?? null;
+  return t && heldOutTexts(u, phase).has(t) ? null : t;
+}
+
 export class LeakError extends Error {
   constructor(message: string) {
     super(message);
@@ -93,6 +114,13 @@ export class LeakGuard {
       );
     }
     this.modelEvents++;
+  }
+
+  /** A text fed with a user's event: never the text of one of the phase's held-out reviews. */
+  text(userIndex: number, text: string | null): void {
+    const u = this.ds.users[userIndex]!;
+    if (text && heldOutTexts(u, this.phase).has(text))
+      throw new LeakError(`leak: the text of a held-out ${this.phase} review of user ${u.id} was fed`);
   }
 
   /**

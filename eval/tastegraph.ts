@@ -29,7 +29,7 @@ import type { LoadedDataset } from './datasets/types.js';
 import { easeMatrix, easeScorer } from './ease.js';
 import type { Method, PhaseData, RankOutput } from './method.js';
 import { trainingEvents } from './method.js';
-import { historyEnd, LeakGuard, type Phase } from './protocol.js';
+import { historyEnd, LeakGuard, type Phase, visibleText } from './protocol.js';
 
 /** How dataset interactions become behaviour events. */
 export type EventMode = 'native' | 'implicit';
@@ -156,10 +156,14 @@ export class TastegraphContext {
     return { type, value: Number.isNaN(r) ? null : r };
   }
 
-  event(u: number, k: number, mode: EventMode, timeShift = 0, withOpinion = false): BehaviorEvent {
+  /**
+   * One log event. With a `phase`, a copy of one of that phase's held-out reviews on another item comes without its
+   * text (protocol.ts visibleText).
+   */
+  event(u: number, k: number, mode: EventMode, timeShift = 0, withOpinion = false, phase?: Phase): BehaviorEvent {
     const user = this.ds.users[u]!;
     const { type, value } = this.eventType(u, k, mode);
-    const text = user.texts?.[k] ?? null;
+    const text = phase ? visibleText(user, k, phase) : (user.texts?.[k] ?? null);
     return {
       // The polarity the write path stores on the log row (TextContexts.withOpinion).
       ...(withOpinion && text ? { opinion: this.textsFor().opinion(text)?.polarity ?? null } : {}),
@@ -169,7 +173,7 @@ export class TastegraphContext {
       itemId: this.ds.items[user.items[k]!]!.id,
       type,
       value,
-      text: user.texts?.[k] ?? null,
+      text,
       occurredAt: user.times[k]! + timeShift,
     };
   }
@@ -184,9 +188,11 @@ export class TastegraphContext {
   }
 
   /**
-   * Each user's profile signals for both phases from ONE fold: apply positions [0, n-2) -> validation signals
-   * (now = time of the last applied event), apply position n-2 -> test signals. Positions n-2 (validation target)
-   * and n-1 (test target) are checked by the leak guards before anything is applied.
+   * Each user's profile signals for both phases. Without text from ONE fold: apply positions [0, n-2) -> validation
+   * signals (now = time of the last applied event), apply position n-2 -> test signals. With text, one fold per
+   * phase, because a copy of the validation review on another item is fed without its text for validation and with
+   * it for test (protocol.ts visibleText). Positions n-2 (validation target) and n-1 (test target) are checked by
+   * the leak guards before anything is applied, and every text fed by the guard of each phase it reaches.
    */
   profiles(s: TastegraphSettings): Map<number, { val: ProfileSignals; test: ProfileSignals }> {
     const key = JSON.stringify([s.eventMode, s.profile, !!s.text]);
@@ -194,43 +200,49 @@ export class TastegraphContext {
     if (hit) return hit;
     const t0 = performance.now();
     const cfg = this.profileConfig(s);
-    const gVal = new LeakGuard(this.ds, 'val');
-    const gTest = new LeakGuard(this.ds, 'test');
+    const guards = { val: new LeakGuard(this.ds, 'val'), test: new LeakGuard(this.ds, 'test') };
     const out = new Map<number, { val: ProfileSignals; test: ProfileSignals }>();
     for (const u of this.users) {
       const user = this.ds.users[u]!;
       const n = user.items.length;
-      let state: ProfileState = newProfile(user.id, {}, cfg);
-      let val: ProfileSignals | null = null;
-      for (let k = 0; k <= n - 2; k++) {
-        if (k === n - 2) val = this.signals(state, user.times[n - 3]!, cfg);
-        if (k < n - 2) gVal.profile(u, k);
-        gTest.profile(u, k);
-        const ev = this.event(u, k, s.eventMode);
-        const it = user.items[k]!;
-        const text = s.text ? ev.text : null;
-        const textCtx = text
-          ? {
-              textVector: this.textsFor().vector(text),
-              textDirection: this.textsFor().direction,
-              textOpinion: this.textsFor().opinion(text),
-            }
-          : { textVector: null };
-        state = applyBehavior(
-          state,
-          ev,
-          { item: this.features[it]!, itemVector: this.vectors[it]!, ...textCtx },
-          cfg,
-        ).state;
-        this.stats.eventsApplied++;
+      // Which phases' signals each fold yields: both from one fold without text, one each with text.
+      const folds: Phase[][] = s.text ? [['val'], ['test']] : [['val', 'test']];
+      const signals: Partial<Record<Phase, ProfileSignals>> = {};
+      for (const phases of folds) {
+        // Texts are read as the earliest phase of the fold may see them.
+        const textPhase = phases[0]!;
+        const last = phases.includes('test') ? n - 2 : n - 3;
+        let state: ProfileState = newProfile(user.id, {}, cfg);
+        for (let k = 0; k <= last; k++) {
+          for (const p of phases) if (k < historyEnd(user, p)) guards[p].profile(u, k);
+          const ev = this.event(u, k, s.eventMode, 0, false, textPhase);
+          const it = user.items[k]!;
+          const text = s.text ? ev.text : null;
+          for (const p of phases) guards[p].text(u, text);
+          const textCtx = text
+            ? {
+                textVector: this.textsFor().vector(text),
+                textDirection: this.textsFor().direction,
+                textOpinion: this.textsFor().opinion(text),
+              }
+            : { textVector: null };
+          state = applyBehavior(
+            state,
+            ev,
+            { item: this.features[it]!, itemVector: this.vectors[it]!, ...textCtx },
+            cfg,
+          ).state;
+          this.stats.eventsApplied++;
+          if (k === n - 3 && phases.includes('val')) signals.val = this.signals(state, user.times[n - 3]!, cfg);
+        }
+        if (phases.includes('test')) signals.test = this.signals(state, user.times[n - 2]!, cfg);
       }
       // Item-level leak check on what was fed (a target may legitimately repeat an earlier item in Amazon data).
-      gVal.assertTargetNotFed(u, user.items.subarray(0, n - 2));
-      gTest.assertTargetNotFed(u, user.items.subarray(0, n - 1));
-      const test = this.signals(state, user.times[n - 2]!, cfg);
-      out.set(u, { val: val!, test });
+      guards.val.assertTargetNotFed(u, user.items.subarray(0, n - 2));
+      guards.test.assertTargetNotFed(u, user.items.subarray(0, n - 1));
+      out.set(u, { val: signals.val!, test: signals.test! });
     }
-    this.leak.profileEvents += gVal.profileEvents + gTest.profileEvents;
+    this.leak.profileEvents += guards.val.profileEvents + guards.test.profileEvents;
     if (this.profileCache.size >= this.profileCacheSize)
       this.profileCache.delete(this.profileCache.keys().next().value as string);
     this.profileCache.set(key, out);
@@ -267,8 +279,11 @@ export class TastegraphContext {
       });
       model.upsertItems(this.features.map((f, i) => ({ ...f, vector: this.vectors[i]! })));
       const guard = new LeakGuard(this.ds, p.phase);
-      for (const e of trainingEvents({ ...p, guard }))
-        model.observe(this.event(e.user, e.pos, s.eventMode, 0, !!s.text));
+      for (const e of trainingEvents({ ...p, guard })) {
+        const ev = this.event(e.user, e.pos, s.eventMode, 0, !!s.text, p.phase);
+        if (s.text) guard.text(e.user, ev.text);
+        model.observe(ev);
+      }
       this.leak.modelEvents += guard.modelEvents;
       if (this.modelCache.size >= 2) this.modelCache.delete(this.modelCache.keys().next().value as string);
       this.modelCache.set(observeKey, model);
