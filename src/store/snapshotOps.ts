@@ -19,8 +19,17 @@ export function snapshotOps(prisma: PrismaClient) {
   return {
     /** Adds the snapshot unless one with the same fingerprint covers its position already; false when skipped. */
     async saveRecommenderSnapshot(s: RecommenderSnapshotWrite): Promise<boolean> {
+      // At the same position, one that adds the approximate index replaces one without it (a catalogue that grew
+      // past the exact limit, or a process that used the exact index, stopped at the same position).
       const newer = await prisma.recommenderSnapshot.findFirst({
-        where: { fingerprint: s.fingerprint, behaviorSeq: { gte: s.behaviorSeq }, erasureSeq: { gte: s.erasureSeq } },
+        where: {
+          fingerprint: s.fingerprint,
+          erasureSeq: { gte: s.erasureSeq },
+          OR: [
+            { behaviorSeq: { gt: s.behaviorSeq } },
+            { behaviorSeq: s.behaviorSeq, ...(s.vectorIndex ? { vectorIndex: { not: null } } : {}) },
+          ],
+        },
         select: { id: true },
       });
       if (newer) return false;

@@ -37,4 +37,18 @@ describe.each(await providers())('recommender snapshots on %s', (provider) => {
     expect(await store.latestRecommenderSnapshot('a')).toMatchObject({ behaviorSeq: 21, erasureSeq: 1 });
     expect(await store.latestRecommenderSnapshot('c')).toBeNull();
   });
+
+  it('replaces a snapshot without the index by one with it at the same position, never the reverse', async () => {
+    const { store } = db;
+    const noIndex = { ...snap('d', 40), vectorIndex: null };
+    const withIndex = { ...snap('d', 40), vectorIndex: Uint8Array.from([7]) };
+    expect(await store.saveRecommenderSnapshot(noIndex)).toBe(true);
+    expect(await store.saveRecommenderSnapshot(withIndex)).toBe(true);
+    expect([...(await store.latestRecommenderSnapshot('d'))!.vectorIndex!]).toEqual([7]);
+    expect(await store.saveRecommenderSnapshot(noIndex)).toBe(false);
+    expect(await store.saveRecommenderSnapshot(withIndex)).toBe(false);
+    // Older positions stay skipped, with or without an index.
+    expect(await store.saveRecommenderSnapshot({ ...withIndex, behaviorSeq: 39 })).toBe(false);
+    expect([...(await store.latestRecommenderSnapshot('d'))!.vectorIndex!]).toEqual([7]);
+  });
 });
