@@ -79,7 +79,7 @@ export class LogFollower {
       }
       if (snapshots.everySeconds > 0) {
         this.snapshotTimer = setInterval(() => {
-          if (this.behaviors > snapshots.store.lastPosition) void this.snapshot();
+          if (snapshots.store.behind(this.behaviors)) void this.snapshot();
         }, snapshots.everySeconds * 1000);
         this.snapshotTimer.unref();
       }
@@ -169,7 +169,7 @@ export class LogFollower {
     if (this.snapshotTimer) clearInterval(this.snapshotTimer);
     await this.queue;
     const snapshots = this.deps.snapshots;
-    if (snapshots && this.behaviors > snapshots.store.lastPosition) await this.snapshot();
+    if (snapshots?.store.behind(this.behaviors)) await this.snapshot();
     await Promise.all([this.publisher?.quit(), this.subscriber?.quit()].map((p) => p?.catch(() => {})));
   }
 

@@ -37,6 +37,8 @@ export class RecommenderSnapshots {
   readonly fingerprint: string;
   /** Behaviour position of the newest snapshot this process wrote or loaded. */
   lastPosition = 0;
+  /** Whether that snapshot holds the approximate graph (when the index has one to save). */
+  private graphSaved = true;
 
   constructor(private readonly deps: Deps) {
     this.fingerprint = fingerprintOf({ format: SNAPSHOT_FORMAT, config: deps.model.config, ...deps.describe });
@@ -80,9 +82,11 @@ export class RecommenderSnapshots {
    * True when restored (the catalogue's change log must then be replayed from the snapshot's position).
    */
   restoreIndex(snapshot: UsableSnapshot): boolean {
+    this.graphSaved = false;
     if (!snapshot.index) return false;
     const t0 = performance.now();
     const ok = this.deps.model.restoreIndex(snapshot.index);
+    this.graphSaved = ok;
     this.deps.log(
       ok
         ? `recommender: vector index of snapshot #${snapshot.id} loaded in ${Math.round(performance.now() - t0)} ms (${snapshot.index.length} bytes)`
@@ -103,6 +107,15 @@ export class RecommenderSnapshots {
   }
 
   /**
+   * Whether a snapshot at `position` would add something: the log moved past the newest one, or that one lacks the
+   * approximate graph the index now has (it was written while the index was exact), which every start would
+   * otherwise rebuild.
+   */
+  behind(position: number): boolean {
+    return position > this.lastPosition || (!this.graphSaved && this.deps.model.index.savesGraph === true);
+  }
+
+  /**
    * Takes the model's state now (synchronously: call it between two catch-ups, at `positions`) and returns the
    * write, which runs without holding anything up.
    */
@@ -113,6 +126,7 @@ export class RecommenderSnapshots {
     const vectorIndex = this.deps.model.index.save?.() ?? null;
     const encodeMs = performance.now() - t0;
     this.lastPosition = Math.max(this.lastPosition, positions.behaviors);
+    this.graphSaved = vectorIndex !== null;
     const write = this.deps.store
       .saveRecommenderSnapshot({
         fingerprint: this.fingerprint,

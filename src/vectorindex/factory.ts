@@ -85,6 +85,10 @@ export class AutoIndex implements VectorIndex {
     return this.inner.search(query, k, accept);
   }
 
+  get savesGraph(): boolean {
+    return this.inner instanceof UsearchIndex;
+  }
+
   /** The approximate graph (null while exact: building an exact index is a copy of the vectors). */
   save(): Uint8Array | null {
     return this.inner instanceof UsearchIndex ? this.inner.save() : null;

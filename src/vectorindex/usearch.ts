@@ -32,6 +32,7 @@ export interface UsearchOptions {
  */
 export class UsearchIndex implements VectorIndex {
   readonly dim: number;
+  readonly savesGraph = true;
   private native: UsearchNative;
   private readonly opts: Required<UsearchOptions>;
   private keyOf = new Map<string, bigint>();

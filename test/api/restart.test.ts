@@ -127,3 +127,37 @@ describe.each(cases)('restart from a recommender snapshot on %s, index %s', (pro
     await fourth.close();
   }, 120_000);
 });
+
+// A snapshot written while the index was exact holds no graph; a process whose index is approximate writes one at its
+// graceful stop even though the log did not move, so the next start loads the graph instead of rebuilding it.
+describe('a snapshot without the approximate graph', () => {
+  const db = freshDatabase('sqlite');
+  const logs: string[] = [];
+  const start = async (indexKind: string) => {
+    logs.length = 0;
+    return startTestServer('sqlite', { SNAPSHOT_EVERY_SECONDS: '0', INDEX_KIND: indexKind }, db, (m) => logs.push(m));
+  };
+  afterAll(() => db.drop());
+
+  it('is replaced at the same log position by one with the graph', async () => {
+    const exact = await start('exact');
+    expect((await exact.gql(UPSERT, { items: Array.from({ length: 20 }, (_, i) => item(i)) })).errors).toBeUndefined();
+    expect((await exact.gql(RECORD, { inputs: events(1) })).errors).toBeUndefined();
+    await exact.close();
+    expect(logs.some((l) => /recommender snapshot at behaviour 6: written, \d+ bytes \(/.test(l))).toBe(true);
+
+    const approximate = await start('approximate');
+    expect(logs.some((l) => /snapshot #\d+ at behaviour 6 loaded/.test(l))).toBe(true);
+    expect(logs.some((l) => /vector index of snapshot/.test(l))).toBe(false);
+    await approximate.close();
+    expect(
+      logs.some((l) => /recommender snapshot at behaviour 6: written, \d+ bytes and an index of \d+/.test(l)),
+    ).toBe(true);
+
+    const again = await start('approximate');
+    expect(logs.some((l) => /vector index of snapshot #\d+ loaded/.test(l))).toBe(true);
+    await again.close();
+    // Nothing new to add: the third stop writes nothing.
+    expect(logs.some((l) => /recommender snapshot at behaviour/.test(l))).toBe(false);
+  });
+});

@@ -39,6 +39,8 @@ export interface VectorIndex {
    * it is not worth saving (exact). A consistent copy as of now (snapshots).
    */
   save?(): Uint8Array | null;
+  /** Whether `save` would return a graph now (an approximate index), known without saving. */
+  readonly savesGraph?: boolean;
   /** Replaces the contents with what `save` returned; the ids it now holds, or null when it cannot (then unchanged). */
   load?(saved: Uint8Array): string[] | null;
 }
