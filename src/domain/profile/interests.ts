@@ -5,6 +5,18 @@ import { quantize } from './half.js';
 import type { InterestCluster } from './state.js';
 import { capTally, mergeTallies } from './tallies.js';
 
+/** The interest with the most weight decayed by `factor` (ties: the lowest id); null when there is none. */
+export function strongestInterest<C extends { id: number; weight: number }>(clusters: C[], factor: number): C | null {
+  let strongest: C | null = null;
+  for (const c of clusters) {
+    if (!strongest) strongest = c;
+    const a = c.weight * factor;
+    const b = strongest.weight * factor;
+    if (a > b || (a === b && c.id < strongest.id)) strongest = c;
+  }
+  return strongest;
+}
+
 /**
  * The interests that survive at decay factor `factor`: weight * factor >= forgetWeight, plus always the strongest
  * one (ties: lowest id). Order is preserved. Monotone in time, which keeps consolidation replay-safe.
@@ -14,13 +26,8 @@ export function liveInterests<C extends { id: number; weight: number }>(
   factor: number,
   forgetWeight: number,
 ): C[] {
-  if (clusters.length === 0) return clusters;
-  let strongest = clusters[0]!;
-  for (const c of clusters) {
-    const a = c.weight * factor;
-    const b = strongest.weight * factor;
-    if (a > b || (a === b && c.id < strongest.id)) strongest = c;
-  }
+  const strongest = strongestInterest(clusters, factor);
+  if (!strongest) return clusters;
   return clusters.filter((c) => c === strongest || c.weight * factor >= forgetWeight);
 }
 

@@ -402,6 +402,20 @@ describe('summary', () => {
     const evs = [0, 1, 2, 3, 4, 5].map((i) => f.on(i % 2 ? 'scifi' : 'thriller', i, 'CLICK', T0 + i * 3 * DAY));
     expect(summarizeProfile(run(evs).state, T0 + 16 * DAY, config)).toBe('Mostly Sci-Fi and Thriller; active weekly.');
   });
+
+  it('without categories, names the strongest interest as the interest list does', () => {
+    const f = new EventFactory('n', DIM);
+    // Items without a category: the summary falls back to the interests' labels (made from tags and brands).
+    const uncategorised = (ev: Ev): Ev => ({ ...ev, ctx: { ...ev.ctx, item: { ...ev.ctx.item!, category: null } } });
+    const topics = ['horror', 'scifi', 'horror', 'cookware', 'horror', 'scifi'];
+    const state = run(topics.map((t, i) => uncategorised(f.on(t, i, 'CLICK', T0 + i * DAY)))).state;
+    const strongest = profileInterests(state, T0 + 6 * DAY, config)[0]!.label;
+    expect(state.interests.length).toBeGreaterThan(1);
+    expect(summarizeProfile(state, T0 + 6 * DAY, config)).toBe(`Mostly ${strongest}; active almost daily.`);
+    expect(
+      summarizeProfile(run(topics.slice(0, 2).map((t, i) => uncategorised(f.on(t, i, 'VIEW', T0)))).state, T0, config),
+    ).toMatch(new RegExp(`^New user with 2 interactions, so far in `));
+  });
 });
 
 describe('versioning strategies', () => {
