@@ -2,22 +2,44 @@
 // inside the interactive transaction Prisma opened. Why: Prisma's client sends raw SQL parameters through a JSON
 // round trip (serialised, then parsed back; bytes as base64 both ways); for a batch's profile states (megabytes)
 // that round trip cost more than the database's own work (bench/results/ingest.json). The adapter takes driver
-// values as they are. Which adapter transaction belongs to which Prisma transaction is recorded per async context:
-// Store.transaction opens a slot, and the adapter's startTransaction (called in that context) fills it.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// values as they are. Which adapter transaction belongs to which Prisma transaction: the first multi-row write of
+// a unit of work sends one marker query with a fresh token through Prisma's transaction client, and the adapter's
+// transaction that sees it is recorded under that token. (An AsyncLocalStorage did this before: on Node 20 it turns
+// on promise hooks for the whole process, which cost ~10% of the server's CPU, reads included.)
 import type {
   ArgType,
   SqlDriverAdapter,
   SqlDriverAdapterFactory,
+  SqlQuery,
   SqlQueryable,
   Transaction,
 } from '@prisma/driver-adapter-utils';
 import type { Prisma } from '../generated/sqlite/client.js';
 
-type Slot = { tx: Transaction | null };
-const slots = new AsyncLocalStorage<Slot>();
+/** The marker query's text per provider; its one parameter is the unit of work's token. */
+const MARKER = { sqlite: 'SELECT ? AS "tastegraphTx"', postgresql: 'SELECT $1::text AS "tastegraphTx"' } as const;
+const markers = new Set<string>(Object.values(MARKER));
 
-/** The factory, with every transaction its adapters start recorded in the caller's slot (see runInSlot). */
+/** Adapter transactions that saw a marker, by token, until their unit of work takes them. */
+const seen = new Map<string, Transaction>();
+let nextToken = 0;
+
+/** The adapter transaction, with its marker queries recorded (every other call goes to the transaction itself). */
+function recording(tx: Transaction): Transaction {
+  return new Proxy(tx, {
+    get(target, prop) {
+      if (prop === 'queryRaw')
+        return (query: SqlQuery) => {
+          if (markers.has(query.sql)) seen.set(String(query.args[0]), target);
+          return target.queryRaw(query);
+        };
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** The factory, with every transaction its adapters start able to record a marker query (see transactionDriver). */
 export function recordingTransactions<F extends SqlDriverAdapterFactory>(factory: F): F {
   const connect = async (): Promise<SqlDriverAdapter> => {
     const adapter = await factory.connect();
@@ -25,12 +47,8 @@ export function recordingTransactions<F extends SqlDriverAdapterFactory>(factory
     return new Proxy(adapter, {
       get(target, prop) {
         if (prop === 'startTransaction')
-          return async (...args: Parameters<SqlDriverAdapter['startTransaction']>) => {
-            const tx = await target.startTransaction(...args);
-            const slot = slots.getStore();
-            if (slot && !slot.tx) slot.tx = tx;
-            return tx;
-          };
+          return async (...args: Parameters<SqlDriverAdapter['startTransaction']>) =>
+            recording(await target.startTransaction(...args));
         const value = Reflect.get(target, prop, target) as unknown;
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
@@ -41,20 +59,29 @@ export function recordingTransactions<F extends SqlDriverAdapterFactory>(factory
   });
 }
 
-/** Runs a Prisma interactive transaction with a slot for its adapter transaction; `driver` reads it. */
-export function runInSlot<T>(fn: (driver: () => SqlQueryable) => Promise<T>): Promise<T> {
-  const slot: Slot = { tx: null };
-  return slots.run(slot, () =>
-    fn(() => {
-      if (!slot.tx) throw new Error('store: the driver transaction of this unit of work was not recorded');
-      return slot.tx;
-    }),
-  );
+/** Something that can send the marker through Prisma's transaction client (its $queryRawUnsafe). */
+type MarkerSender = { $queryRawUnsafe(sql: string, ...values: unknown[]): Promise<unknown> };
+
+/**
+ * The driver of one Prisma interactive transaction `tx`: found on first use by a marker query sent through `tx`,
+ * then kept. A unit of work without multi-row writes sends nothing.
+ */
+export function transactionDriver(tx: MarkerSender, provider: 'sqlite' | 'postgresql'): () => Promise<SqlQueryable> {
+  let found: Promise<SqlQueryable> | null = null;
+  const find = async (): Promise<SqlQueryable> => {
+    const token = `${process.pid}:${nextToken++}`;
+    await tx.$queryRawUnsafe(MARKER[provider], token);
+    const driver = seen.get(token);
+    seen.delete(token);
+    if (!driver) throw new Error('store: the driver transaction of this unit of work was not recorded');
+    return driver;
+  };
+  return () => (found ??= find());
 }
 
 /** The driver of code outside Store.transaction: the multi-row writes are transactional only. */
-export function outsideTransaction(): SqlQueryable {
-  throw new Error('store: multi-row writes run inside Store.transaction only');
+export function outsideTransaction(): Promise<SqlQueryable> {
+  return Promise.reject(new Error('store: multi-row writes run inside Store.transaction only'));
 }
 
 function argType(value: unknown): ArgType {
@@ -66,7 +93,7 @@ function argType(value: unknown): ArgType {
 }
 
 /** Raw statements on one driver queryable, with the placeholders of its provider ($n or ?). */
-export function driverSql(queryable: () => SqlQueryable, provider: 'sqlite' | 'postgresql') {
+export function driverSql(queryable: () => Promise<SqlQueryable>, provider: 'sqlite' | 'postgresql') {
   const query = (statement: Prisma.Sql) => ({
     sql: provider === 'postgresql' ? statement.text : statement.sql,
     args: statement.values,
@@ -74,9 +101,10 @@ export function driverSql(queryable: () => SqlQueryable, provider: 'sqlite' | 'p
   });
   return {
     /** The number of rows changed. */
-    execute: (statement: Prisma.Sql): Promise<number> => queryable().executeRaw(query(statement)),
+    execute: async (statement: Prisma.Sql): Promise<number> => (await queryable()).executeRaw(query(statement)),
     /** The rows, as arrays of column values in the statement's column order. */
-    rows: async (statement: Prisma.Sql): Promise<unknown[][]> => (await queryable().queryRaw(query(statement))).rows,
+    rows: async (statement: Prisma.Sql): Promise<unknown[][]> =>
+      (await (await queryable()).queryRaw(query(statement))).rows,
   };
 }
 

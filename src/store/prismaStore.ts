@@ -9,7 +9,7 @@ import { PrismaClient as SqliteClient, type Prisma } from '../generated/sqlite/c
 import { PrismaClient as PgClient } from '../generated/postgresql/client.js';
 import { postgresDriverReads, sqliteDriverReads } from './driverReads.js';
 import type { DatabaseTarget } from './databaseUrl.js';
-import { driverSql, outsideTransaction, recordingTransactions, runInSlot } from './driverTx.js';
+import { driverSql, outsideTransaction, recordingTransactions, transactionDriver } from './driverTx.js';
 import { logOps } from './logOps.js';
 import { privacyOps } from './privacyOps.js';
 import { relationOps } from './relationOps.js';
@@ -121,11 +121,9 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     },
     async transaction(fn) {
       return timed(() =>
-        runInSlot((driver) =>
-          prisma.$transaction((tx) => fn(txOps(tx, target, driverSql(driver, target.provider))), {
-            maxWait: 10_000,
-            timeout: 30_000,
-          }),
+        prisma.$transaction(
+          (tx) => fn(txOps(tx, target, driverSql(transactionDriver(tx, target.provider), target.provider))),
+          { maxWait: 10_000, timeout: 30_000 },
         ),
       );
     },

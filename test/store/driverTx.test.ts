@@ -1,5 +1,5 @@
 // The multi-row writes run on the driver adapter's transaction that Prisma opened for Store.transaction
-// (src/store/driverTx.ts). With several transactions open at once (PostgreSQL: one pooled connection each), each
+// (src/store/driverTx.ts), found by a marker query. With several transactions open at once (PostgreSQL: one pooled connection each), each
 // one's writes must land in its own transaction: committed with it, or rolled back with it.
 import { describe, expect, it } from 'vitest';
 import type { NewBehaviorEvent } from '../../src/domain/types.js';
