@@ -1,14 +1,24 @@
 // Reads that go straight through the driver (better-sqlite3 / pg) instead of Prisma's client: the start-up's bulk
 // reads of bytes (every item's vector, the recommender snapshot) and the point reads every recommendation request
-// makes (its user, profile and the recommended items). Prisma's client carries byte columns between its query engine
+// makes (its user, profile and the recommended items), and the log followers' pages of the behaviour log (every
+// event is read back once by every process). Prisma's client carries byte columns between its query engine
 // and the caller as base64 text, encoded and then decoded, and adds its own per-query work: measured on a copy of the
 // 100k-item benchmark database, reading 100k items' vectors took ~3x the driver's time, and a request's three reads
 // (10 items, a profile, a user) ~8x. Read-only; every write stays on Prisma. On SQLite the connection is a separate
 // read-only one, which in WAL mode sees committed rows only (never the write path's open transaction).
 import Database from 'better-sqlite3';
 import type pg from 'pg';
-import { toItem, toProfile, toUser, type ItemModel, type ProfileModel, type UserModel } from './rows.js';
-import type { ItemRow, ItemVectorRow, ProfileRow, RecommenderSnapshotRow, UserRow } from './types.js';
+import {
+  toBehavior,
+  toItem,
+  toProfile,
+  toUser,
+  type BehaviorModel,
+  type ItemModel,
+  type ProfileModel,
+  type UserModel,
+} from './rows.js';
+import type { BehaviorRow, ItemRow, ItemVectorRow, ProfileRow, RecommenderSnapshotRow, UserRow } from './types.js';
 
 export interface DriverReads {
   /** Every item's features and vector, in id order, a page at a time. */
@@ -18,6 +28,8 @@ export interface DriverReads {
   itemsByIds(ids: readonly string[]): Promise<Array<ItemRow | null>>;
   usersByIds(ids: readonly string[]): Promise<Array<UserRow | null>>;
   profilesByUserIds(ids: readonly string[]): Promise<Array<ProfileRow | null>>;
+  /** Up to `limit` logged behaviours with a sequence above `afterSeq`, in sequence order (committed rows only). */
+  behaviorsAfter(afterSeq: number, limit: number): Promise<BehaviorRow[]>;
   close(): Promise<void>;
 }
 
@@ -121,6 +133,14 @@ function reads(driver: Sql, onQuery: () => void, close: () => Promise<void>): Dr
         const r = rows.get(id);
         return r ? toProfile({ ...r, updatedAt: toDate(r.updatedAt) } as ProfileModel) : null;
       });
+    },
+    async behaviorsAfter(afterSeq, limit) {
+      const columns = `"id", "eventId", "userId", "itemId", "type", "value", "text", "opinion", ${sql.time('occurredAt')}, ${sql.time('receivedAt')}`;
+      const rows = await sql.all<Raw<BehaviorModel>>(
+        `SELECT ${columns} FROM ${sql.table('Behavior')} WHERE "id" > ? ORDER BY "id" LIMIT ?`,
+        [afterSeq, limit],
+      );
+      return rows.map((r) => toBehavior({ ...r, occurredAt: toDate(r.occurredAt), receivedAt: toDate(r.receivedAt) }));
     },
     close,
   };

@@ -1,18 +1,11 @@
-// Reads for the processes that follow the shared logs by sequence (src/services/logFollower.ts): the behaviour
-// log (Behavior.id) and the catalogue's change log (CatalogChange.id), the heads of both, and the newest erasure.
-import { toBehavior, type Client } from './rows.js';
-import type { BehaviorRow, CatalogChangeRow, LogHeads } from './types.js';
+// Reads for the processes that follow the shared logs by sequence (src/services/logFollower.ts): the catalogue's
+// change log (CatalogChange.id), the heads of the logs, and the newest erasure. The behaviour log's pages are read
+// through the driver (driverReads.ts behaviorsAfter).
+import type { Client } from './rows.js';
+import type { CatalogChangeRow, LogHeads } from './types.js';
 
 export function logOps(prisma: Client) {
   return {
-    async behaviorsAfter(afterSeq: number, limit: number): Promise<BehaviorRow[]> {
-      const rows = await prisma.behavior.findMany({
-        where: { id: { gt: afterSeq } },
-        orderBy: { id: 'asc' },
-        take: limit,
-      });
-      return rows.map(toBehavior);
-    },
     async catalogChangesAfter(afterSeq: number, limit: number): Promise<CatalogChangeRow[]> {
       return prisma.catalogChange.findMany({
         where: { id: { gt: afterSeq } },

@@ -102,12 +102,13 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     ...tunedConfigOps(prisma),
     ...snapshotOps(prisma),
     ...logOps(logReader ?? prisma),
-    // The start-up's bulk reads and a request's point reads: driverReads.ts says why.
+    // The start-up's bulk reads, a request's point reads and the log followers' pages: driverReads.ts says why.
     iterateItemVectors: (pageSize) => driver.iterateItemVectors(pageSize),
     latestRecommenderSnapshot: (fingerprint) => driver.latestRecommenderSnapshot(fingerprint),
     itemsByIds: (ids) => driver.itemsByIds(ids),
     usersByIds: (ids) => driver.usersByIds(ids),
     profilesByUserIds: (ids) => driver.profilesByUserIds(ids),
+    behaviorsAfter: (afterSeq, limit) => driver.behaviorsAfter(afterSeq, limit),
     provider: target.provider,
     stats,
     async ping() {

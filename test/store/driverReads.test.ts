@@ -1,7 +1,9 @@
 // Some reads go through the driver, not Prisma (src/store/driverReads.ts): they must return exactly what Prisma's
 // client returns for the same rows, on both databases: features, vectors bit for bit, null vectors, times, pages
-// that cover every item once in id order, rows in the order asked with null for missing ids, a snapshot's bytes.
+// that cover every item once in id order, rows in the order asked with null for missing ids, a snapshot's bytes,
+// pages of the behaviour log.
 import { describe, expect, it } from 'vitest';
+import type { NewBehaviorEvent } from '../../src/domain/types.js';
 import type { ItemWrite } from '../../src/store/types.js';
 import { providers, useMigratedStore } from '../helpers/server.js';
 
@@ -83,5 +85,34 @@ describe.each(await providers())('driver reads on %s', (provider) => {
     expect(row!.createdAt.getTime()).toBe(info!.createdAt.getTime());
     expect(Buffer.from(row!.state).equals(Buffer.from(state))).toBe(true);
     expect([...row!.vectorIndex!]).toEqual([1, 2, 3]);
+  });
+
+  it('pages the behaviour log by sequence as Prisma reads it', async () => {
+    const { store } = db;
+    await store.upsertItems([item('b1', [1, 0, 0, 0])]);
+    const event = (userId: string, k: number): NewBehaviorEvent => ({
+      eventId: `e${k}`,
+      userId,
+      itemId: k % 3 ? 'b1' : null,
+      type: k % 2 ? 'RATE' : 'REVIEW',
+      value: k % 2 ? k + 0.5 : null,
+      text: k % 2 ? null : `text ${k} "quoted"`,
+      opinion: k % 2 ? null : -0.25 * k,
+      occurredAt: Date.UTC(2024, 0, 1, 12) + k * 61_001,
+    });
+    // Two users interleaved, out of time order within the log.
+    const events = [0, 1, 2, 3, 4, 5, 6].map((k) => event(k % 2 ? 'la' : 'lb', 7 - k));
+    await store.transaction(async (tx) => {
+      await tx.ensureUsers(['la', 'lb']);
+      await tx.insertBehaviors(events);
+    });
+    const viaPrisma = [
+      ...(await store.listBehaviors('la', 10, null)).rows,
+      ...(await store.listBehaviors('lb', 10, null)).rows,
+    ].sort((a, b) => a.seq - b.seq);
+    expect(viaPrisma).toHaveLength(7);
+    expect(await store.behaviorsAfter(0, 100)).toEqual(viaPrisma);
+    expect(await store.behaviorsAfter(viaPrisma[2]!.seq, 3)).toEqual(viaPrisma.slice(3, 6));
+    expect(await store.behaviorsAfter(viaPrisma[6]!.seq, 3)).toEqual([]);
   });
 });
