@@ -92,7 +92,35 @@ function argType(value: unknown): ArgType {
   return { scalarType: 'string', arity: 'scalar' };
 }
 
-/** Raw statements on one driver queryable, with the placeholders of its provider ($n or ?). */
+/** better-sqlite3's connection, as the SQLite adapter's transaction holds it (its `client`), and its statements. */
+type SqliteConnection = { prepare(sql: string): SqliteStatement };
+type SqliteStatement = {
+  run(...args: unknown[]): { changes: number };
+  raw(on: boolean): { all(...args: unknown[]): unknown[][] };
+};
+
+/** Statements prepared once per connection: the adapter prepares every statement again on every call. */
+const prepared = new WeakMap<SqliteConnection, Map<string, SqliteStatement>>();
+
+/** The SQLite connection under an adapter transaction, or null (PostgreSQL, or an adapter that hides it). */
+function sqliteConnection(queryable: SqlQueryable): SqliteConnection | null {
+  const client = (queryable as { client?: Partial<SqliteConnection> }).client;
+  return queryable.provider === 'sqlite' && typeof client?.prepare === 'function' ? (client as SqliteConnection) : null;
+}
+
+function statementOn(connection: SqliteConnection, sql: string): SqliteStatement {
+  let statements = prepared.get(connection);
+  if (!statements) prepared.set(connection, (statements = new Map()));
+  let statement = statements.get(sql);
+  if (!statement) statements.set(sql, (statement = connection.prepare(sql)));
+  return statement;
+}
+
+/**
+ * Raw statements on one driver queryable, with the placeholders of its provider ($n or ?). On SQLite they run on
+ * the transaction's connection with statements prepared once (the values here, text, numbers, bytes and nulls, are
+ * what the adapter would bind unchanged); elsewhere through the adapter.
+ */
 export function driverSql(queryable: () => Promise<SqlQueryable>, provider: 'sqlite' | 'postgresql') {
   const query = (statement: Prisma.Sql) => ({
     sql: provider === 'postgresql' ? statement.text : statement.sql,
@@ -101,10 +129,22 @@ export function driverSql(queryable: () => Promise<SqlQueryable>, provider: 'sql
   });
   return {
     /** The number of rows changed. */
-    execute: async (statement: Prisma.Sql): Promise<number> => (await queryable()).executeRaw(query(statement)),
+    async execute(statement: Prisma.Sql): Promise<number> {
+      const driver = await queryable();
+      const connection = sqliteConnection(driver);
+      if (connection) return statementOn(connection, statement.sql).run(...statement.values).changes;
+      return driver.executeRaw(query(statement));
+    },
     /** The rows, as arrays of column values in the statement's column order. */
-    rows: async (statement: Prisma.Sql): Promise<unknown[][]> =>
-      (await (await queryable()).queryRaw(query(statement))).rows,
+    async rows(statement: Prisma.Sql): Promise<unknown[][]> {
+      const driver = await queryable();
+      const connection = sqliteConnection(driver);
+      if (connection)
+        return statementOn(connection, statement.sql)
+          .raw(true)
+          .all(...statement.values);
+      return (await driver.queryRaw(query(statement))).rows;
+    },
   };
 }
 
