@@ -1,7 +1,7 @@
 // Reads that go straight through the driver (better-sqlite3 / pg) instead of Prisma's client: the start-up's bulk
 // reads of bytes (every item's vector, the recommender snapshot) and the point reads every recommendation request
-// makes (its user, profile and the recommended items), and the log followers' pages of the behaviour log (every
-// event is read back once by every process). Prisma's client carries byte columns between its query engine
+// makes (its user, profile and the recommended items), and the log followers' reads (every event is read back
+// once by every process, after every commit). Prisma's client carries byte columns between its query engine
 // and the caller as base64 text, encoded and then decoded, and adds its own per-query work: measured on a copy of the
 // 100k-item benchmark database, reading 100k items' vectors took ~3x the driver's time, and a request's three reads
 // (10 items, a profile, a user) ~8x. Read-only; every write stays on Prisma. On SQLite the connection is a separate
@@ -18,7 +18,16 @@ import {
   type ProfileModel,
   type UserModel,
 } from './rows.js';
-import type { BehaviorRow, ItemRow, ItemVectorRow, ProfileRow, RecommenderSnapshotRow, UserRow } from './types.js';
+import type {
+  BehaviorRow,
+  CatalogChangeRow,
+  ItemRow,
+  ItemVectorRow,
+  LogHeads,
+  ProfileRow,
+  RecommenderSnapshotRow,
+  UserRow,
+} from './types.js';
 
 export interface DriverReads {
   /** Every item's features and vector, in id order, a page at a time. */
@@ -30,6 +39,11 @@ export interface DriverReads {
   profilesByUserIds(ids: readonly string[]): Promise<Array<ProfileRow | null>>;
   /** Up to `limit` logged behaviours with a sequence above `afterSeq`, in sequence order (committed rows only). */
   behaviorsAfter(afterSeq: number, limit: number): Promise<BehaviorRow[]>;
+  /** Up to `limit` catalogue changes with a sequence above `afterSeq`, in sequence order. */
+  catalogChangesAfter(afterSeq: number, limit: number): Promise<CatalogChangeRow[]>;
+  /** The newest sequence of the behaviour log, the catalogue's change log and the erasures (0: empty). */
+  logHeads(): Promise<LogHeads>;
+  erasureHead(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -141,6 +155,28 @@ function reads(driver: Sql, onQuery: () => void, close: () => Promise<void>): Dr
         [afterSeq, limit],
       );
       return rows.map((r) => toBehavior({ ...r, occurredAt: toDate(r.occurredAt), receivedAt: toDate(r.receivedAt) }));
+    },
+    async catalogChangesAfter(afterSeq, limit) {
+      const rows = await sql.all<{ id: number; itemId: string; deleted: boolean | number }>(
+        `SELECT "id", "itemId", "deleted" FROM ${sql.table('CatalogChange')} WHERE "id" > ? ORDER BY "id" LIMIT ?`,
+        [afterSeq, limit],
+      );
+      return rows.map((r) => ({ id: r.id, itemId: r.itemId, deleted: Boolean(r.deleted) }));
+    },
+    async logHeads() {
+      const max = (table: string) => `(SELECT MAX("id") FROM ${sql.table(table)})`;
+      const [row] = await sql.all<Record<keyof LogHeads, number | null>>(
+        `SELECT ${max('Behavior')} AS "behaviors", ${max('CatalogChange')} AS "catalog", ${max('Erasure')} AS "erasures"`,
+        [],
+      );
+      return { behaviors: row?.behaviors ?? 0, catalog: row?.catalog ?? 0, erasures: row?.erasures ?? 0 };
+    },
+    async erasureHead() {
+      const [row] = await sql.all<{ head: number | null }>(
+        `SELECT MAX("id") AS "head" FROM ${sql.table('Erasure')}`,
+        [],
+      );
+      return row?.head ?? 0;
     },
     close,
   };

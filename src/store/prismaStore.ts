@@ -10,7 +10,6 @@ import { PrismaClient as PgClient } from '../generated/postgresql/client.js';
 import { postgresDriverReads, sqliteDriverReads } from './driverReads.js';
 import type { DatabaseTarget } from './databaseUrl.js';
 import { driverSql, outsideTransaction, recordingTransactions, transactionDriver } from './driverTx.js';
-import { logOps } from './logOps.js';
 import { privacyOps } from './privacyOps.js';
 import { relationOps } from './relationOps.js';
 import { snapshotOps } from './snapshotOps.js';
@@ -37,20 +36,13 @@ const CATALOG_LOCK_KEY = 7_411_000_000_002n;
 
 export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
   let base: Client;
-  // SQLite: the log followers read through a second connection. The write path keeps its transaction open across
-  // awaits on the first, and a read on that connection meanwhile saw the uncommitted rows (a rolled-back batch
-  // reached the recommender). In WAL mode the second connection sees committed rows only, as PostgreSQL does.
-  let logReader: Client | null = null;
   // Our own pool (not one the adapter makes) so its counts can be read for /metrics; closed in close().
   let pool: pg.Pool | null = null;
   if (target.provider === 'sqlite') {
     mkdirSync(path.dirname(target.location), { recursive: true });
-    const connect = () =>
-      new SqliteClient({
-        adapter: recordingTransactions(new PrismaBetterSqlite3({ url: `file:${target.location}`, timeout: 10_000 })),
-      });
-    base = connect();
-    logReader = connect();
+    base = new SqliteClient({
+      adapter: recordingTransactions(new PrismaBetterSqlite3({ url: `file:${target.location}`, timeout: 10_000 })),
+    });
   } else {
     pool = new pg.Pool({ connectionString: target.location, max: 10 });
     const adapter = recordingTransactions(new PrismaPg(pool, { schema: target.schema }));
@@ -101,14 +93,18 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     ...relationOps(prisma),
     ...tunedConfigOps(prisma),
     ...snapshotOps(prisma),
-    ...logOps(logReader ?? prisma),
     // The start-up's bulk reads, a request's point reads and the log followers' pages: driverReads.ts says why.
     iterateItemVectors: (pageSize) => driver.iterateItemVectors(pageSize),
     latestRecommenderSnapshot: (fingerprint) => driver.latestRecommenderSnapshot(fingerprint),
     itemsByIds: (ids) => driver.itemsByIds(ids),
     usersByIds: (ids) => driver.usersByIds(ids),
     profilesByUserIds: (ids) => driver.profilesByUserIds(ids),
+    // The log followers' reads: on SQLite on the driver's read-only connection, which in WAL mode sees committed rows
+    // only, never the write path's open transaction on the first (a rolled-back batch must not reach a recommender).
     behaviorsAfter: (afterSeq, limit) => driver.behaviorsAfter(afterSeq, limit),
+    catalogChangesAfter: (afterSeq, limit) => driver.catalogChangesAfter(afterSeq, limit),
+    logHeads: () => driver.logHeads(),
+    erasureHead: () => driver.erasureHead(),
     provider: target.provider,
     stats,
     async ping() {
@@ -116,7 +112,6 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     },
     async close() {
       await base.$disconnect();
-      await logReader?.$disconnect();
       await driver.close();
       await pool?.end();
     },
