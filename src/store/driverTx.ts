@@ -2,9 +2,10 @@
 // inside the interactive transaction Prisma opened. Why: Prisma's client sends raw SQL parameters through a JSON
 // round trip (serialised, then parsed back; bytes as base64 both ways); for a batch's profile states (megabytes)
 // that round trip cost more than the database's own work (bench/results/ingest.json). The adapter takes driver
-// values as they are. Which adapter transaction belongs to which Prisma transaction: the first multi-row write of
-// a unit of work sends one marker query with a fresh token through Prisma's transaction client, and the adapter's
-// transaction that sees it is recorded under that token. (An AsyncLocalStorage did this before: on Node 20 it turns
+// values as they are. Which adapter transaction belongs to which Prisma transaction (PostgreSQL: one pooled
+// connection each): the first multi-row write of a unit of work sends one marker query with a fresh token through
+// Prisma's transaction client, and the adapter's transaction that sees it is recorded under that token. SQLite has
+// one connection and one transaction at a time (sqliteTransactionDriver). (An AsyncLocalStorage did this before: on Node 20 it turns
 // on promise hooks for the whole process, which cost ~10% of the server's CPU, reads included.)
 import type {
   ArgType,
@@ -39,10 +40,17 @@ function recording(tx: Transaction): Transaction {
   });
 }
 
-/** The factory, with every transaction its adapters start able to record a marker query (see transactionDriver). */
-export function recordingTransactions<F extends SqlDriverAdapterFactory>(factory: F): F {
+/**
+ * The factory, with every transaction its adapters start able to record a marker query (see transactionDriver).
+ * `onConnect` receives each adapter it connects (SQLite's is the connection every transaction runs on).
+ */
+export function recordingTransactions<F extends SqlDriverAdapterFactory>(
+  factory: F,
+  onConnect: (adapter: SqlDriverAdapter) => void = () => {},
+): F {
   const connect = async (): Promise<SqlDriverAdapter> => {
     const adapter = await factory.connect();
+    onConnect(adapter);
     // Delegates to the adapter itself (its private fields need `this` to be the adapter, not a proxy).
     return new Proxy(adapter, {
       get(target, prop) {
@@ -57,6 +65,18 @@ export function recordingTransactions<F extends SqlDriverAdapterFactory>(factory
   return new Proxy(factory, {
     get: (target, prop) => (prop === 'connect' ? connect : (Reflect.get(target, prop, target) as unknown)),
   });
+}
+
+/**
+ * SQLite's adapter runs one transaction at a time on its one connection (it holds a lock from BEGIN to COMMIT), so
+ * while a unit of work runs, its transaction is the connection's: statements on the adapter itself are inside it,
+ * and no marker query is needed.
+ */
+export function sqliteTransactionDriver(adapter: () => SqlDriverAdapter | null): () => Promise<SqlQueryable> {
+  return () => {
+    const connected = adapter();
+    return connected ? Promise.resolve(connected) : Promise.reject(new Error('store: SQLite is not connected'));
+  };
 }
 
 /** Something that can send the marker through Prisma's transaction client (its $queryRawUnsafe). */

@@ -9,7 +9,14 @@ import { PrismaClient as SqliteClient, type Prisma } from '../generated/sqlite/c
 import { PrismaClient as PgClient } from '../generated/postgresql/client.js';
 import { postgresDriverReads, sqliteDriverReads } from './driverReads.js';
 import type { DatabaseTarget } from './databaseUrl.js';
-import { driverSql, outsideTransaction, recordingTransactions, transactionDriver } from './driverTx.js';
+import {
+  driverSql,
+  outsideTransaction,
+  recordingTransactions,
+  sqliteTransactionDriver,
+  transactionDriver,
+} from './driverTx.js';
+import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { privacyOps } from './privacyOps.js';
 import { relationOps } from './relationOps.js';
 import { snapshotOps } from './snapshotOps.js';
@@ -36,13 +43,13 @@ const CATALOG_LOCK_KEY = 7_411_000_000_002n;
 
 export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
   let base: Client;
+  let sqliteAdapter: SqlDriverAdapter | null = null;
   // Our own pool (not one the adapter makes) so its counts can be read for /metrics; closed in close().
   let pool: pg.Pool | null = null;
   if (target.provider === 'sqlite') {
     mkdirSync(path.dirname(target.location), { recursive: true });
-    base = new SqliteClient({
-      adapter: recordingTransactions(new PrismaBetterSqlite3({ url: `file:${target.location}`, timeout: 10_000 })),
-    });
+    const factory = new PrismaBetterSqlite3({ url: `file:${target.location}`, timeout: 10_000 });
+    base = new SqliteClient({ adapter: recordingTransactions(factory, (a) => (sqliteAdapter = a)) });
   } else {
     pool = new pg.Pool({ connectionString: target.location, max: 10 });
     const adapter = recordingTransactions(new PrismaPg(pool, { schema: target.schema }));
@@ -118,7 +125,10 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     async transaction(fn) {
       return timed(() =>
         prisma.$transaction(
-          (tx) => fn(txOps(tx, target, driverSql(transactionDriver(tx, target.provider), target.provider))),
+          (tx) => {
+            const driver = pool ? transactionDriver(tx, target.provider) : sqliteTransactionDriver(() => sqliteAdapter);
+            return fn(txOps(tx, target, driverSql(driver, target.provider)));
+          },
           { maxWait: 10_000, timeout: 30_000 },
         ),
       );
