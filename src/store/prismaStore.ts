@@ -118,8 +118,10 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
       await prisma.$queryRawUnsafe('SELECT 1');
     },
     async close() {
-      await base.$disconnect();
+      // The read-only connection first: SQLite's last connection to close folds the WAL into the database file and
+      // removes it, and a read-only one cannot (a closed database is then one file).
       await driver.close();
+      await base.$disconnect();
       await pool?.end();
     },
     async transaction(fn) {

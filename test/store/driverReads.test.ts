@@ -2,10 +2,14 @@
 // client returns for the same rows, on both databases: features, vectors bit for bit, null vectors, times, pages
 // that cover every item once in id order, rows in the order asked with null for missing ids, a snapshot's bytes,
 // pages of the behaviour log.
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { NewBehaviorEvent } from '../../src/domain/types.js';
+import { parseDatabaseUrl } from '../../src/store/databaseUrl.js';
+import { openStore } from '../../src/store/index.js';
+import { migrate } from '../../src/store/migrate.js';
 import type { ItemWrite } from '../../src/store/types.js';
-import { providers, useMigratedStore } from '../helpers/server.js';
+import { freshDatabase, providers, useMigratedStore } from '../helpers/server.js';
 
 const item = (id: string, vector: number[] | null): ItemWrite => ({
   id,
@@ -114,5 +118,21 @@ describe.each(await providers())('driver reads on %s', (provider) => {
     expect(await store.behaviorsAfter(0, 100)).toEqual(viaPrisma);
     expect(await store.behaviorsAfter(viaPrisma[2]!.seq, 3)).toEqual(viaPrisma.slice(3, 6));
     expect(await store.behaviorsAfter(viaPrisma[6]!.seq, 3)).toEqual([]);
+  });
+});
+
+describe('the SQLite driver connection', () => {
+  it('closes before the writer, so a closed database is one file (no WAL left beside it)', async () => {
+    const db = freshDatabase('sqlite');
+    const target = parseDatabaseUrl(db.url);
+    await migrate(target, () => {});
+    const store = await openStore(target);
+    await store.upsertItems([item('w1', [1, 2, 3, 4])]);
+    // The driver's read-only connection is open (it opens on first use) while the writer has written.
+    expect((await store.itemsByIds(['w1']))[0]!.id).toBe('w1');
+    expect(existsSync(`${target.location}-wal`)).toBe(true);
+    await store.close();
+    expect(existsSync(`${target.location}-wal`)).toBe(false);
+    await db.drop();
   });
 });
