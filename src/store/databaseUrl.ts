@@ -8,6 +8,11 @@ export interface DatabaseTarget {
   location: string;
   /** PostgreSQL schema (Prisma's `?schema=` convention); defaults to `public`. */
   schema: string;
+  /**
+   * SQLite durability (`?synchronous=normal` on the file URL; default full): full syncs every commit; normal syncs
+   * at checkpoints, so a power loss or OS crash may undo the last commits (a process crash never does).
+   */
+  synchronous?: 'full' | 'normal';
 }
 
 export const DEFAULT_DATABASE_URL = 'file:./data/tastegraph.db';
@@ -15,9 +20,12 @@ export const DEFAULT_DATABASE_URL = 'file:./data/tastegraph.db';
 /** DATABASE_URL picks the provider: `file:` is SQLite, `postgres://` or `postgresql://` is PostgreSQL. */
 export function parseDatabaseUrl(url: string = DEFAULT_DATABASE_URL, cwd = process.cwd()): DatabaseTarget {
   if (url.startsWith('file:')) {
-    const file = url.slice('file:'.length).split('?')[0]!;
+    const [file, query] = url.slice('file:'.length).split('?') as [string, string | undefined];
     if (!file) throw new Error(`DATABASE_URL "${url}" names no SQLite file (expected e.g. ${DEFAULT_DATABASE_URL})`);
-    return { provider: 'sqlite', location: path.resolve(cwd, file), schema: 'main' };
+    const synchronous = new URLSearchParams(query ?? '').get('synchronous')?.toLowerCase() ?? 'full';
+    if (synchronous !== 'full' && synchronous !== 'normal')
+      throw new Error(`DATABASE_URL synchronous must be full or normal; got "${synchronous}"`);
+    return { provider: 'sqlite', location: path.resolve(cwd, file), schema: 'main', synchronous };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const parsed = new URL(url);

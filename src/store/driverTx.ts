@@ -42,15 +42,15 @@ function recording(tx: Transaction): Transaction {
 
 /**
  * The factory, with every transaction its adapters start able to record a marker query (see transactionDriver).
- * `onConnect` receives each adapter it connects (SQLite's is the connection every transaction runs on).
+ * `onConnect` receives each adapter it connects (SQLite's is the connection every transaction runs on), before use.
  */
 export function recordingTransactions<F extends SqlDriverAdapterFactory>(
   factory: F,
-  onConnect: (adapter: SqlDriverAdapter) => void = () => {},
+  onConnect: (adapter: SqlDriverAdapter) => Promise<void> | void = () => {},
 ): F {
   const connect = async (): Promise<SqlDriverAdapter> => {
     const adapter = await factory.connect();
-    onConnect(adapter);
+    await onConnect(adapter);
     // Delegates to the adapter itself (its private fields need `this` to be the adapter, not a proxy).
     return new Proxy(adapter, {
       get(target, prop) {

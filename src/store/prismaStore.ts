@@ -20,6 +20,7 @@ import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { privacyOps } from './privacyOps.js';
 import { relationOps } from './relationOps.js';
 import { snapshotOps } from './snapshotOps.js';
+import { SqliteCheckpointer, sqlitePragmas } from './sqliteCheckpoints.js';
 import { tunedConfigOps } from './tunedConfigOps.js';
 import {
   page,
@@ -44,12 +45,24 @@ const CATALOG_LOCK_KEY = 7_411_000_000_002n;
 export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
   let base: Client;
   let sqliteAdapter: SqlDriverAdapter | null = null;
+  let checkpointer: SqliteCheckpointer | null = null;
   // Our own pool (not one the adapter makes) so its counts can be read for /metrics; closed in close().
   let pool: pg.Pool | null = null;
   if (target.provider === 'sqlite') {
     mkdirSync(path.dirname(target.location), { recursive: true });
     const factory = new PrismaBetterSqlite3({ url: `file:${target.location}`, timeout: 10_000 });
-    base = new SqliteClient({ adapter: recordingTransactions(factory, (a) => (sqliteAdapter = a)) });
+    // Checkpoints run in a worker thread, not in the writer's commits (sqliteCheckpoints.ts); if the worker dies
+    // the writer checkpoints itself again.
+    const worker = new SqliteCheckpointer(target.location, (message) => {
+      process.emitWarning(message);
+      if (worker.stopped) void sqliteAdapter?.executeScript('PRAGMA wal_autocheckpoint = 1000').catch(() => {});
+    });
+    checkpointer = worker;
+    const onConnect = async (adapter: SqlDriverAdapter) => {
+      sqliteAdapter = adapter;
+      await adapter.executeScript(sqlitePragmas(target.synchronous ?? 'full'));
+    };
+    base = new SqliteClient({ adapter: recordingTransactions(factory, onConnect) });
   } else {
     pool = new pg.Pool({ connectionString: target.location, max: 10 });
     const adapter = recordingTransactions(new PrismaPg(pool, { schema: target.schema }));
@@ -118,8 +131,9 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
       await prisma.$queryRawUnsafe('SELECT 1');
     },
     async close() {
-      // The read-only connection first: SQLite's last connection to close folds the WAL into the database file and
-      // removes it, and a read-only one cannot (a closed database is then one file).
+      // The writer last: SQLite's last connection to close folds the WAL into the database file and removes it, and
+      // a read-only one cannot (a closed database is then one file).
+      await checkpointer?.close();
       await driver.close();
       await base.$disconnect();
       await pool?.end();
