@@ -5,7 +5,8 @@
 // Data and the seeded-database cache: bench/recommendData.ts (the first seed of 1M events takes tens of minutes).
 // Options: --sizes 10000,100000 --events N (a prefix of the stream, for quick runs) --requests 1000
 // --write-rate 500 --write-batch 10 (events per recordBehaviors call; 1 = single recordBehavior calls)
-// --cpu-prof DIR (the server's CPU profile of the idle and loaded phases), --seed-only (fill the cache, measure nothing).
+// --cpu-prof DIR (the server's CPU profile of the idle and loaded phases), --seed-only (fill the cache, measure nothing),
+// --synchronous full|normal (SQLite durability, ?synchronous= on the database URL; rows are kept per setting).
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     'write-batch': { type: 'string' },
     'cpu-prof': { type: 'string' },
     'seed-only': { type: 'boolean' },
+    synchronous: { type: 'string' },
   },
 });
 const sizes = (values.sizes ?? '10000,100000').split(',').map(Number);
@@ -34,6 +36,9 @@ const eventCount = Number(values.events ?? 1_000_209);
 const requests = Number(values.requests ?? 1000);
 const writeRate = Number(values['write-rate'] ?? 500);
 const writeBatch = Number(values['write-batch'] ?? 10);
+// SQLite's durability (the server's default is full: every commit synced); normal syncs at checkpoints only.
+const synchronous = values.synchronous ?? 'full';
+if (synchronous !== 'full' && synchronous !== 'normal') throw new Error('--synchronous is full or normal');
 
 type Gql = ChildServer['gql'];
 const QUERY = `query($id: ID!) { user(id: $id) { recommendations(first: 10) { item { id title } score reasons { kind text } } } }`;
@@ -157,13 +162,19 @@ if (values['seed-only']) {
   process.exit(0);
 }
 
-const results: Array<{ items: number }> = [];
+const results: Array<{ items: number; sqliteSynchronous?: string }> = [];
 for (const size of [...sizes].sort((a, b) => b - a)) {
   const { db, users, itemIds, events, seed } = await seeded(size, eventCount, largest);
   try {
-    const m = await measure(db.url, users, itemIds, size);
+    const m = await measure(
+      synchronous === 'full' ? db.url : `${db.url}?synchronous=${synchronous}`,
+      users,
+      itemIds,
+      size,
+    );
     const row = {
       items: size,
+      sqliteSynchronous: synchronous,
       users: users.length,
       events,
       indexKind: size > 20_000 ? 'approximate' : 'exact',
@@ -183,16 +194,19 @@ const previous = (() => {
   try {
     return JSON.parse(readFileSync(path.join(REPO_ROOT, 'bench', 'results', 'recommend.json'), 'utf8')) as {
       ranAt: string;
-      results: Array<{ items: number; events: number; ranAt?: string }>;
+      results: Array<{ items: number; events: number; ranAt?: string; sqliteSynchronous?: string }>;
     };
   } catch {
     return null;
   }
 })();
 for (const old of previous?.results ?? []) {
-  if (old.events === eventCount && !sizes.includes(old.items)) results.push({ ranAt: previous!.ranAt, ...old });
+  const measuredNow = sizes.includes(old.items) && (old.sqliteSynchronous ?? 'full') === synchronous;
+  if (old.events === eventCount && !measuredNow) results.push({ ranAt: previous!.ranAt, ...old });
 }
-results.sort((a, b) => a.items - b.items);
+results.sort(
+  (a, b) => a.items - b.items || (a.sqliteSynchronous ?? 'full').localeCompare(b.sqliteSynchronous ?? 'full'),
+);
 
 const file = writeResult('recommend', {
   benchmark: 'bench:recommend',
