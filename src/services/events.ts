@@ -3,6 +3,7 @@
 import { createPubSub } from '@graphql-yoga/subscription';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
+import { setMaxListeners } from 'node:events';
 import type { PubSub } from 'type-graphql';
 import type { FacetChange } from '../domain/profile/index.js';
 import type { ProfileRow } from '../store/types.js';
@@ -42,7 +43,11 @@ export function createProfileEvents(redisUrl: string | null): ProfileEvents {
       eventTarget: createRedisEventTarget({ publishClient, subscribeClient }),
     });
   } else {
-    pubSub = createPubSub<Record<string, [string, ProfileUpdatePayload]>>();
+    // Many subscribers to one user are normal (console tabs, a frontend per device): Node's default of 10
+    // listeners per topic would print a false "memory leak" warning. The gate bounds subscriptions per socket.
+    const eventTarget = new EventTarget();
+    setMaxListeners(0, eventTarget);
+    pubSub = createPubSub<Record<string, [string, ProfileUpdatePayload]>>({ eventTarget });
   }
   return {
     pubSub: pubSub as unknown as PubSub,
