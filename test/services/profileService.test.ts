@@ -138,6 +138,67 @@ describe.each(await providers())('ProfileService write path on %s', (provider) =
     expect(await storedBytes('batchlate')).toEqual(await replayBytes('batchlate'));
   });
 
+  it('writes concurrent batches of different users in one shared transaction', async () => {
+    const { store } = services;
+    const transaction = store.transaction.bind(store);
+    let transactions = 0;
+    store.transaction = (fn) => {
+      transactions++;
+      return transaction(fn);
+    };
+    try {
+      const calls = ['sh-a', 'sh-b', 'sh-c'].map((userId, u) =>
+        services.profiles.recordBehaviors([
+          { userId, eventId: 's1', itemId: ITEMS[u]!.id, type: 'CLICK', occurredAt: at(1) },
+          { userId, eventId: 's2', itemId: 'pan', type: 'ADD_TO_CART', occurredAt: at(2) },
+        ]),
+      );
+      const results = await Promise.all(calls);
+      expect(results.map((r) => r.map((x) => [x.behavior.userId, x.behavior.eventId, x.profile.version]))).toEqual(
+        ['sh-a', 'sh-b', 'sh-c'].map((userId) => [
+          [userId, 's1', 1],
+          [userId, 's2', 2],
+        ]),
+      );
+      // The first call is written alone; the two that queued behind it share the next transaction.
+      expect(transactions).toBeLessThan(3);
+    } finally {
+      store.transaction = transaction;
+    }
+    for (const userId of ['sh-a', 'sh-b', 'sh-c']) expect(await storedBytes(userId)).toEqual(await replayBytes(userId));
+  });
+
+  it("keeps one call's late and retried events from changing a concurrent call's outcome", async () => {
+    await record({ userId: 'iso-late', eventId: 'l5', itemId: 'sf', type: 'CLICK', occurredAt: at(5) });
+    const [late, retried, plain] = await Promise.all([
+      services.profiles.recordBehaviors([
+        { userId: 'iso-late', eventId: 'l2', itemId: 'doc', type: 'CLICK', occurredAt: at(2) },
+      ]),
+      services.profiles.recordBehaviors([
+        { userId: 'iso-late', eventId: 'l5', itemId: 'sf', type: 'CLICK', occurredAt: at(5) },
+      ]),
+      services.profiles.recordBehaviors([
+        { userId: 'iso-plain', eventId: 'p1', itemId: 'pan', type: 'CLICK', occurredAt: at(1) },
+      ]),
+    ]);
+    expect(late.map((r) => [r.behavior.eventId, r.duplicate, r.profile.eventCount])).toEqual([['l2', false, 2]]);
+    expect(retried.map((r) => [r.behavior.eventId, r.duplicate])).toEqual([['l5', true]]);
+    expect(plain.map((r) => [r.behavior.eventId, r.duplicate, r.profile.version])).toEqual([['p1', false, 1]]);
+    expect(await services.store.countBehaviors('iso-late')).toBe(2);
+    expect(await storedBytes('iso-late')).toEqual(await replayBytes('iso-late'));
+  });
+
+  it("reports one call's unknown item to that call only", async () => {
+    const bad = services.profiles.recordBehaviors([
+      { userId: 'iso-ok', eventId: 'k1', itemId: 'no-such-item', type: 'CLICK', occurredAt: at(1) },
+    ]);
+    const good = services.profiles.recordBehaviors([
+      { userId: 'iso-ok', eventId: 'k2', itemId: 'sf', type: 'CLICK', occurredAt: at(1) },
+    ]);
+    await expect(bad).rejects.toMatchObject({ extensions: { code: expect.any(String) } });
+    expect((await good).map((r) => r.behavior.eventId)).toEqual(['k2']);
+  });
+
   it('runs overlapping batches and single writes of the same users to completion, equal to the rebuild', async () => {
     const ev = (userId: string, n: number) => ({ userId, eventId: `e${n}`, itemId: 'sf', type: 'CLICK' as const });
     // Users in opposite orders: a batch takes its users' locks in sorted order, so none waits on another in a cycle.
