@@ -76,6 +76,8 @@ type PendingRecord = { event: NewBehaviorEvent; resolve: (r: RecordResult) => vo
 
 /** The most single events one group commit writes. */
 const MAX_GROUP = 1000;
+/** Group commits of recordBehaviors calls that run at once (see flushBatches). */
+const BATCH_GROUPS_IN_FLIGHT = 2;
 
 /** A recordBehaviors call (validated) waiting for its group commit. */
 type PendingBatch = {
@@ -92,7 +94,7 @@ export class ProfileService {
   private pending: PendingRecord[] = [];
   private flushing = false;
   private pendingBatches: PendingBatch[] = [];
-  private flushingBatches = false;
+  private batchGroupsInFlight = 0;
   private readonly writer: ProfileWriter;
   private readonly reader: ProfileReader;
 
@@ -197,23 +199,28 @@ export class ProfileService {
     await this.requireItems(events, (i) => `inputs[${i}].itemId`);
     return new Promise<RecordResult[]>((resolve, reject) => {
       this.pendingBatches.push({ events, resolve, reject });
-      if (!this.flushingBatches) {
-        this.flushingBatches = true;
-        setImmediate(() => void this.flushBatches());
-      }
+      // On the next turn, so that calls arriving together are taken together.
+      if (this.pendingBatches.length === 1) setImmediate(() => this.flushBatches());
     });
   }
 
-  /** Writes the queued recordBehaviors calls, as many as fit one group commit at a time, until none are left. */
-  private async flushBatches(): Promise<void> {
-    while (this.pendingBatches.length) {
+  /**
+   * Starts group commits of the queued recordBehaviors calls while fewer than BATCH_GROUPS_IN_FLIGHT run: two, so
+   * one group's transaction overlaps the other's catch-up and publishing; calls that arrive meanwhile wait and
+   * share the next group.
+   */
+  private flushBatches(): void {
+    while (this.pendingBatches.length && this.batchGroupsInFlight < BATCH_GROUPS_IN_FLIGHT) {
       let n = 0;
       let events = 0;
       while (n < this.pendingBatches.length && (n === 0 || events + this.pendingBatches[n]!.events.length <= MAX_GROUP))
         events += this.pendingBatches[n++]!.events.length;
-      await this.commitBatches(this.pendingBatches.splice(0, n));
+      this.batchGroupsInFlight++;
+      void this.commitBatches(this.pendingBatches.splice(0, n)).finally(() => {
+        this.batchGroupsInFlight--;
+        this.flushBatches();
+      });
     }
-    this.flushingBatches = false;
   }
 
   /**
