@@ -36,7 +36,7 @@ export function createMetrics(): Metrics {
   });
   const writeBatchEvents = new Histogram({
     name: 'tastegraph_write_batch_events',
-    help: 'Events per write transaction (group commits of recordBehaviors calls and of recordBehavior calls)',
+    help: 'Events per write transaction (recordBehaviors calls and group commits of recordBehavior)',
     buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
     registers: [registry],
   });

@@ -76,15 +76,6 @@ type PendingRecord = { event: NewBehaviorEvent; resolve: (r: RecordResult) => vo
 
 /** The most single events one group commit writes. */
 const MAX_GROUP = 1000;
-/** Group commits of recordBehaviors calls that run at once (see flushBatches). */
-const BATCH_GROUPS_IN_FLIGHT = 2;
-
-/** A recordBehaviors call (validated) waiting for its group commit. */
-type PendingBatch = {
-  events: NewBehaviorEvent[];
-  resolve: (r: RecordResult[]) => void;
-  reject: (err: unknown) => void;
-};
 
 /** One user's part of a batch: results in input order, what was committed, and the error that stopped it. */
 type UserWrites = { results: RecordResult[]; committed: Committed[]; error?: unknown };
@@ -93,8 +84,6 @@ export class ProfileService {
   private readonly mutex = new KeyedMutex();
   private pending: PendingRecord[] = [];
   private flushing = false;
-  private pendingBatches: PendingBatch[] = [];
-  private batchGroupsInFlight = 0;
   private readonly writer: ProfileWriter;
   private readonly reader: ProfileReader;
 
@@ -189,64 +178,13 @@ export class ProfileService {
 
   /**
    * Validates every input (and every item) before writing any; then writes each user's events (together when
-   * they can be, else one by one), users in parallel. Calls arriving while another is being written share the
-   * next transaction (commitBatches). The recommender is fed once the whole batch is written; then the new
-   * versions are published. The batch holds its users' locks until then, so versions publish in order.
+   * they can be, else one by one), users in parallel. The recommender is fed once the whole batch is written; then
+   * the new versions are published. The batch holds its users' locks until then, so versions publish in order.
    */
   async recordBehaviors(inputs: BehaviorInputData[]): Promise<RecordResult[]> {
     const now = Date.now();
     const events = inputs.map((input, i) => validateBehavior(input, this.deps.limits, now, `inputs[${i}]`));
     await this.requireItems(events, (i) => `inputs[${i}].itemId`);
-    return new Promise<RecordResult[]>((resolve, reject) => {
-      this.pendingBatches.push({ events, resolve, reject });
-      // On the next turn, so that calls arriving together are taken together.
-      if (this.pendingBatches.length === 1) setImmediate(() => this.flushBatches());
-    });
-  }
-
-  /**
-   * Starts group commits of the queued recordBehaviors calls while fewer than BATCH_GROUPS_IN_FLIGHT run: two, so
-   * one group's transaction overlaps the other's catch-up and publishing; calls that arrive meanwhile wait and
-   * share the next group.
-   */
-  private flushBatches(): void {
-    while (this.pendingBatches.length && this.batchGroupsInFlight < BATCH_GROUPS_IN_FLIGHT) {
-      let n = 0;
-      let events = 0;
-      while (n < this.pendingBatches.length && (n === 0 || events + this.pendingBatches[n]!.events.length <= MAX_GROUP))
-        events += this.pendingBatches[n++]!.events.length;
-      this.batchGroupsInFlight++;
-      void this.commitBatches(this.pendingBatches.splice(0, n)).finally(() => {
-        this.batchGroupsInFlight--;
-        this.flushBatches();
-      });
-    }
-  }
-
-  /**
-   * Concurrent recordBehaviors calls share one transaction (one commit; a commit syncs the log to disk). When the
-   * shared one cannot be written as a batch or fails, each call is written by itself, so one call's late, retried
-   * or failing events never change another call's outcome.
-   */
-  private async commitBatches(calls: PendingBatch[]): Promise<void> {
-    const shared = calls.length > 1 ? await this.writeCalls(calls.flatMap((c) => c.events)).catch(() => null) : null;
-    let offset = 0;
-    for (const call of calls) {
-      if (shared) call.resolve(shared.slice(offset, (offset += call.events.length)));
-      else await this.writeCall(call.events).then(call.resolve, call.reject);
-    }
-  }
-
-  /** One call's events: one transaction for all its users, or user by user when that cannot be. */
-  private async writeCall(events: NewBehaviorEvent[]): Promise<RecordResult[]> {
-    return (await this.writeCalls(events, true))!;
-  }
-
-  /**
-   * Writes `events` in one transaction for all their users; when that cannot be, returns null, or with `perUser`
-   * writes them user by user.
-   */
-  private async writeCalls(events: NewBehaviorEvent[], perUser = false): Promise<RecordResult[] | null> {
     const byUser = new Map<string, number[]>();
     events.forEach((e, i) => byUser.set(e.userId, [...(byUser.get(e.userId) ?? []), i]));
     return this.mutex.runAll(byUser.keys(), async () => {
@@ -269,7 +207,6 @@ export class ProfileService {
         });
         return results;
       }
-      if (!perUser) return null;
       const writes = await Promise.all(users.map((indexes) => this.writeUserEvents(indexes.map((i) => events[i]!))));
       const committed = writes.flatMap((w) => w.committed);
       this.counted(

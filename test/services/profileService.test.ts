@@ -138,36 +138,6 @@ describe.each(await providers())('ProfileService write path on %s', (provider) =
     expect(await storedBytes('batchlate')).toEqual(await replayBytes('batchlate'));
   });
 
-  it('writes concurrent batches of different users in one shared transaction', async () => {
-    const { store } = services;
-    const transaction = store.transaction.bind(store);
-    let transactions = 0;
-    store.transaction = (fn) => {
-      transactions++;
-      return transaction(fn);
-    };
-    try {
-      const calls = ['sh-a', 'sh-b', 'sh-c'].map((userId, u) =>
-        services.profiles.recordBehaviors([
-          { userId, eventId: 's1', itemId: ITEMS[u]!.id, type: 'CLICK', occurredAt: at(1) },
-          { userId, eventId: 's2', itemId: 'pan', type: 'ADD_TO_CART', occurredAt: at(2) },
-        ]),
-      );
-      const results = await Promise.all(calls);
-      expect(results.map((r) => r.map((x) => [x.behavior.userId, x.behavior.eventId, x.profile.version]))).toEqual(
-        ['sh-a', 'sh-b', 'sh-c'].map((userId) => [
-          [userId, 's1', 1],
-          [userId, 's2', 2],
-        ]),
-      );
-      // The first call is written alone; the two that queued behind it share the next transaction.
-      expect(transactions).toBeLessThan(3);
-    } finally {
-      store.transaction = transaction;
-    }
-    for (const userId of ['sh-a', 'sh-b', 'sh-c']) expect(await storedBytes(userId)).toEqual(await replayBytes(userId));
-  });
-
   it("keeps one call's late and retried events from changing a concurrent call's outcome", async () => {
     await record({ userId: 'iso-late', eventId: 'l5', itemId: 'sf', type: 'CLICK', occurredAt: at(5) });
     const [late, retried, plain] = await Promise.all([
