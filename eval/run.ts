@@ -319,8 +319,8 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
       ['sequential', [0, 0.25, 1, 2]],
       ['popularity', [0, 0.5]],
       ['trending', [0]],
-      // Around its default 0.75 (the centre, already scored): off, weaker, stronger.
-      ['likeRecent', [0, 0.25, 0.5, 1.5]],
+      // On at several weights around 0.75 (off, its default, is the centre, already scored).
+      ['likeRecent', [0.25, 0.5, 0.75, 1.5]],
     ];
     for (const [source, values] of grid) {
       const center = best;

@@ -89,8 +89,8 @@ describe('likeRecent in the model', () => {
     return model.recommend({ signals, first: 4, now: T0 + 20, explore: 0, sources, diversity });
   };
 
-  it('moves the proposed items like the latest one up, and explains them by it', () => {
-    const recs = run({});
+  it('when on, moves the proposed items like the latest one up, and explains them by it', () => {
+    const recs = run({ weights: { likeRecent: 0.75 } });
     expect(recs.map((r) => r.itemId).sort()).toEqual(['c1-i1', 'c1-i2', 'c1-i3', 'c1-i4']);
     expect(recs[0]!.reasons[0]).toEqual({
       kind: 'SIMILAR_TO_RECENT',
@@ -98,12 +98,12 @@ describe('likeRecent in the model', () => {
       text: 'Because you bought Item 0 of cat1',
     });
     // Score-only: on its own it recommends nothing.
-    expect(run({}, { ...only, popularity: false })).toEqual([]);
+    expect(run({ weights: { likeRecent: 0.75 } }, { ...only, popularity: false })).toEqual([]);
   });
 
   it('at weight 0 changes nothing: the same list as with the source switched off', () => {
     const zero = run({ weights: { likeRecent: 0 } });
-    expect(zero).toEqual(run({}, { ...only, likeRecent: false }));
+    expect(zero).toEqual(run({ weights: { likeRecent: 0.75 } }, { ...only, likeRecent: false }));
     // Without it equal popularity ties by id: cat0 first.
     expect(zero.map((r) => r.itemId)).toEqual(['c0-i1', 'c0-i2', 'c0-i3', 'c0-i4']);
   });
