@@ -252,8 +252,8 @@ export const DEFAULT_RECOMMEND_CONFIG: RecommendConfig = {
     embedding: 1,
     similarUsers: 0.5,
     // Off: at every weight tried it lowered ML-100K validation NDCG@10 (0.1042 at 0, 0.1004 at 0.25, 0.0865 at 0.75)
-    // while raising Amazon Scientific's (0.0972 -> 0.1002 at 0.75): a title-and-genre vector says little about a
-    // film. On a text-rich catalogue turn it on (0.75 was best there; model:tune tries it).
+    // while raising Amazon Scientific's (0.0972 -> 0.1002 at 0.75), likely because a title-and-genre vector says
+    // little about a film. On a text-rich catalogue turn it on (0.75 was best there; model:tune tries it).
     likeRecent: 0,
   },
   candidates: {
