@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_RECOMMEND_CONFIG } from '../src/domain/recommend/index.js';
 import { ContentOnly, ItemKnn, MostPopular } from './baselines.js';
 import { loadDataset, DATASETS } from './datasets/index.js';
 import { EASE_DEFAULT_LAMBDA, EASE_GRID_MAX_ITEMS, EASE_LAMBDA_GRID, EASE_MAX_ITEMS, EaseBaseline } from './ease.js';
@@ -318,6 +319,8 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
       ['sequential', [0, 0.25, 1, 2]],
       ['popularity', [0, 0.5]],
       ['trending', [0]],
+      // On at several weights around 0.75 (off, its default, is the centre, already scored).
+      ['likeRecent', [0.25, 0.5, 0.75, 1.5]],
     ];
     for (const [source, values] of grid) {
       const center = best;
@@ -489,6 +492,8 @@ export async function main(argv = process.argv.slice(2)): Promise<EvalReport> {
   ];
   if (chosen.recommend.similarUsers?.enabled ?? true)
     ablations.push(['no similar users', 'similar-users source off', { sourcesOff: ['similarUsers'] }]);
+  if ((chosen.recommend.weights?.likeRecent ?? DEFAULT_RECOMMEND_CONFIG.weights.likeRecent) > 0)
+    ablations.push(['no likeRecent', 'like-recent scoring off', { sourcesOff: ['likeRecent'] }]);
   const ablRows: MethodResult[] = [];
   if (ablPlan !== plan) {
     const ref = await run(

@@ -79,6 +79,7 @@ const RECOMMEND_TIME_GROUPS = [
   'reasonVerbs',
   'defaultVerb',
   'recentRatings',
+  'likeRecent',
 ] as const;
 
 /** Profile overrides every evaluation applies: history exclusion must be complete (the product bounds it at 2000). */

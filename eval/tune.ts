@@ -170,6 +170,9 @@ function moves(): Array<[string, (s: TastegraphSettings) => TastegraphSettings]>
         }),
     ],
     w('similarUsers', 2),
+    w('likeRecent', 0.25),
+    w('likeRecent', 0.75),
+    w('likeRecent', 1.5),
     rec('ratings: every rated item seeds the behaviour sources', { recentRatings: 'interaction' }),
     rec('half-lives 4 days', {
       coVisitation: { halfLifeMs: 4 * DAY },

@@ -26,20 +26,7 @@ export function addSource(
   absolute = false,
   weightOverride?: number,
 ): void {
-  if (scored.length === 0) return;
-  const weight = weightOverride ?? config.weights[source];
-  if (!(weight > 0)) return;
-  // Ties by id: which candidates make the limit must not depend on the order the model's maps were filled in.
-  scored.sort((a, b) => b.raw - a.raw || (a.id < b.id ? -1 : 1));
-  const limit = Math.min(scored.length, config.candidates[source]);
-  const max = scored[0]!.raw;
-  if (!(max > 0)) return;
-  for (let r = 0; r < limit; r++) {
-    const s = scored[r]!;
-    if (!(s.raw > 0)) break;
-    const mode = config.normalization;
-    const norm = mode === 'rank' ? 1 - r / limit : mode === 'calibrated' && absolute ? Math.min(1, s.raw) : s.raw / max;
-    const contribution = weight * norm;
+  for (const { s, contribution } of weighted(config, source, scored, absolute, weightOverride)) {
     let c = cands.get(s.id);
     if (!c) {
       c = { id: s.id, total: 0, parts: new Map() };
@@ -48,6 +35,54 @@ export function addSource(
     c.total += contribution;
     c.parts.set(source, { contribution, reason: s.reason });
   }
+}
+
+/**
+ * Merge a scoring source's scores (CandidateSource.scoreProposed) into candidates already in the blend, normalised,
+ * limited and weighted as addSource does. It proposes nothing: ids not in `cands` are ignored, and so is a candidate
+ * this source already contributed to (its own proposals), which must not count twice. Sorts `scored`.
+ */
+export function addScores(
+  cands: CandidateMap,
+  config: RecommendConfig,
+  source: SourceName,
+  scored: ScoredCandidate[],
+  absolute = false,
+  weightOverride?: number,
+): void {
+  for (const { s, contribution } of weighted(config, source, scored, absolute, weightOverride)) {
+    const c = cands.get(s.id);
+    if (!c || c.parts.has(source)) continue;
+    c.total += contribution;
+    c.parts.set(source, { contribution, reason: s.reason });
+  }
+}
+
+/** The weighted, normalised contributions of one source's best config.candidates[source] scores. */
+function weighted(
+  config: RecommendConfig,
+  source: SourceName,
+  scored: ScoredCandidate[],
+  absolute: boolean,
+  weightOverride: number | undefined,
+): Array<{ s: ScoredCandidate; contribution: number }> {
+  if (scored.length === 0) return [];
+  const weight = weightOverride ?? config.weights[source];
+  if (!(weight > 0)) return [];
+  // Ties by id: which candidates make the limit must not depend on the order the model's maps were filled in.
+  scored.sort((a, b) => b.raw - a.raw || (a.id < b.id ? -1 : 1));
+  const limit = Math.min(scored.length, config.candidates[source]);
+  const max = scored[0]!.raw;
+  if (!(max > 0)) return [];
+  const out: Array<{ s: ScoredCandidate; contribution: number }> = [];
+  for (let r = 0; r < limit; r++) {
+    const s = scored[r]!;
+    if (!(s.raw > 0)) break;
+    const mode = config.normalization;
+    const norm = mode === 'rank' ? 1 - r / limit : mode === 'calibrated' && absolute ? Math.min(1, s.raw) : s.raw / max;
+    out.push({ s, contribution: weight * norm });
+  }
+  return out;
 }
 
 /**

@@ -9,6 +9,20 @@ import { dotF } from './vectors.js';
 
 const EXPLORATION_REASON_TEXT = 'Something new we think you might like to try';
 
+/** "Because you <verb> <title>": the recent item a candidate resembles, with the verb of what the user did. */
+export function recentItemReason(
+  config: RecommendConfig,
+  catalogue: Catalogue,
+  recent: { itemId: string; type: BehaviorType },
+): Reason {
+  const verb = config.reasonVerbs[recent.type] ?? config.defaultVerb;
+  return {
+    kind: 'SIMILAR_TO_RECENT',
+    itemId: recent.itemId,
+    text: `Because you ${verb} ${catalogue.title(recent.itemId)}`,
+  };
+}
+
 export class Explainer {
   constructor(
     private readonly config: RecommendConfig,
@@ -47,10 +61,6 @@ export class Explainer {
     return [...c.parts.values()].sort((a, b) => b.contribution - a.contribution).map((p) => p.reason);
   }
 
-  private verb(type: BehaviorType): string {
-    return this.config.reasonVerbs[type] ?? this.config.defaultVerb;
-  }
-
   private similarRecent(vector: Float32Array | null, recentPositive: RecentPositive[]): Reason | null {
     if (!vector) return null;
     let best: { itemId: string; type: BehaviorType } | null = null;
@@ -64,9 +74,7 @@ export class Explainer {
         best = r;
       }
     }
-    if (!best) return null;
-    const text = `Because you ${this.verb(best.type)} ${this.catalogue.title(best.itemId)}`;
-    return { kind: 'SIMILAR_TO_RECENT', itemId: best.itemId, text };
+    return best && recentItemReason(this.config, this.catalogue, best);
   }
 
   private categoryReason(category: string | null, signals: ProfileSignals): Reason | null {

@@ -4,7 +4,7 @@ import { likingEvidence } from '../behavior.js';
 import { hashSeed } from '../hash.js';
 import type { BehaviorEvent, ProfileSignals, RecommendationFilter, ScoredRecommendation } from '../types.js';
 import { compareEvents } from '../types.js';
-import { addSource, boostFreshItems, rankCandidates, type CandidateMap } from './blend.js';
+import { addScores, addSource, boostFreshItems, rankCandidates, type CandidateMap } from './blend.js';
 import { Catalogue, type ModelItem } from './catalogue.js';
 import { mergeRecommendConfig, type DeepPartial, type RecommendConfig, type SourceName } from './config.js';
 import { categoryCap, mmr, selectPool } from './diversity.js';
@@ -17,6 +17,7 @@ import { ContentSource } from './sources/content.js';
 import { CoVisitationSource } from './sources/coVisitation.js';
 import { EaseSource, type ItemItemScorer } from './sources/ease.js';
 import { EmbeddingSource } from './sources/embedding.js';
+import { LikeRecentSource } from './sources/likeRecent.js';
 import { PopularitySource } from './sources/popularity.js';
 import { SegmentSource } from './sources/segments.js';
 import { SequentialSource } from './sources/sequential.js';
@@ -120,6 +121,7 @@ export class RecommenderModel {
       social,
       this.embedding,
       (this.similarUsers = new SimilarUsersSource(c, this.ids, this.catalogue)),
+      new LikeRecentSource(c, this.catalogue),
     ];
     this.explainer = new Explainer(c, this.catalogue);
   }
@@ -350,11 +352,20 @@ export class RecommenderModel {
     };
 
     const cands: CandidateMap = new Map();
+    const scorers: Array<{ s: CandidateSource; weight: number }> = [];
     for (const s of this.sources) {
       if (!on(s.name)) continue;
       // A source with no weight adds nothing to the blend: its candidates are not computed at all.
       const weight = s.weight?.(ctx) ?? cfg.weights[s.name];
-      if (weight > 0) addSource(cands, cfg, s.name, s.candidates(ctx), s.scale === 'absolute', weight);
+      if (!(weight > 0)) continue;
+      addSource(cands, cfg, s.name, s.candidates(ctx), s.scale === 'absolute', weight);
+      if (s.scoreProposed) scorers.push({ s, weight });
+    }
+    // Scoring sources judge what every source proposed, so they run once all have (in source order, after them).
+    for (const { s, weight } of scorers) {
+      const ids: string[] = [];
+      for (const c of cands.values()) if (!c.parts.has(s.name)) ids.push(c.id);
+      addScores(cands, cfg, s.name, s.scoreProposed!(ids, ctx), s.scale === 'absolute', weight);
     }
     const boost = cfg.content.coldItemBoost * cfg.weights.collaborative;
     if (boost > 0 && on('collaborative') && this.catalogue.fresh.size > 0) {

@@ -69,4 +69,10 @@ export interface CandidateSource {
   clear?(): void;
   /** Scored candidates for a request; every id must pass req.accept. Empty when the source has nothing to say. */
   candidates(req: CandidateRequest): ScoredCandidate[];
+  /**
+   * Scores for candidates the other sources proposed (catalogue ids; they passed req.accept), asked after every
+   * source's `candidates` and merged by blend.ts's addScores: a source that judges candidates rather than finding
+   * them. Ids it leaves out get nothing from it.
+   */
+  scoreProposed?(ids: string[], req: CandidateRequest): ScoredCandidate[];
 }

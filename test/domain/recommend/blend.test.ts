@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { addSource, boostFreshItems, rankCandidates, type CandidateMap } from '../../../src/domain/recommend/blend.js';
+import {
+  addScores,
+  addSource,
+  boostFreshItems,
+  rankCandidates,
+  type CandidateMap,
+} from '../../../src/domain/recommend/blend.js';
 import { mergeRecommendConfig } from '../../../src/domain/recommend/config.js';
 import type { Reason } from '../../../src/domain/types.js';
 
@@ -40,6 +46,42 @@ describe('addSource', () => {
     const over: CandidateMap = new Map();
     addSource(over, mergeRecommendConfig({}), 'content', scored(['a', 0.5]), true, 4);
     expect(over.get('a')!.total).toBe(2);
+  });
+});
+
+describe('addScores', () => {
+  const S: Reason = { kind: 'SIMILAR_TO_RECENT', itemId: 'r', text: 's' };
+  const rated = (...xs: Array<[string, number]>) => xs.map(([id, raw]) => ({ id, raw, reason: S }));
+
+  it('adds to candidates already proposed only, normalised as addSource normalises that scale', () => {
+    const config = mergeRecommendConfig({ weights: { popularity: 1, likeRecent: 2 } });
+    const cands: CandidateMap = new Map();
+    addSource(cands, config, 'popularity', scored(['a', 4], ['b', 2]));
+    addScores(cands, config, 'likeRecent', rated(['b', 0.5], ['new', 0.9]), true);
+    expect([...cands.keys()]).toEqual(['a', 'b']);
+    expect(cands.get('b')!.total).toBe(0.5 + 2 * 0.5);
+    expect(cands.get('b')!.parts.get('likeRecent')).toEqual({ contribution: 1, reason: S });
+    expect(cands.get('a')!.parts.has('likeRecent')).toBe(false);
+    // 'max' divides by the best score it was given (0.9 for 'new', though 'new' itself is not blended).
+    const max: CandidateMap = new Map();
+    const maxConfig = mergeRecommendConfig({ normalization: 'max', weights: { popularity: 1, likeRecent: 2 } });
+    addSource(max, maxConfig, 'popularity', scored(['b', 1]));
+    addScores(max, maxConfig, 'likeRecent', rated(['b', 0.45], ['new', 0.9]), true);
+    expect(max.get('b')!.total).toBeCloseTo(1 + 2 * 0.5, 12);
+  });
+
+  it('never counts a source twice on a candidate it proposed itself; weight 0 adds nothing', () => {
+    const config = mergeRecommendConfig({ weights: { likeRecent: 1 } });
+    const cands: CandidateMap = new Map();
+    addSource(cands, config, 'likeRecent', rated(['a', 0.5]), true);
+    addScores(cands, config, 'likeRecent', rated(['a', 0.9]), true);
+    expect(cands.get('a')!.total).toBe(0.5);
+    const zero = mergeRecommendConfig({ weights: { popularity: 1, likeRecent: 0 } });
+    const before: CandidateMap = new Map();
+    addSource(before, zero, 'popularity', scored(['a', 1]));
+    addScores(before, zero, 'likeRecent', rated(['a', 1]), true);
+    expect(before.get('a')!.total).toBe(1);
+    expect(before.get('a')!.parts.has('likeRecent')).toBe(false);
   });
 });
 
