@@ -47,6 +47,9 @@ describe('API key', () => {
   });
 
   it('refuses a subscription without the key and serves one with it', async () => {
+    // Every mutation sent is awaited before the test ends: a response still in flight when the server stops
+    // rejects outside the test (an unhandled "other side closed").
+    const posts: Promise<unknown>[] = [];
     const tryStream = (connectionParams: Record<string, unknown>) =>
       new Promise<{ errors?: unknown; data?: unknown }>((resolve) => {
         const client = createClient({
@@ -73,9 +76,11 @@ describe('API key', () => {
         // With the key the stream waits for an event: send one.
         setTimeout(
           () =>
-            void post(
-              `mutation { recordBehavior(input: { userId: "w", itemId: "i", type: VIEW }) { duplicate } }`,
-              `Bearer ${KEY}`,
+            posts.push(
+              post(
+                `mutation { recordBehavior(input: { userId: "w", itemId: "i", type: VIEW }) { duplicate } }`,
+                `Bearer ${KEY}`,
+              ),
             ),
           300,
         );
@@ -84,5 +89,7 @@ describe('API key', () => {
     expect(JSON.stringify(denied.errors)).toContain('UNAUTHENTICATED');
     const allowed = await tryStream({ authorization: `Bearer ${KEY}` });
     expect(allowed.data).toMatchObject({ profileUpdated: { userId: 'w' } });
+    await new Promise((r) => setTimeout(r, 350)); // the denied attempt's timer may not have fired yet
+    await Promise.all(posts);
   });
 });
