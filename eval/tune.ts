@@ -174,6 +174,12 @@ function moves(): Array<[string, (s: TastegraphSettings) => TastegraphSettings]>
     w('likeRecent', 0.75),
     w('likeRecent', 1.5),
     rec('ratings: every rated item seeds the behaviour sources', { recentRatings: 'interaction' }),
+    // The product's item graph neither windows nor decays by default (recommend/config.ts); on session-dense logs
+    // (MovieLens) a week's window and a month's half-life were slightly better.
+    rec('item graph: 7-day windows, 30-day half-lives (session-dense logs)', {
+      coVisitation: { windowMs: 7 * DAY, halfLifeMs: 30 * DAY },
+      sequential: { maxGapMs: 7 * DAY, halfLifeMs: 30 * DAY },
+    }),
     rec('half-lives 4 days', {
       coVisitation: { halfLifeMs: 4 * DAY },
       sequential: { halfLifeMs: 4 * DAY },

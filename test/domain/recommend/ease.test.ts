@@ -41,10 +41,12 @@ describe('EASE', () => {
     const events = [];
     for (let u = 0; u < 40; u++) {
       events.push(ev(`e${u}`, A, T0 + u * 1000));
-      events.push(ev(`e${u}`, B, T0 + u * 1000 + 10 * 86_400_000)); // far apart: outside the co-visitation window
+      events.push(ev(`e${u}`, B, T0 + u * 1000 + 10 * 86_400_000)); // far apart: outside a 7-day co-visitation window
     }
-    const withEase = makeModel(cat, { ease: { enabled: true, lambda: 5 } });
-    const without = makeModel(cat);
+    const week = 7 * 86_400_000;
+    const windows = { coVisitation: { windowMs: week }, sequential: { maxGapMs: week } };
+    const withEase = makeModel(cat, { ...windows, ease: { enabled: true, lambda: 5 } });
+    const without = makeModel(cat, windows);
     for (const e of events) {
       withEase.observe(e);
       without.observe(e);
