@@ -42,7 +42,10 @@ describe('ContentSource', () => {
 
   it('searches the strongest interests only, fewer as the content weight falls from cold start to warm', () => {
     const p = setup();
-    const { config, source } = p;
+    // The defaults search one interest whatever the weight (config.ts); a deployment can widen the search.
+    expect(new ContentSource(p.config, p.catalogue).interestsSearched(request(p))).toBe(1);
+    const config = { ...p.config, content: { ...p.config.content, maxInterests: 5, warmInterests: 2 } };
+    const source = new ContentSource(config, p.catalogue);
     const interests = [1, 0.9, 0.8, 0.7, 0.6].map((weight, i) => ({
       label: `i${i}`,
       weight,
