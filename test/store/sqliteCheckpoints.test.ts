@@ -19,22 +19,21 @@ describe('SQLite background checkpoints', () => {
     await migrate(target, () => {});
     const store = await openStore(target);
     try {
-      // ~8 MB of item vectors over 40 commits: past the 1,000 pages at which a writer would checkpoint itself.
-      for (let batch = 0; batch < 40; batch++) {
-        const items = Array.from({ length: 25 }, (_, i) => ({
-          id: `c${batch}-${i}`,
-          title: `Item ${batch}-${i}`,
-          description: null,
-          category: null,
-          tags: [],
-          brand: null,
-          price: null,
-          attributes: {},
-          embedding: Float32Array.from({ length: 2048 }, (_, k) => Math.sin(k + i + batch)),
-          encoderId: 'enc',
-        }));
-        await store.upsertItems(items);
-      }
+      // ~8 MB of item vectors in one commit: past the 1,000 pages at which a writer would checkpoint itself. (Over many
+      // small commits the worker may checkpoint in between on a loaded machine, and the WAL then never grows.)
+      const items = Array.from({ length: 1000 }, (_, i) => ({
+        id: `c${i}`,
+        title: `Item ${i}`,
+        description: null,
+        category: null,
+        tags: [],
+        brand: null,
+        price: null,
+        attributes: {},
+        embedding: Float32Array.from({ length: 2048 }, (_, k) => Math.sin(k + i)),
+        encoderId: 'enc',
+      }));
+      await store.upsertItems(items);
       expect(statSync(`${target.location}-wal`).size).toBeGreaterThan(1000 * 4096);
       const before = walGeneration(target.location);
       // The worker checkpoints within a second; the next commit then starts the WAL over from its beginning.
