@@ -7,6 +7,7 @@
 // The output reproduces the dataset: write it outside the repository (never commit it).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { mulberry32 } from '../src/domain/recommend/random.js';
 import { BEHAVIOR_TYPES } from '../src/domain/types.js';
 import { loadDataset } from './datasets/index.js';
 
@@ -20,18 +21,7 @@ const gapAt = flags.indexOf('--gap-days');
 const gapDays = gapAt >= 0 ? Number(flags[gapAt + 1]) : null;
 if (gapDays !== null && !(gapDays > 0)) throw new Error('--gap-days needs a positive median in days');
 const DAY = 86_400_000;
-/** mulberry32: a small seeded generator, so the same flags write the same files. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = seeded(12345);
+const random = mulberry32(12345);
 const logNormalDays = (median: number) => {
   const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   return median * Math.exp(1.5 * z);
