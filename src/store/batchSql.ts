@@ -6,7 +6,8 @@ import type { NewBehaviorEvent } from '../domain/types.js';
 import type { DatabaseTarget } from './databaseUrl.js';
 import { DuplicateEventError, VersionConflictError } from './errors.js';
 import type { DriverSql } from './driverTx.js';
-import type { BehaviorRow, ProfileSave, ProfileVersionWrite } from './types.js';
+import { parseJsonObject, toDate } from './rows.js';
+import type { BehaviorRow, ProfileHead, ProfileSave, ProfileVersionWrite, UserRow } from './types.js';
 
 /** The key of the one advisory lock that orders appends to the log (outside hashtext's int4 range). */
 const LOG_LOCK_KEY = 7_411_000_000_001n;
@@ -177,6 +178,51 @@ export function batchSql(db: DriverSql, target: DatabaseTarget) {
       await db.execute(
         Prisma.sql`INSERT INTO ${table('ProfileVersion')} ("userId", "version", "behaviorId", "drift", "driftShort", "changedFacets", "eventCount", "snapshot", "createdAt", "asOf") SELECT ${values} FROM ${rows}(${json(data)}) AS x`,
       );
+    },
+
+    /** The heads (version, event count, save time) of the users' profiles, in the given order (null where none). */
+    async profileHeads(userIds: readonly string[]): Promise<Array<ProfileHead | null>> {
+      const found = await this.byIds('Profile', 'userId', userIds, ['version', 'eventCount'], 'updatedAt');
+      return userIds.map((id) => {
+        const r = found.get(id);
+        return r ? { userId: id, version: Number(r[1]), eventCount: Number(r[2]), updatedAt: toDate(r[3]) } : null;
+      });
+    },
+
+    /** The users, in the given order (null where none). */
+    async usersByIds(ids: readonly string[]): Promise<Array<UserRow | null>> {
+      const found = await this.byIds('User', 'id', ids, ['attributes', 'onboardingText'], 'createdAt', 'updatedAt');
+      return ids.map((id) => {
+        const r = found.get(id);
+        if (!r) return null;
+        const [, attributes, onboardingText, createdAt, updatedAt] = r;
+        return {
+          id,
+          attributes: parseJsonObject(attributes as string | null),
+          onboardingText: (onboardingText as string | null) ?? null,
+          createdAt: toDate(createdAt),
+          updatedAt: toDate(updatedAt),
+        };
+      });
+    },
+
+    /**
+     * The rows of `table` whose `key` is one of `ids`, by key: [key, ...columns, ...times] (times as ISO text in
+     * UTC, read back with toDate).
+     */
+    async byIds(tableName: string, key: string, ids: readonly string[], columns: string[], ...times: string[]) {
+      if (!ids.length) return new Map<string, unknown[]>();
+      const utc = (c: string) => (pg ? `to_char("${c}", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` : `"${c}"`);
+      const selected = Prisma.raw(
+        [key, ...columns]
+          .map((c) => `"${c}"`)
+          .concat(times.map(utc))
+          .join(', '),
+      );
+      const found = await db.rows(
+        Prisma.sql`SELECT ${selected} FROM ${table(tableName)} WHERE ${Prisma.raw(`"${key}"`)} IN (SELECT ${col(0, 'text')} FROM ${rows}(${json(ids.map((id) => [id]))}) AS x)`,
+      );
+      return new Map(found.map((r) => [String(r[0]), r]));
     },
 
     /** Creates the users that do not exist yet (another process may create one at the same time: no error). */

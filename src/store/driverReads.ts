@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import type pg from 'pg';
 import {
   toBehavior,
+  toDate,
   toItem,
   toProfile,
   toUser,
@@ -59,12 +60,6 @@ interface Sql {
 }
 
 type Raw<T> = { [K in keyof T]: T[K] extends Date ? string | Date : T[K] };
-
-/** SQLite keeps Prisma's DateTime as ISO text with an offset; CURRENT_TIMESTAMP defaults lack the zone (UTC). */
-function toDate(t: string | Date): Date {
-  if (t instanceof Date) return t;
-  return new Date(/[zZ]|[+-]\d\d:\d\d$/.test(t) ? t : `${t.replace(' ', 'T')}Z`);
-}
 
 /**
  * A page of items, their vectors copied into one allocation for the page: one typed array per vector (100k at

@@ -33,6 +33,13 @@ export function parseJsonObject(text: string | null): Record<string, unknown> {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
+/** A DateTime read back by a driver: ISO 8601 with an offset or Z (SQLite's CURRENT_TIMESTAMP defaults lack one: UTC). */
+export function toDate(t: unknown): Date {
+  if (t instanceof Date) return t;
+  const s = String(t);
+  return new Date(/[zZ]|[+-]\d\d:\d\d$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
+}
+
 export const toUser = (u: UserModel): UserRow => ({
   id: u.id,
   attributes: parseJsonObject(u.attributes),

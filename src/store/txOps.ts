@@ -1,6 +1,6 @@
-// The operations of one write transaction (StoreTx) over Prisma. The write path's per-row statements go through
-// batchSql.ts (multi-row raw SQL on the transaction's driver adapter); reads that run once per unit of work use the
-// generated client.
+// The operations of one write transaction (StoreTx) over Prisma. The write path's multi-row statements and the
+// batch's reads (profile heads, users) go through batchSql.ts (raw SQL on the transaction's driver adapter: the
+// generic client compiled every 500-id query anew); reads that run once per unit of work use the generated client.
 import { Prisma } from '../generated/sqlite/client.js';
 import type { NewBehaviorEvent } from '../domain/types.js';
 import { batchSql } from './batchSql.js';
@@ -39,22 +39,13 @@ export function txOps(db: Db, target: DatabaseTarget, driver: DriverSql): StoreT
     async ensureUsers(ids) {
       if (!ids.length) return [];
       await batch.ensureUsers(ids);
-      const rows = await db.user.findMany({ where: { id: { in: [...ids] } } });
-      const map = new Map(rows.map((u) => [u.id, toUser(u)]));
-      return ids.map((id) => map.get(id)!);
+      return (await batch.usersByIds(ids)).map((u) => u!);
     },
     async getProfile(userId) {
       const p = await db.profile.findUnique({ where: { userId } });
       return p ? toProfile(p) : null;
     },
-    async profileHeads(userIds) {
-      const rows = await db.profile.findMany({
-        where: { userId: { in: [...userIds] } },
-        select: { userId: true, version: true, eventCount: true, updatedAt: true },
-      });
-      const map = new Map(rows.map((r) => [r.userId, r]));
-      return userIds.map((id) => map.get(id) ?? null);
-    },
+    profileHeads: (userIds) => batch.profileHeads(userIds),
     async getProfiles(userIds) {
       const rows = await db.profile.findMany({ where: { userId: { in: [...userIds] } } });
       const map = new Map(rows.map((r) => [r.userId, toProfile(r)]));

@@ -71,6 +71,35 @@ describe.each(await providers())('driver reads on %s', (provider) => {
     expect(await store.usersByIds(['uB', 'missing', 'uA'])).toEqual([prismaRows[1], null, prismaRows[0]]);
   });
 
+  it("reads a write batch's users and profile heads inside its transaction as Prisma reads them", async () => {
+    const { store } = db;
+    await store.upsertUser({ id: 'hA', attributes: { band: '25-34' }, onboardingText: 'likes tools' });
+    const savedAt = new Date(Date.UTC(2025, 4, 6, 7, 8, 9, 123));
+    const profile = {
+      userId: 'hA',
+      version: 3,
+      eventCount: 7,
+      state: new Uint8Array([1, 2, 3]),
+      summary: 's',
+      drift: null,
+      driftShort: null,
+      changedFacets: [],
+      updatedAt: savedAt,
+    };
+    await store.transaction((tx) =>
+      tx.saveProfiles([{ row: profile, expectedVersion: null, expectedEventCount: null }]),
+    );
+    const { users, heads } = await store.transaction(async (tx) => ({
+      users: await tx.ensureUsers(['hB', 'hA']),
+      heads: await tx.profileHeads(['hB', 'hA', 'hA']),
+    }));
+    const [hA, hB] = (await store.listUsers(10, null)).rows;
+    expect(users).toEqual([hB, hA]);
+    expect(users[1]!.attributes).toEqual({ band: '25-34' });
+    expect(heads).toEqual([null, { userId: 'hA', version: 3, eventCount: 7, updatedAt: savedAt }, heads[1]]);
+    expect((await store.getProfile('hA'))!.updatedAt).toEqual(heads[1]!.updatedAt);
+  });
+
   it("reads a snapshot's bytes and creation time as Prisma wrote them", async () => {
     const { store } = db;
     const state = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 7) % 256);
