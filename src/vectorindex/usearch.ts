@@ -17,8 +17,10 @@ export interface UsearchOptions {
   /** First oversampling factor when `accept` filters results. Default 2 (widened x4 when too few pass). */
   oversample?: number;
   /**
-   * How the graph stores vectors. Default 'f16': half the memory of 'f32' and faster distances at the same recall
-   * on the benchmark catalogue; 'i8' is faster still but loses recall beyond the top 10 (0.95 at 50 there).
+   * How the graph stores vectors. Default 'f16': half the memory of 'f32' at the same recall. 'i8' halves the
+   * search time again on 512-dim lexical vectors (100k items: 1.0 vs 2.1 ms) but ranks near-ties worse: recall@10
+   * against the exact top 10 fell from 0.95 to 0.76 (dense 64-dim static model) and 0.85 to 0.64 (GloVe 50-dim), and
+   * to 0.92 on random 64-dim data, though the found neighbours are as near (mean cosine ratio 0.999-1.000).
    */
   quantization?: 'f32' | 'f16' | 'i8';
   /** Threads for batch inserts (0 = all cores). Single upserts and searches use 1 thread. */

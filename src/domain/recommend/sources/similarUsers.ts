@@ -15,6 +15,9 @@ export class SimilarUsersSource implements CandidateSource {
   private items: number[][] = [];
   /** Per interned item: the users who chose it, oldest first, at most similarUsers.usersPerItem. */
   private postings: number[][] = [];
+  /** Scratch votes per interned user, and scores per interned item, for one request (all zero between requests). */
+  private votes = new Float64Array(0);
+  private scores = new Float64Array(0);
 
   constructor(
     private readonly config: RecommendConfig,
@@ -67,39 +70,52 @@ export class SimilarUsersSource implements CandidateSource {
       const v = this.userIds.get(b);
       if (v !== undefined) blocked.add(v);
     }
-    const acc = new Map<number, number>();
+    // Votes accumulate in a scratch array indexed by user (a Map was most of this source's time on dense logs).
+    if (this.votes.length < this.items.length) this.votes = new Float64Array(this.items.length * 2);
+    const votes = this.votes;
+    const voters: number[] = [];
     const query = req.recentPositive.slice(0, recentItems);
     query.forEach((r, rank) => {
       const i = this.ids.get(r.itemId);
       const users = i === undefined ? undefined : this.postings[i];
       if (!users) return;
       const w = (recentItems - rank) / recentItems;
-      for (const v of users) if (v !== self && !blocked.has(v)) acc.set(v, (acc.get(v) ?? 0) + w);
+      for (const v of users) {
+        if (v === self || (blocked.size && blocked.has(v))) continue;
+        if (votes[v] === 0) voters.push(v);
+        votes[v]! += w;
+      }
     });
-    if (acc.size === 0) return [];
-    const sims = [...acc]
-      .map(([v, s]) => ({ v, s: s / Math.sqrt(this.items[v]!.length) }))
-      .sort((a, b) => b.s - a.s || a.v - b.v)
-      .slice(0, neighbours);
+    if (voters.length === 0) return [];
+    for (const v of voters) votes[v]! /= Math.sqrt(this.items[v]!.length);
+    voters.sort((a, b) => votes[b]! - votes[a]! || a - b);
+    const sims = voters.slice(0, neighbours).map((v) => ({ v, s: votes[v]! }));
+    for (const v of voters) votes[v] = 0;
     const names = this.ids.names;
-    const scores = new Map<string, number>();
+    if (this.scores.length < names.length) this.scores = new Float64Array(names.length * 2);
+    const scores = this.scores;
+    const chosen: number[] = [];
     for (const { v, s } of sims)
       for (const j of this.items[v]!) {
         if (!req.acceptItem(j)) continue;
-        const id = names[j]!;
-        scores.set(id, (scores.get(id) ?? 0) + s);
+        if (scores[j] === 0) chosen.push(j);
+        scores[j]! += s;
       }
     const seed = query[0]!.itemId;
     const title = this.catalogue.title(seed);
-    return [...scores].map(([id, raw]) => ({
-      id,
-      raw,
-      reason: {
-        kind: 'SIMILAR_USERS',
-        itemId: seed,
-        text: `Chosen by people whose recent picks match yours, like ${title}`,
-      },
-    }));
+    return chosen.map((j) => {
+      const raw = scores[j]!;
+      scores[j] = 0;
+      return {
+        id: names[j]!,
+        raw,
+        reason: {
+          kind: 'SIMILAR_USERS',
+          itemId: seed,
+          text: `Chosen by people whose recent picks match yours, like ${title}`,
+        },
+      };
+    });
   }
 }
 
