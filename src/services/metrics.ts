@@ -84,6 +84,19 @@ export function createMetrics(): Metrics {
           this.set({ provider }, stats.transactionsInFlight);
         },
       });
+      if (stats.walSyncs() !== null) {
+        let reported = 0;
+        new Counter({
+          name: 'tastegraph_sqlite_wal_syncs_total',
+          help: 'SQLite WAL syncs that made commits durable (off the event loop; commits that end during one share the next)',
+          registers: [registry],
+          collect() {
+            const now = stats.walSyncs() ?? reported;
+            this.inc(now - reported);
+            reported = now;
+          },
+        });
+      }
       if (!stats.pool()) return;
       new Gauge({
         name: 'tastegraph_db_pool_connections',

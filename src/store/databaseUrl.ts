@@ -9,8 +9,9 @@ export interface DatabaseTarget {
   /** PostgreSQL schema (Prisma's `?schema=` convention); defaults to `public`. */
   schema: string;
   /**
-   * SQLite durability (`?synchronous=normal` on the file URL; default full): full syncs every commit; normal syncs
-   * at checkpoints, so a power loss or OS crash may undo the last commits (a process crash never does).
+   * SQLite durability (`?synchronous=normal` on the file URL; default full): full syncs every commit before it
+   * resolves (off the event loop, concurrent commits sharing a sync: sqliteDurability.ts); normal syncs at
+   * checkpoints, so a power loss or OS crash may undo the last commits (a process crash never does).
    */
   synchronous?: 'full' | 'normal';
 }

@@ -21,6 +21,7 @@ import { privacyOps } from './privacyOps.js';
 import { relationOps } from './relationOps.js';
 import { snapshotOps } from './snapshotOps.js';
 import { SqliteCheckpointer, sqlitePragmas } from './sqliteCheckpoints.js';
+import { syncedCommits, WalSync } from './sqliteDurability.js';
 import { tunedConfigOps } from './tunedConfigOps.js';
 import {
   page,
@@ -46,11 +47,16 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
   let base: Client;
   let sqliteAdapter: SqlDriverAdapter | null = null;
   let checkpointer: SqliteCheckpointer | null = null;
+  let walSync: WalSync | null = null;
   // Our own pool (not one the adapter makes) so its counts can be read for /metrics; closed in close().
   let pool: pg.Pool | null = null;
   if (target.provider === 'sqlite') {
     mkdirSync(path.dirname(target.location), { recursive: true });
-    const factory = new PrismaBetterSqlite3({ url: `file:${target.location}`, timeout: 10_000 });
+    // synchronous=full: the connection runs NORMAL and every commit's WAL is synced off the event loop before the
+    // commit resolves (sqliteDurability.ts); normal: synced at checkpoints only.
+    walSync = target.synchronous === 'normal' ? null : new WalSync(`${target.location}-wal`);
+    const driverFactory = new PrismaBetterSqlite3({ url: `file:${target.location}`, timeout: 10_000 });
+    const factory = walSync ? syncedCommits(driverFactory, walSync) : driverFactory;
     // Checkpoints run in a worker thread, not in the writer's commits (sqliteCheckpoints.ts); if the worker dies
     // the writer checkpoints itself again.
     const worker = new SqliteCheckpointer(target.location, (message) => {
@@ -60,7 +66,7 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     checkpointer = worker;
     const onConnect = async (adapter: SqlDriverAdapter) => {
       sqliteAdapter = adapter;
-      await adapter.executeScript(sqlitePragmas(target.synchronous ?? 'full'));
+      await adapter.executeScript(sqlitePragmas());
     };
     base = new SqliteClient({ adapter: recordingTransactions(factory, onConnect) });
   } else {
@@ -73,6 +79,7 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
     transactionsInFlight: 0,
     onTransaction: null,
     pool: () => (pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null),
+    walSyncs: () => walSync?.syncs ?? null,
   };
   /** Counts and times a transaction for the metrics (in flight, duration, outcome). */
   async function timed<T>(run: () => Promise<T>): Promise<T> {
@@ -136,6 +143,7 @@ export async function openPrismaStore(target: DatabaseTarget): Promise<Store> {
       await checkpointer?.close();
       await driver.close();
       await base.$disconnect();
+      await walSync?.close();
       await pool?.end();
     },
     async transaction(fn) {

@@ -30,16 +30,13 @@ parentPort.on('message', () => {
 });
 `;
 
-/** The writer connection's settings that go with the background checkpoints (see sqlitePragmas). */
-export type SqliteSynchronous = 'full' | 'normal';
-
 /**
  * Pragmas for the writer's connection: no automatic checkpoints (the worker runs them), the WAL file cut back to
- * 64 MB when it restarts, and the durability asked for (FULL: every commit synced; NORMAL: synced at checkpoints,
- * so a power loss or OS crash may undo the last commits, a process crash never).
+ * 64 MB when it restarts, and commits that do not sync (NORMAL): where the URL asks for full durability the store
+ * syncs the WAL after each commit itself, off the event loop (sqliteDurability.ts).
  */
-export function sqlitePragmas(synchronous: SqliteSynchronous): string {
-  return `PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864; PRAGMA synchronous = ${synchronous.toUpperCase()};`;
+export function sqlitePragmas(): string {
+  return 'PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864; PRAGMA synchronous = NORMAL;';
 }
 
 /** The worker that checkpoints one database file; `close` stops it after a last checkpoint. */

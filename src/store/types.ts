@@ -164,6 +164,8 @@ export interface StoreStats {
   onTransaction: ((seconds: number, outcome: 'commit' | 'rollback') => void) | null;
   /** The PostgreSQL connection pool's counts; null on SQLite (one connection, no pool). */
   pool(): { total: number; idle: number; waiting: number } | null;
+  /** SQLite with full durability: WAL syncs so far (commits share them); null elsewhere. */
+  walSyncs(): number | null;
 }
 
 /** Where a recommender snapshot stands: what it was made for and the log positions it covers. */

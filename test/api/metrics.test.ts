@@ -67,8 +67,12 @@ describe.each(await providers())('/metrics on %s', (provider) => {
     if (provider === 'postgresql') {
       expect(sample(text, 'tastegraph_db_pool_connections{state="total"}')!).toBeGreaterThan(0);
       expect(sample(text, 'tastegraph_db_pool_connections{state="waiting"}')).toBe(0);
+      expect(text).not.toMatch(/tastegraph_sqlite_wal_syncs_total/);
     } else {
       expect(text).not.toMatch(/tastegraph_db_pool_connections/);
+      // The two commits were synced before they answered (one sync each, or shared).
+      const syncs = 'tastegraph_sqlite_wal_syncs_total';
+      expect(sample(text, syncs)! - (sample(before, syncs) ?? 0)).toBeGreaterThanOrEqual(1);
     }
   });
 
