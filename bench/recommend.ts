@@ -6,7 +6,8 @@
 // Options: --sizes 10000,100000 --events N (a prefix of the stream, for quick runs) --requests 1000
 // --write-rate 500 --write-batch 10 (events per recordBehaviors call; 1 = single recordBehavior calls)
 // --cpu-prof DIR (the server's CPU profile of the idle and loaded phases), --seed-only (fill the cache, measure nothing),
-// --synchronous full|normal (SQLite durability, ?synchronous= on the database URL; rows are kept per setting).
+// --synchronous full|normal (SQLite durability, ?synchronous= on the database URL; rows are kept per setting),
+// --node-args "..." (flags for the server's node, e.g. V8's heap sizes).
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
     'seed-only': { type: 'boolean' },
     synchronous: { type: 'string' },
+    'node-args': { type: 'string' },
   },
 });
 const sizes = (values.sizes ?? '10000,100000').split(',').map(Number);
@@ -140,7 +142,13 @@ async function measure(dbUrl: string, users: string[], itemIds: string[], size: 
   const t0 = Date.now();
   const server = await startChildServer(
     { DATABASE_URL: dbUrl, LOG_LEVEL: 'silent' },
-    { execArgv: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [], startTimeoutMs: 600_000 },
+    {
+      execArgv: [
+        ...(values['node-args'] ? values['node-args'].split(' ') : []),
+        ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
+      ],
+      startTimeoutMs: 600_000,
+    },
   );
   const startSeconds = round((Date.now() - t0) / 1000, 1);
   try {
