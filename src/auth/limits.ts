@@ -10,6 +10,7 @@ import {
   parse,
   specifiedRules,
   validate,
+  visit,
   type DocumentNode,
   type GraphQLSchema,
   type ValidationRule,
@@ -51,8 +52,21 @@ export function costEstimator(limits: OperationLimits, maxFirst: number): Comple
 /** How many valid operation texts the checker keeps parsed (a deployment's clients send a few dozen). */
 const VALID_DOCUMENTS_KEPT = 500;
 
+/** Costs kept per valid document, by the values of the variables its cost can depend on. */
+const COSTS_KEPT_PER_DOCUMENT = 64;
+
 export interface OperationChecker {
-  check(source: unknown, variables?: Record<string, unknown> | null, operationName?: string | null): CheckResult;
+  /**
+   * `costOnly`: the caller lets the GraphQL layer validate the variables (HTTP: Apollo coerces them and answers with
+   * its codes), so a cost already computed for the same document and the same cost-bearing variables is reused
+   * instead of coercing every variable again (a 500-event recordBehaviors was ~3% of ingest CPU coerced twice).
+   */
+  check(
+    source: unknown,
+    variables?: Record<string, unknown> | null,
+    operationName?: string | null,
+    costOnly?: boolean,
+  ): CheckResult;
   /** Spec validation (plus no introspection in production), for transports that validate themselves. */
   readonly validationRules: readonly ValidationRule[];
 }
@@ -82,25 +96,30 @@ export function createOperationChecker(
   // Documents that passed parsing, the shape limits and spec validation, by their text: clients send the same few
   // operations again and again, and parsing plus validating each was ~5% of the server's CPU under a steady writer.
   // Cost is computed per request (it depends on the variables). Bounded, oldest first out.
-  const validDocuments = new Map<string, DocumentNode>();
+  const validDocuments = new Map<string, KnownDocument>();
   const remember = (source: string, document: DocumentNode) => {
     if (validDocuments.size >= VALID_DOCUMENTS_KEPT) validDocuments.delete(validDocuments.keys().next().value!);
-    validDocuments.set(source, document);
+    const known = { document, costVariables: costVariables(document), costs: new Map<string, number>() };
+    validDocuments.set(source, known);
+    return known;
   };
 
   return {
     validationRules,
-    check(source, variables, operationName) {
+    check(source, variables, operationName, costOnly = false) {
       if (typeof source !== 'string') return { ok: false, invalid: [new GraphQLError('query must be a string')] };
       const known = validDocuments.get(source);
-      return known ? priced(known, variables, operationName) : checkNew(source, variables, operationName);
+      return known
+        ? priced(known, variables, operationName, costOnly)
+        : checkNew(source, variables, operationName, costOnly);
     },
   };
 
   function checkNew(
     source: string,
-    variables?: Record<string, unknown> | null,
-    operationName?: string | null,
+    variables: Record<string, unknown> | null | undefined,
+    operationName: string | null | undefined,
+    costOnly: boolean,
   ): CheckResult {
     let document: DocumentNode;
     try {
@@ -130,26 +149,32 @@ export function createOperationChecker(
     // Cost needs a valid document (known fields, no fragment cycles): spec validation comes first.
     const invalid = validate(schema, document, validationRules, { maxErrors: 10 });
     if (invalid.length) return { ok: false, invalid };
-    remember(source, document);
-    return priced(document, variables, operationName);
+    return priced(remember(source, document), variables, operationName, costOnly);
   }
 
   function priced(
-    document: DocumentNode,
-    variables?: Record<string, unknown> | null,
-    operationName?: string | null,
+    known: KnownDocument,
+    variables: Record<string, unknown> | null | undefined,
+    operationName: string | null | undefined,
+    costOnly: boolean,
   ): CheckResult {
-    let cost: number;
-    try {
-      cost = getComplexity({
-        schema,
-        query: document,
-        variables: variables ?? {},
-        operationName: operationName ?? undefined,
-        estimators,
-      });
-    } catch (err) {
-      return { ok: false, invalid: [err instanceof GraphQLError ? err : new GraphQLError((err as Error).message)] };
+    const { document, costs } = known;
+    const key = JSON.stringify([operationName ?? null, ...known.costVariables.map((v) => variables?.[v] ?? null)]);
+    let cost = costOnly ? costs.get(key) : undefined;
+    if (cost === undefined) {
+      try {
+        cost = getComplexity({
+          schema,
+          query: document,
+          variables: variables ?? {},
+          operationName: operationName ?? undefined,
+          estimators,
+        });
+      } catch (err) {
+        return { ok: false, invalid: [err instanceof GraphQLError ? err : new GraphQLError((err as Error).message)] };
+      }
+      if (costs.size >= COSTS_KEPT_PER_DOCUMENT) costs.delete(costs.keys().next().value!);
+      costs.set(key, cost);
     }
     if (cost > limits.maxCost) {
       return {
@@ -163,4 +188,30 @@ export function createOperationChecker(
     }
     return { ok: true, document };
   }
+}
+
+interface KnownDocument {
+  document: DocumentNode;
+  /** The variables the cost can depend on (see costVariables). */
+  costVariables: string[];
+  costs: Map<string, number>;
+}
+
+/**
+ * The variables an operation's cost can depend on: those given to a `first` argument (the estimator's only input
+ * from arguments) and to directives (`@skip`/`@include` drop a field's cost). The rest (ids, event inputs) never
+ * change it.
+ */
+function costVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  const collect = (node: unknown) => visit(node as DocumentNode, { Variable: (v) => void names.add(v.name.value) });
+  visit(document, {
+    Argument(arg) {
+      if (arg.name.value === 'first') collect(arg.value);
+    },
+    Directive(directive) {
+      for (const arg of directive.arguments ?? []) collect(arg.value);
+    },
+  });
+  return [...names].sort();
 }

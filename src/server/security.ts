@@ -86,6 +86,8 @@ export function httpGate(gate: Gate): Array<RequestHandler | ErrorRequestHandler
         params.query,
         variables,
         typeof params.operationName === 'string' ? params.operationName : null,
+        // Apollo validates the variables next (its codes are the ones clients get): only the cost is needed here.
+        true,
       );
       if (!result.ok && 'limitError' in result) return reject(res, result.limitError);
     }
