@@ -46,6 +46,25 @@ function bruteForce(vectors: Map<string, Float32Array>, q: Float32Array, k: numb
 }
 
 describe('ExactIndex', () => {
+  it('answers a query that is a view into a larger buffer like its copy (the native kernel ignores view offsets)', () => {
+    const dim = 16;
+    const data = dataset(1000, dim, 11, 20); // above the native kernel's threshold
+    const idx = new ExactIndex(dim);
+    data.forEach((v, i) => idx.upsert(`i${i}`, v));
+    // The store hands out item vectors as views into one buffer per page.
+    const slab = new Float32Array(dim * 3);
+    [data[0]!, data[500]!, data[999]!].forEach((v, i) => slab.set(v, i * dim));
+    for (const [row, id] of [
+      [1, 'i500'],
+      [2, 'i999'],
+    ] as const) {
+      const view = slab.subarray(row * dim, (row + 1) * dim);
+      const hits = idx.search(view, 3);
+      expect(hits[0]!.id).toBe(id);
+      expect(hits).toEqual(idx.search(view.slice(), 3));
+    }
+  });
+
   it('matches brute force, honours upsert replacement, swap-remove and accept', () => {
     const dim = 13; // not a multiple of 4: exercises the loop tail
     const data = dataset(600, dim, 7, 10);

@@ -116,7 +116,14 @@ export class ExactIndex implements VectorIndex {
     if (!this.kernel || n < ExactIndex.NATIVE_MIN_ROWS)
       return queries.map((q, i) => this.scan(q.vector, ks[i]!, accept));
     const want = accept ? Math.min(n, kMax * 4) : kMax;
-    const matrix = queries.length === 1 ? queries[0]!.vector : new Float32Array(queries.length * this.dim);
+    // usearch's exactSearch reads a query from the start of its ArrayBuffer, ignoring a view's offset: a vector that
+    // is a view into a larger buffer (the store's page of item vectors) is copied first.
+    const single = queries.length === 1 ? queries[0]!.vector : null;
+    const matrix = single
+      ? single.byteOffset === 0
+        ? single
+        : single.slice()
+      : new Float32Array(queries.length * this.dim);
     if (queries.length > 1) queries.forEach((q, i) => matrix.set(q.vector, i * this.dim));
     const res = this.kernel.exactSearch(this.data.subarray(0, n * this.dim), matrix, this.dim, want, 'ip', 1);
     return queries.map((q, i) => {
