@@ -161,3 +161,39 @@ describe('a snapshot without the approximate graph', () => {
     expect(logs.some((l) => /recommender snapshot at behaviour/.test(l))).toBe(false);
   });
 });
+
+// Items loaded at start come as views into one buffer per page; the exact index's native kernel once read every such
+// query from the buffer's start, so after a restart similarItems put the page's first item on top for every item.
+describe('similar items after a restart (exact index, native kernel: 512+ items)', () => {
+  it('rank the same neighbours as before the restart', async () => {
+    const db = freshDatabase('sqlite');
+    // Pairs of twins (same text, nothing else shared), so each item's nearest neighbour is unambiguous.
+    const twin = (i: number) => ({
+      id: `tw${i}`,
+      title: `Volume ${Math.floor(i / 2)} of the ${['amber', 'cobalt', 'jade', 'ivory'][(i % 8) >> 1]} saga`,
+      category: 'Books',
+      tags: [`shelf${Math.floor(i / 2) % 37}`],
+      description: `Chapter words ${Math.floor(i / 2)} and ${Math.floor(i / 2) * 7 + 3}.`,
+    });
+    const upsert = `mutation($items: [ItemInput!]!) { upsertItems(items: $items) { count } }`;
+    const nearest = `query($i: ID!) { similarItems(itemId: $i, first: 1) { item { id } } }`;
+    const top = async (server: TestServer, id: string) => {
+      const r = await server.gql(nearest, { i: id });
+      expect(r.errors).toBeUndefined();
+      return (r.data as { similarItems: Array<{ item: { id: string } }> }).similarItems[0]?.item.id;
+    };
+    const probes = ['tw100', 'tw351', 'tw598'];
+    const first = await startTestServer('sqlite', { INDEX_KIND: 'exact' }, db);
+    for (const from of [0, 300]) {
+      const items = Array.from({ length: 300 }, (_, i) => twin(from + i));
+      expect((await first.gql(upsert, { items })).errors).toBeUndefined();
+    }
+    const before = await Promise.all(probes.map((id) => top(first, id)));
+    await first.close();
+    expect(before).toEqual(['tw101', 'tw350', 'tw599']);
+    const restarted = await startTestServer('sqlite', { INDEX_KIND: 'exact' }, db);
+    expect(await Promise.all(probes.map((id) => top(restarted, id)))).toEqual(before);
+    await restarted.close();
+    await db.drop();
+  }, 60_000);
+});
